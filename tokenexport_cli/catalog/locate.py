@@ -1,0 +1,104 @@
+"""Where catalog versions live (bundled with tokx, or synced into the user data dir) and which
+one a command uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tokenexport_cli.errors import UsageError
+
+VERSION_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})([._-][a-z0-9._-]+)?$")
+
+
+@dataclass(frozen=True)
+class VersionDir:
+    """A catalog version folder; ``name`` starts with its release date, so names sort by age."""
+
+    name: str
+    path: Path
+    origin: str  # "bundled" or "synced"
+
+    @property
+    def released(self) -> dt.date:
+        match = VERSION_NAME.match(self.name)
+        assert match is not None
+        return dt.date.fromisoformat(match.group(1))
+
+
+def bundled_root() -> Path:
+    """The catalogs shipped with tokx (inside the wheel, or the source tree's ``catalogs/``),
+    or the folder named by ``TOKX_CATALOG_ROOT`` (an air-gapped mirror, or a test fixture)."""
+    override = os.environ.get("TOKX_CATALOG_ROOT")
+    if override:
+        return Path(override)
+    package_dir = Path(__file__).resolve().parent.parent
+    inside_wheel = package_dir / "catalogs"
+    if inside_wheel.is_dir():
+        return inside_wheel
+    return package_dir.parent / "catalogs"
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("TOKX_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("tokx", appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    override = os.environ.get("TOKX_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("tokx", appauthor=False))
+
+
+def synced_root() -> Path:
+    return user_data_dir() / "catalogs"
+
+
+def list_versions() -> list[VersionDir]:
+    """Every catalog version, oldest first. A synced version shadows a bundled one of the same name."""
+    found: dict[str, VersionDir] = {}
+    for origin, root in (("bundled", bundled_root()), ("synced", synced_root())):
+        if not root.is_dir():
+            continue
+        for child in root.iterdir():
+            if VERSION_NAME.match(child.name) and (child / "manifest.yaml").is_file():
+                found[child.name] = VersionDir(child.name, child, origin)
+    return [found[name] for name in sorted(found)]
+
+
+def resolve_version(version: str | None = None, as_of: dt.date | None = None) -> VersionDir:
+    """The version named, or the newest one released on or before ``as_of``, or the newest."""
+    versions = list_versions()
+    if not versions:
+        raise UsageError(f"no catalog versions found under {bundled_root()} or {synced_root()}")
+    if version is not None:
+        for candidate in versions:
+            if candidate.name == version:
+                return candidate
+        import difflib
+
+        names = [v.name for v in versions]
+        close = difflib.get_close_matches(version, names, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise UsageError(
+            f"unknown catalog version '{version}'{hint} (available: {', '.join(names)})"
+        )
+    if as_of is not None:
+        eligible = [v for v in versions if v.released <= as_of]
+        if not eligible:
+            raise UsageError(
+                f"no catalog version released on or before {as_of.isoformat()} "
+                f"(oldest is {versions[0].name})"
+            )
+        return eligible[-1]
+    return versions[-1]

@@ -1,0 +1,147 @@
+"""Semantic checks on a merged catalog: references, prices, currencies, time bands, tiers."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from tokenexport_cli.catalog.merge import Merged, Origin
+from tokenexport_cli.schema import Batch, Offer, TimeBand, TokenizerFamily
+
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _negative_prices(entry: Any, origin: Origin, prefix: str = "") -> Iterator[str]:
+    for name in PRICE_FIELDS:
+        value = getattr(entry, name, None)
+        if isinstance(value, Decimal) and value < 0:
+            yield origin.problem(prefix + name, f"price must not be negative (got {value})")
+
+
+def _check_time_band(band: TimeBand, origin: Origin, prefix: str) -> Iterator[str]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(band.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield origin.problem(prefix + "timezone", f"unknown timezone '{band.timezone}'")
+    if len(set(band.days)) != len(band.days):
+        yield origin.problem(prefix + "days", "a weekday is listed twice")
+    if not band.hours:
+        yield origin.problem(prefix + "hours", "at least one hour range is required")
+    for index, hours in enumerate(band.hours):
+        start, end = hours.split("-")
+        bad = [part for part in (start, end) if int(part[:2]) > 23 or int(part[3:]) > 59]
+        if bad and not (end == "24:00" and start not in bad):
+            yield origin.problem(f"{prefix}hours[{index}]", f"'{hours}' is not a valid time of day")
+        elif start == end:
+            yield origin.problem(f"{prefix}hours[{index}]", f"'{hours}' is an empty range")
+
+
+def _check_batch(batch: Batch, origin: Origin) -> Iterator[str]:
+    has_prices = batch.input is not None or batch.output is not None
+    if (batch.discount is None) == (not has_prices):
+        yield origin.problem("batch", "give either 'discount' or 'input'/'output' prices")
+    if batch.discount is not None and not Decimal(0) < batch.discount < Decimal(1):
+        yield origin.problem("batch.discount", f"must be between 0 and 1 (got {batch.discount})")
+    for name in ("input", "output"):
+        value = getattr(batch, name)
+        if value is not None and value < 0:
+            yield origin.problem(f"batch.{name}", f"price must not be negative (got {value})")
+
+
+def _check_offer(offer: Offer, origin: Origin, merged: Merged, currencies: set[str]) -> Iterator[str]:
+    models = merged.keyed["models"]
+    providers = merged.keyed["providers"]
+    if offer.model not in models:
+        yield origin.problem("model", f"unknown model '{offer.model}'{_suggest(offer.model, models)}")
+    if offer.provider not in providers:
+        hint = _suggest(offer.provider, providers)
+        yield origin.problem("provider", f"unknown provider '{offer.provider}'{hint}")
+    if offer.currency not in currencies:
+        yield origin.problem(
+            "currency", f"unknown currency '{offer.currency}' (no exchange rate in the manifest)"
+        )
+    yield from _negative_prices(offer, origin)
+    previous = 0
+    for index, tier in enumerate(offer.tiers):
+        yield from _negative_prices(tier, origin, f"tiers[{index}].")
+        if tier.above <= previous:
+            yield origin.problem(f"tiers[{index}].above", "tiers must be in increasing order")
+        previous = tier.above
+    for index, band in enumerate(offer.time_bands):
+        yield from _negative_prices(band, origin, f"time_bands[{index}].")
+        yield from _check_time_band(band, origin, f"time_bands[{index}].")
+    if offer.batch is not None:
+        yield from _check_batch(offer.batch, origin)
+
+
+def _check_tokenizer(family: TokenizerFamily, origin: Origin, exact: set[str]) -> Iterator[str]:
+    if family.kind == "exact":
+        if family.reference or family.factor is not None or family.band_percent is not None:
+            yield origin.problem("kind", "an exact family takes no reference, factor or band")
+        return
+    if family.reference is None or family.factor is None or family.band_percent is None:
+        yield origin.problem("kind", "an approximate family needs reference, factor and band_percent")
+        return
+    if family.reference not in exact:
+        hint = _suggest(family.reference, exact)
+        yield origin.problem("reference", f"'{family.reference}' is not an exact family{hint}")
+    if family.factor <= 0:
+        yield origin.problem("factor", f"must be positive (got {family.factor})")
+    if family.band_percent < 0:
+        yield origin.problem("band_percent", f"must not be negative (got {family.band_percent})")
+
+
+def _check_references(merged: Merged, section: str, field: str, target: str) -> Iterator[str]:
+    known = merged.keyed[target]
+    for entry, origin in merged.section(section):
+        name = getattr(entry, field)
+        if name not in known:
+            label = target.rstrip("s")
+            yield origin.problem(field, f"unknown {label} '{name}'{_suggest(name, known)}")
+
+
+def _check_aliases(merged: Merged) -> Iterator[str]:
+    owner: dict[str, str] = {model_id: model_id for model_id in merged.keyed["models"]}
+    for model_id, (model, origin) in merged.keyed["models"].items():
+        for index, alias in enumerate(model.aliases):
+            other = owner.get(alias)
+            if other is not None and other != model_id:
+                yield origin.problem(
+                    f"aliases[{index}]", f"alias '{alias}' is already used by model '{other}'"
+                )
+            owner[alias] = model_id
+
+
+def check(merged: Merged) -> list[str]:
+    """Every problem found, each a one-line message naming file, line and key path."""
+    problems = list(merged.problems)
+    currencies = {"USD", *(str(code) for code in merged.keyed["fx"])}
+    for rate, origin in merged.section("fx"):
+        if rate.per_usd <= 0:
+            problems.append(origin.problem("per_usd", f"must be positive (got {rate.per_usd})"))
+    for offer, origin in merged.section("offers"):
+        problems.extend(_check_offer(offer, origin, merged, currencies))
+    for provider, origin in merged.section("providers"):
+        for index, fee in enumerate(provider.fees):
+            if fee.percent < 0:
+                problems.append(origin.problem(f"fees[{index}].percent", "must not be negative"))
+    exact = {key for key, (family, _) in merged.keyed["tokenizers"].items() if family.kind == "exact"}
+    for family, origin in merged.section("tokenizers"):
+        problems.extend(_check_tokenizer(family, origin, {str(name) for name in exact}))
+    problems.extend(_check_references(merged, "models", "tokenizer", "tokenizers"))
+    for section in ("benchmarks", "serving", "market"):
+        problems.extend(_check_references(merged, section, "model", "models"))
+    for gpu, origin in merged.section("gpus"):
+        if gpu.usd_per_gpu_hour < 0:
+            problems.append(origin.problem("usd_per_gpu_hour", "price must not be negative"))
+    problems.extend(_check_aliases(merged))
+    return problems

@@ -1,0 +1,1 @@
+"""Renderers: turn results into tables, JSON and other formats. Only this stage and cli use rich."""

@@ -1,0 +1,179 @@
+"""Render catalog listings: models, one model's offers across paths, versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from tokenexport_cli.catalog import CatalogIndex
+from tokenexport_cli.catalog.locate import VersionDir
+from tokenexport_cli.render.text import price, tokens
+from tokenexport_cli.schema import Model, Offer
+
+JSON_SCHEMA_VERSION = 1
+
+
+def _to_builtins(value: Any) -> Any:
+    return msgspec.to_builtins(value, builtin_types=None)
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
+
+
+def models_json(models: list[Model], index: CatalogIndex) -> str:
+    rows = []
+    for model in models:
+        row = _to_builtins(model)
+        row["path_kinds"] = sorted(index.path_kinds(model.id))
+        row["offer_count"] = len(index.offers(model.id))
+        rows.append(row)
+    return _json({
+        "schema_version": JSON_SCHEMA_VERSION,
+        "catalog_version": index.catalog.version,
+        "models": rows,
+    })
+
+
+def models_table(models: list[Model], index: CatalogIndex) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"Models in catalog {index.catalog.version}", title_justify="left")
+    for header in ("id", "vendor", "origin", "open", "context", "offers", "paths"):
+        table.add_column(header, justify="right" if header in ("context", "offers") else "left")
+    for model in models:
+        offers = index.offers(model.id)
+        table.add_row(
+            model.id,
+            model.vendor,
+            model.origin,
+            "yes" if model.open_weights else "no",
+            tokens(model.context_window),
+            str(len(offers)) if offers else "none",
+            ",".join(sorted(index.path_kinds(model.id))) or "-",
+        )
+    return table
+
+
+def _extras(offer: Offer) -> str:
+    parts = []
+    for tier in offer.tiers:
+        parts.append(
+            f">{tokens(tier.above)}: {price(tier.input, offer.currency)}/"
+            f"{price(tier.output, offer.currency)}"
+        )
+    for band in offer.time_bands:
+        days = "weekdays" if band.days == ("mon", "tue", "wed", "thu", "fri") else (
+            "daily" if len(band.days) == 7 else ",".join(band.days))
+        parts.append(
+            f"{band.name} {' '.join(band.hours)} {band.timezone} {days}: "
+            f"{price(band.input, offer.currency)}/{price(band.output, offer.currency)}"
+        )
+    if offer.batch is not None:
+        if offer.batch.discount is not None:
+            parts.append(f"batch -{(offer.batch.discount * 100).normalize():f}%")
+        else:
+            parts.append(
+                f"batch {price(offer.batch.input, offer.currency)}/"
+                f"{price(offer.batch.output, offer.currency)}"
+            )
+    return "; ".join(parts) or "-"
+
+
+def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
+    """Renderables for ``tokx catalog show``: facts, offers across paths, sources."""
+    from rich.table import Table
+    from rich.text import Text
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold")
+    facts.add_column()
+    licence = f" ({model.license})" if model.license else ""
+    for label, value in (
+        ("model", f"{model.name} [{model.id}]"),
+        ("vendor", f"{model.vendor} ({model.origin})"),
+        ("open weights", ("yes" if model.open_weights else "no") + licence),
+        ("released", model.released.isoformat() if model.released else "-"),
+        ("context", tokens(model.context_window)),
+        ("max output", tokens(model.max_output)),
+        ("tokenizer", model.tokenizer),
+        ("aliases", ", ".join(model.aliases) or "-"),
+        ("source", f"{model.source} (as of {model.as_of})"),
+        ("catalog", index.catalog.version),
+    ):
+        facts.add_row(label, Text(value))
+    out: list[Any] = [facts]
+    offers = sorted(index.offers(model.id), key=lambda o: (index.providers[o.provider].kind,
+                                                            o.provider, o.region or ""))
+    if not offers:
+        note = f": {model.note}" if model.note else ""
+        out.append(Text(f"No offers: no provider price is catalogued for {model.id}{note}"))
+    else:
+        table = Table(title=f"{len(offers)} offers (prices per 1M tokens)", title_justify="left")
+        for header in ("provider", "path", "region", "input", "output", "cache read",
+                       "cache write", "context", "tiers, bands, batch", "source", "as of"):
+            table.add_column(header, overflow="fold")
+        for offer in offers:
+            provider = index.providers[offer.provider]
+            table.add_row(
+                offer.provider, provider.kind, offer.region or "-",
+                price(offer.input, offer.currency), price(offer.output, offer.currency),
+                price(offer.cache_read, offer.currency), price(offer.cache_write, offer.currency),
+                tokens(offer.context_window or model.context_window), _extras(offer),
+                offer.source, offer.as_of.isoformat(),
+            )
+        out.append(table)
+    benchmarks = index.benchmarks_by_model.get(model.id, [])
+    if benchmarks:
+        table = Table(title="Benchmarks (scores from different harnesses are not comparable)",
+                      title_justify="left")
+        for header in ("benchmark", "score", "harness", "as of", "source"):
+            table.add_column(header, overflow="fold")
+        for row in sorted(benchmarks, key=lambda b: (b.benchmark, b.harness)):
+            table.add_row(row.benchmark, f"{row.score.normalize():f}", row.harness,
+                          row.as_of.isoformat(), row.source)
+        out.append(table)
+    for row in index.market_by_model.get(model.id, []):
+        volume = f"{row.tokens.normalize():f} tokens" if row.tokens is not None else ""
+        rank = f" (rank {row.rank})" if row.rank else ""
+        out.append(Text(f"market: {row.scope} {row.period}: {volume}{rank}; source {row.source}"))
+    return out
+
+
+def model_show_json(model: Model, index: CatalogIndex) -> str:
+    return _json({
+        "schema_version": JSON_SCHEMA_VERSION,
+        "catalog_version": index.catalog.version,
+        "model": _to_builtins(model),
+        "offers": [
+            {**_to_builtins(offer), "path_kind": index.providers[offer.provider].kind}
+            for offer in index.offers(model.id)
+        ],
+        "benchmarks": _to_builtins(index.benchmarks_by_model.get(model.id, [])),
+        "market": _to_builtins(index.market_by_model.get(model.id, [])),
+    })
+
+
+def versions_table(versions: list[VersionDir], default: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title="Catalog versions", title_justify="left")
+    for header in ("version", "released", "origin", "default", "path"):
+        table.add_column(header, overflow="fold")
+    for version in versions:
+        table.add_row(version.name, version.released.isoformat(), version.origin,
+                      "yes" if version.name == default else "", str(version.path))
+    return table
+
+
+def versions_json(versions: list[VersionDir], default: str) -> str:
+    return _json({
+        "schema_version": JSON_SCHEMA_VERSION,
+        "default": default,
+        "versions": [
+            {"version": v.name, "released": v.released.isoformat(), "origin": v.origin,
+             "path": str(v.path)}
+            for v in versions
+        ],
+    })

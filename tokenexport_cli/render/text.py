@@ -1,0 +1,45 @@
+"""Plain-text helpers shared by renderers: money and token formatting, consoles."""
+
+from __future__ import annotations
+
+import os
+import sys
+from decimal import Decimal
+from typing import IO, Any
+
+
+def price(value: Decimal | None, currency: str = "USD") -> str:
+    """A per-million-token price exactly as catalogued (no rounding), with its currency sign."""
+    if value is None:
+        return "-"
+    text = format(value.normalize(), "f")
+    if currency == "USD":
+        return f"${text}"
+    if currency == "CNY":
+        return f"¥{text}"
+    return f"{text} {currency}"
+
+
+def tokens(value: int | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 1_000_000 and value % 1_000_000 == 0:
+        return f"{value // 1_000_000}M"
+    if value >= 1000 and value % 1000 == 0:
+        return f"{value // 1000}K"
+    return f"{value:,}"
+
+
+def console(stream: IO[str] | None = None) -> Any:
+    """A rich console that honours NO_COLOR and prints plain text when not on a terminal."""
+    from rich.console import Console
+
+    target = stream or sys.stdout
+    width = None if target.isatty() else int(os.environ.get("COLUMNS", "160"))
+    return Console(
+        file=target,
+        width=width,
+        no_color=bool(os.environ.get("NO_COLOR")),
+        highlight=False,
+        soft_wrap=False,
+    )
