@@ -27,12 +27,12 @@ class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
     """Base: immutable, keyword-only, unknown keys rejected."""
 
 
-class Modalities(_Strict, kw_only=True):
+class Modalities(_Strict, frozen=True, kw_only=True):
     input: tuple[str, ...] = ("text",)
     output: tuple[str, ...] = ("text",)
 
 
-class Model(_Strict, kw_only=True):
+class Model(_Strict, frozen=True, kw_only=True):
     """A model as its vendor publishes it, independent of who sells it."""
 
     id: Slug
@@ -52,7 +52,7 @@ class Model(_Strict, kw_only=True):
     note: str | None = None
 
 
-class Fee(_Strict, kw_only=True):
+class Fee(_Strict, frozen=True, kw_only=True):
     """A charge on top of token prices, e.g. an aggregator's fee on credit purchases."""
 
     kind: Literal["credit_purchase", "usage_markup"]
@@ -63,7 +63,7 @@ class Fee(_Strict, kw_only=True):
     as_of: dt.date
 
 
-class Provider(_Strict, kw_only=True):
+class Provider(_Strict, frozen=True, kw_only=True):
     """Who runs the meter: one delivery path (vendor API, aggregator, platform, cloud, self-host)."""
 
     id: Slug
@@ -81,7 +81,7 @@ class Provider(_Strict, kw_only=True):
     note: str | None = None
 
 
-class Tier(_Strict, kw_only=True):
+class Tier(_Strict, frozen=True, kw_only=True):
     """Long-context tier: a prompt of more than ``above`` tokens bills the whole request here."""
 
     above: PositiveInt
@@ -91,7 +91,7 @@ class Tier(_Strict, kw_only=True):
     cache_write: Decimal | None = None
 
 
-class TimeBand(_Strict, kw_only=True):
+class TimeBand(_Strict, frozen=True, kw_only=True):
     """Prices that replace the base prices during some hours of some weekdays, in a timezone."""
 
     name: NonEmpty
@@ -104,7 +104,7 @@ class TimeBand(_Strict, kw_only=True):
     cache_write: Decimal | None = None
 
 
-class Batch(_Strict, kw_only=True):
+class Batch(_Strict, frozen=True, kw_only=True):
     """Batch API pricing: either a fractional ``discount`` off every price, or explicit prices."""
 
     discount: Decimal | None = None
@@ -113,7 +113,7 @@ class Batch(_Strict, kw_only=True):
     note: str | None = None
 
 
-class Offer(_Strict, kw_only=True):
+class Offer(_Strict, frozen=True, kw_only=True):
     """A model sold by a provider. Prices are per million tokens in ``currency``."""
 
     model: Slug
@@ -140,7 +140,7 @@ class Offer(_Strict, kw_only=True):
         return (self.model, self.provider, self.region or "")
 
 
-class Benchmark(_Strict, kw_only=True):
+class Benchmark(_Strict, frozen=True, kw_only=True):
     """One reported score. ``harness`` says who ran it how; different harnesses never mix."""
 
     model: Slug
@@ -153,7 +153,7 @@ class Benchmark(_Strict, kw_only=True):
     note: str | None = None
 
 
-class GpuPrice(_Strict, kw_only=True):
+class GpuPrice(_Strict, frozen=True, kw_only=True):
     """Hourly rental price of one GPU model at one provider."""
 
     id: Slug
@@ -167,7 +167,7 @@ class GpuPrice(_Strict, kw_only=True):
     note: str | None = None
 
 
-class ServingProfile(_Strict, kw_only=True):
+class ServingProfile(_Strict, frozen=True, kw_only=True):
     """Measured serving throughput of one model replica on some GPUs with some engine."""
 
     id: Slug
@@ -183,7 +183,7 @@ class ServingProfile(_Strict, kw_only=True):
     note: str | None = None
 
 
-class MarketShare(_Strict, kw_only=True):
+class MarketShare(_Strict, frozen=True, kw_only=True):
     """Token volume of a model over a period (e.g. OpenRouter weekly tokens)."""
 
     model: Slug
@@ -197,7 +197,7 @@ class MarketShare(_Strict, kw_only=True):
     note: str | None = None
 
 
-class TokenizerFamily(_Strict, kw_only=True):
+class TokenizerFamily(_Strict, frozen=True, kw_only=True):
     """How to count tokens for a family: exactly, or as a reference family times a factor."""
 
     id: Slug
@@ -210,7 +210,7 @@ class TokenizerFamily(_Strict, kw_only=True):
     note: str | None = None
 
 
-class FxRate(_Strict, kw_only=True):
+class FxRate(_Strict, frozen=True, kw_only=True):
     """Units of ``currency`` per one US dollar."""
 
     currency: CurrencyCode
@@ -220,7 +220,7 @@ class FxRate(_Strict, kw_only=True):
     note: str | None = None
 
 
-class SourceRef(_Strict, kw_only=True):
+class SourceRef(_Strict, frozen=True, kw_only=True):
     id: Slug
     title: NonEmpty
     url: NonEmpty
@@ -228,7 +228,7 @@ class SourceRef(_Strict, kw_only=True):
     license: str | None = None
 
 
-class Manifest(_Strict, kw_only=True):
+class Manifest(_Strict, frozen=True, kw_only=True):
     """``manifest.yaml`` of a catalog version folder."""
 
     schema_version: int
@@ -239,7 +239,7 @@ class Manifest(_Strict, kw_only=True):
     sources: tuple[SourceRef, ...] = ()
 
 
-class CatalogFile(_Strict, kw_only=True):
+class CatalogFile(_Strict, frozen=True, kw_only=True):
     """Any data file of a catalog version, or a user's overlay: every section is optional."""
 
     schema_version: int | None = None
@@ -254,7 +254,7 @@ class CatalogFile(_Strict, kw_only=True):
     tokenizers: tuple[TokenizerFamily, ...] = ()
 
 
-class Catalog(_Strict, kw_only=True):
+class Catalog(_Strict, frozen=True, kw_only=True):
     """A whole, validated catalog: one version plus any overlays, merged."""
 
     version: str

@@ -76,7 +76,9 @@ def _prescan(text: str, path: Path, max_depth: int) -> None:
         for event in yaml.parse(text, Loader=loader):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise DataError(located(path, line, None, "YAML anchors and aliases are not allowed"))
+                raise DataError(
+                    located(path, line, None, "YAML anchors and aliases are not allowed")
+                )
             is_node = isinstance(
                 event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
             )

@@ -60,7 +60,12 @@ class CatalogIndex:
         """The model with this id or alias (case-insensitive); UsageError with suggestions."""
         found = self.find_model(name)
         if found is None:
-            raise UsageError(f"unknown model '{name}'{did_you_mean(name, self._names)}")
+            close = difflib.get_close_matches(
+                name.strip().lower(), list(self._names), n=6, cutoff=0.5
+            )
+            ids = list(dict.fromkeys(self._names[c] for c in close))[:3]
+            hint = "; did you mean " + " or ".join(f"'{i}'" for i in ids) + "?" if ids else ""
+            raise UsageError(f"unknown model '{name}'{hint}")
         return found
 
     def provider(self, name: str) -> Provider:

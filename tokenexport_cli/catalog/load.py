@@ -42,9 +42,7 @@ class CatalogFiles:
 
 
 def _version_files(version: VersionDir) -> list[Path]:
-    paths = sorted(
-        path for path in version.path.rglob("*.yaml") if path.name != "manifest.yaml"
-    )
+    paths = sorted(path for path in version.path.rglob("*.yaml") if path.name != "manifest.yaml")
     if len(paths) > MAX_CATALOG_FILES:
         raise DataError(f"{version.path}: more than {MAX_CATALOG_FILES} YAML files")
     return paths
@@ -65,15 +63,19 @@ def compile_catalog(files: CatalogFiles, version_name: str | None = None) -> Cat
     manifest = parse_manifest(files.manifest)
     problems: list[str] = []
     if manifest.schema_version != SCHEMA_VERSION:
-        problems.append(files.manifest.problem(
-            "schema_version",
-            f"schema version {manifest.schema_version} is not supported (tokx reads {SCHEMA_VERSION})",
-        ))
+        problems.append(
+            files.manifest.problem(
+                "schema_version",
+                f"schema version {manifest.schema_version} is not supported (tokx reads {SCHEMA_VERSION})",
+            )
+        )
     if version_name is not None and manifest.catalog_version != version_name:
-        problems.append(files.manifest.problem(
-            "catalog_version",
-            f"'{manifest.catalog_version}' does not match its folder name '{version_name}'",
-        ))
+        problems.append(
+            files.manifest.problem(
+                "catalog_version",
+                f"'{manifest.catalog_version}' does not match its folder name '{version_name}'",
+            )
+        )
     layers = []
     for group in (files.data, *((overlay,) for overlay in files.overlays)):
         parsed = []
@@ -84,12 +86,17 @@ def compile_catalog(files: CatalogFiles, version_name: str | None = None) -> Cat
                 problems.extend(exc.problems)
                 continue
             if parsed_file.data.schema_version not in (None, SCHEMA_VERSION):
-                problems.append(source.problem(
-                    "schema_version",
-                    f"schema version {parsed_file.data.schema_version} is not supported",
-                ))
+                problems.append(
+                    source.problem(
+                        "schema_version",
+                        f"schema version {parsed_file.data.schema_version} is not supported",
+                    )
+                )
             parsed.append(parsed_file)
         layers.append(parsed)
+    if problems:
+        # cross-file checks on a partly parsed catalog would only echo these problems
+        raise CatalogInvalid(problems)
     merged = merge_layers(layers, files.manifest, manifest)
     problems.extend(check(merged))
     if problems:

@@ -59,8 +59,9 @@ def _describe_key(key: Hashable) -> str:
     return f"id '{key}'"
 
 
-def merge_layers(layers: list[list[ParsedFile]], manifest_source: SourceFile,
-                 manifest: Manifest) -> Merged:
+def merge_layers(
+    layers: list[list[ParsedFile]], manifest_source: SourceFile, manifest: Manifest
+) -> Merged:
     """Each layer is a set of files; a duplicate key inside a layer is an error, while a key
     repeated by a later layer (an overlay) replaces the earlier entry."""
     merged = Merged()
@@ -80,9 +81,15 @@ def merge_layers(layers: list[list[ParsedFile]], manifest_source: SourceFile,
                     key = key_of(entry)
                     first = seen[section].get(key)
                     if first is not None:
-                        merged.problems.append(origin.problem("", (
-                            f"duplicate {_describe_key(key)}, already defined in "
-                            f"{first.source.path.name} at {first.key_path}")))
+                        merged.problems.append(
+                            origin.problem(
+                                "",
+                                (
+                                    f"duplicate {_describe_key(key)}, already defined in "
+                                    f"{first.source.path.name} at {first.key_path}"
+                                ),
+                            )
+                        )
                         continue
                     seen[section][key] = origin
                     merged.keyed[section][key] = (entry, origin)

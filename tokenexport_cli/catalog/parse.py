@@ -17,6 +17,14 @@ from tokenexport_cli.yamlsafe import line_of, parse_yaml, read_text
 _MSGSPEC_ERROR = re.compile(r"^(?P<problem>.*?)(?: - at `\$(?P<path>[^`]*)`)?$")
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")
 _MISSING_FIELD = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+_REGEX_FIELD = re.compile(r"^Expected `str` matching regex '(?P<pattern>.*)'$")
+# msgspec names the regex a string failed; users get the format in words instead
+_PATTERN_WORDS = {
+    "^[a-z0-9][a-z0-9._-]*$": "an id of lowercase letters, digits, '.', '_' and '-'",
+    "^[A-Z]{2}$": "a two-letter country code such as US or CN",
+    "^[A-Z]{3}$": "a three-letter currency code such as USD or CNY",
+    r"^\\d{2}:\\d{2}-\\d{2}:\\d{2}$": "an hour range 'HH:MM-HH:MM'",
+}
 
 
 class CatalogInvalid(DataError):
@@ -58,6 +66,10 @@ def _describe(error: msgspec.ValidationError) -> tuple[str, str]:
     if missing := _MISSING_FIELD.match(problem):
         name = missing.group("name")
         return _join(key_path, name), f"missing required key '{name}'"
+    if regex := _REGEX_FIELD.match(problem):
+        words = _PATTERN_WORDS.get(regex.group("pattern"))
+        if words:
+            return key_path, f"expected {words}"
     return key_path, problem[:1].lower() + problem[1:]
 
 

@@ -13,8 +13,8 @@ from tokenexport_cli.schema import Batch, Offer, TimeBand, TokenizerFamily
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
 
-def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+def _suggest(name: str, known: Iterable[Any]) -> str:
+    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -57,11 +57,15 @@ def _check_batch(batch: Batch, origin: Origin) -> Iterator[str]:
             yield origin.problem(f"batch.{name}", f"price must not be negative (got {value})")
 
 
-def _check_offer(offer: Offer, origin: Origin, merged: Merged, currencies: set[str]) -> Iterator[str]:
+def _check_offer(
+    offer: Offer, origin: Origin, merged: Merged, currencies: set[str]
+) -> Iterator[str]:
     models = merged.keyed["models"]
     providers = merged.keyed["providers"]
     if offer.model not in models:
-        yield origin.problem("model", f"unknown model '{offer.model}'{_suggest(offer.model, models)}")
+        yield origin.problem(
+            "model", f"unknown model '{offer.model}'{_suggest(offer.model, models)}"
+        )
     if offer.provider not in providers:
         hint = _suggest(offer.provider, providers)
         yield origin.problem("provider", f"unknown provider '{offer.provider}'{hint}")
@@ -89,7 +93,9 @@ def _check_tokenizer(family: TokenizerFamily, origin: Origin, exact: set[str]) -
             yield origin.problem("kind", "an exact family takes no reference, factor or band")
         return
     if family.reference is None or family.factor is None or family.band_percent is None:
-        yield origin.problem("kind", "an approximate family needs reference, factor and band_percent")
+        yield origin.problem(
+            "kind", "an approximate family needs reference, factor and band_percent"
+        )
         return
     if family.reference not in exact:
         hint = _suggest(family.reference, exact)
@@ -110,15 +116,15 @@ def _check_references(merged: Merged, section: str, field: str, target: str) -> 
 
 
 def _check_aliases(merged: Merged) -> Iterator[str]:
-    owner: dict[str, str] = {model_id: model_id for model_id in merged.keyed["models"]}
+    owner: dict[str, str] = {str(model_id): str(model_id) for model_id in merged.keyed["models"]}
     for model_id, (model, origin) in merged.keyed["models"].items():
         for index, alias in enumerate(model.aliases):
             other = owner.get(alias)
-            if other is not None and other != model_id:
+            if other is not None and other != str(model_id):
                 yield origin.problem(
                     f"aliases[{index}]", f"alias '{alias}' is already used by model '{other}'"
                 )
-            owner[alias] = model_id
+            owner[alias] = str(model_id)
 
 
 def check(merged: Merged) -> list[str]:
@@ -134,7 +140,9 @@ def check(merged: Merged) -> list[str]:
         for index, fee in enumerate(provider.fees):
             if fee.percent < 0:
                 problems.append(origin.problem(f"fees[{index}].percent", "must not be negative"))
-    exact = {key for key, (family, _) in merged.keyed["tokenizers"].items() if family.kind == "exact"}
+    exact = {
+        key for key, (family, _) in merged.keyed["tokenizers"].items() if family.kind == "exact"
+    }
     for family, origin in merged.section("tokenizers"):
         problems.extend(_check_tokenizer(family, origin, {str(name) for name in exact}))
     problems.extend(_check_references(merged, "models", "tokenizer", "tokenizers"))

@@ -37,8 +37,12 @@ def _version_callback(value: bool) -> None:
 def root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True,
-                     help="Print the tokx version and the default catalog version."),
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Print the tokx version and the default catalog version.",
+        ),
     ] = False,
 ) -> None:
     """tokx: what each LLM model and delivery path would cost for your workload."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,10 +21,15 @@ from tokenexport_cli.cli.common import (
 )
 from tokenexport_cli.errors import UsageError
 
-app = typer.Typer(help="Browse, validate and list versions of the price catalog.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from tokenexport_cli.catalog import CatalogIndex
+
+app = typer.Typer(
+    help="Browse, validate and list versions of the price catalog.", no_args_is_help=True
+)
 
 
-def _index(version: str | None, as_of: str | None, overlays: list[Path] | None):  # type: ignore[no-untyped-def]
+def _index(version: str | None, as_of: str | None, overlays: list[Path] | None) -> CatalogIndex:
     from tokenexport_cli.catalog import CatalogIndex, load_catalog
 
     catalog = load_catalog(version, tuple(overlays or ()), parse_date(as_of, "--as-of"))
@@ -43,9 +48,23 @@ def _print(renderables: object) -> None:
 @handle_errors
 def list_models(
     vendor: Annotated[str | None, typer.Option(help="Only models of this vendor.")] = None,
-    origin: Annotated[str | None, typer.Option(help="Only models from this country (ISO code, e.g. CN).")] = None,
-    path: Annotated[str | None, typer.Option(help="Only models offered on this path kind: direct, aggregator, platform, hyperscaler, selfhost.")] = None,
-    open_weights: Annotated[bool | None, typer.Option("--open-weights/--closed-weights", help="Only open-weight (or closed) models.", show_default=False)] = None,
+    origin: Annotated[
+        str | None, typer.Option(help="Only models from this country (ISO code, e.g. CN).")
+    ] = None,
+    path: Annotated[
+        str | None,
+        typer.Option(
+            help="Only models offered on this path kind: direct, aggregator, platform, hyperscaler, selfhost."
+        ),
+    ] = None,
+    open_weights: Annotated[
+        bool | None,
+        typer.Option(
+            "--open-weights/--closed-weights",
+            help="Only open-weight (or closed) models.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: FormatOption = "table",
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
@@ -57,10 +76,13 @@ def list_models(
 
     check_format(output_format, ("table", "json"))
     if path is not None and path not in PATH_KINDS:
-        raise UsageError(f"--path: unknown path kind '{path}' (choose from {', '.join(PATH_KINDS)})")
+        raise UsageError(
+            f"--path: unknown path kind '{path}' (choose from {', '.join(PATH_KINDS)})"
+        )
     index = _index(catalog_version, as_of, catalog)
     models = [
-        model for model in index.catalog.models
+        model
+        for model in index.catalog.models
         if (vendor is None or model.vendor.lower() == vendor.lower())
         and (origin is None or model.origin == origin.upper())
         and (path is None or path in index.path_kinds(model.id))
@@ -96,7 +118,13 @@ def show(
 
 @app.command("validate")
 def validate(
-    path: Annotated[Path | None, typer.Argument(help="A catalog version folder or an overlay file (default: the selected bundled version).", show_default=False)] = None,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A catalog version folder or an overlay file (default: the selected bundled version).",
+            show_default=False,
+        ),
+    ] = None,
     catalog_version: CatalogVersionOption = None,
 ) -> None:
     """Validate a catalog version or an overlay file; exit 0 when valid, 3 when not."""
@@ -113,7 +141,9 @@ def validate(
             version = resolve_version(catalog_version)
             overlays = (path,) if path is not None else ()
             catalog = compile_catalog(read_files(version, overlays), version.name)
-            what = f"{path} (overlay on catalog {version.name})" if path else f"catalog {version.name}"
+            what = (
+                f"{path} (overlay on catalog {version.name})" if path else f"catalog {version.name}"
+            )
     except CatalogInvalid as exc:
         for problem in exc.problems:
             error(problem)

@@ -29,11 +29,13 @@ def models_json(models: list[Model], index: CatalogIndex) -> str:
         row["path_kinds"] = sorted(index.path_kinds(model.id))
         row["offer_count"] = len(index.offers(model.id))
         rows.append(row)
-    return _json({
-        "schema_version": JSON_SCHEMA_VERSION,
-        "catalog_version": index.catalog.version,
-        "models": rows,
-    })
+    return _json(
+        {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "catalog_version": index.catalog.version,
+            "models": rows,
+        }
+    )
 
 
 def models_table(models: list[Model], index: CatalogIndex) -> Any:
@@ -64,8 +66,11 @@ def _extras(offer: Offer) -> str:
             f"{price(tier.output, offer.currency)}"
         )
     for band in offer.time_bands:
-        days = "weekdays" if band.days == ("mon", "tue", "wed", "thu", "fri") else (
-            "daily" if len(band.days) == 7 else ",".join(band.days))
+        days = (
+            "weekdays"
+            if band.days == ("mon", "tue", "wed", "thu", "fri")
+            else ("daily" if len(band.days) == 7 else ",".join(band.days))
+        )
         parts.append(
             f"{band.name} {' '.join(band.hours)} {band.timezone} {days}: "
             f"{price(band.input, offer.currency)}/{price(band.output, offer.currency)}"
@@ -104,55 +109,85 @@ def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
     ):
         facts.add_row(label, Text(value))
     out: list[Any] = [facts]
-    offers = sorted(index.offers(model.id), key=lambda o: (index.providers[o.provider].kind,
-                                                            o.provider, o.region or ""))
+    offers = sorted(
+        index.offers(model.id),
+        key=lambda o: (index.providers[o.provider].kind, o.provider, o.region or ""),
+    )
     if not offers:
         note = f": {model.note}" if model.note else ""
         out.append(Text(f"No offers: no provider price is catalogued for {model.id}{note}"))
     else:
         table = Table(title=f"{len(offers)} offers (prices per 1M tokens)", title_justify="left")
-        for header in ("provider", "path", "region", "input", "output", "cache read",
-                       "cache write", "context", "tiers, bands, batch", "source", "as of"):
+        for header in (
+            "provider",
+            "path",
+            "region",
+            "input",
+            "output",
+            "cache read",
+            "cache write",
+            "context",
+            "tiers, bands, batch",
+            "source",
+            "as of",
+        ):
             table.add_column(header, overflow="fold")
         for offer in offers:
             provider = index.providers[offer.provider]
             table.add_row(
-                offer.provider, provider.kind, offer.region or "-",
-                price(offer.input, offer.currency), price(offer.output, offer.currency),
-                price(offer.cache_read, offer.currency), price(offer.cache_write, offer.currency),
-                tokens(offer.context_window or model.context_window), _extras(offer),
-                offer.source, offer.as_of.isoformat(),
+                offer.provider,
+                provider.kind,
+                offer.region or "-",
+                price(offer.input, offer.currency),
+                price(offer.output, offer.currency),
+                price(offer.cache_read, offer.currency),
+                price(offer.cache_write, offer.currency),
+                tokens(offer.context_window or model.context_window),
+                _extras(offer),
+                offer.source,
+                offer.as_of.isoformat(),
             )
         out.append(table)
     benchmarks = index.benchmarks_by_model.get(model.id, [])
     if benchmarks:
-        table = Table(title="Benchmarks (scores from different harnesses are not comparable)",
-                      title_justify="left")
+        table = Table(
+            title="Benchmarks (scores from different harnesses are not comparable)",
+            title_justify="left",
+        )
         for header in ("benchmark", "score", "harness", "as of", "source"):
             table.add_column(header, overflow="fold")
         for row in sorted(benchmarks, key=lambda b: (b.benchmark, b.harness)):
-            table.add_row(row.benchmark, f"{row.score.normalize():f}", row.harness,
-                          row.as_of.isoformat(), row.source)
+            table.add_row(
+                row.benchmark,
+                f"{row.score.normalize():f}",
+                row.harness,
+                row.as_of.isoformat(),
+                row.source,
+            )
         out.append(table)
-    for row in index.market_by_model.get(model.id, []):
-        volume = f"{row.tokens.normalize():f} tokens" if row.tokens is not None else ""
-        rank = f" (rank {row.rank})" if row.rank else ""
-        out.append(Text(f"market: {row.scope} {row.period}: {volume}{rank}; source {row.source}"))
+    for share in index.market_by_model.get(model.id, []):
+        volume = f"{share.tokens.normalize():f} tokens" if share.tokens is not None else ""
+        rank = f" (rank {share.rank})" if share.rank else ""
+        out.append(
+            Text(f"market: {share.scope} {share.period}: {volume}{rank}; source {share.source}")
+        )
     return out
 
 
 def model_show_json(model: Model, index: CatalogIndex) -> str:
-    return _json({
-        "schema_version": JSON_SCHEMA_VERSION,
-        "catalog_version": index.catalog.version,
-        "model": _to_builtins(model),
-        "offers": [
-            {**_to_builtins(offer), "path_kind": index.providers[offer.provider].kind}
-            for offer in index.offers(model.id)
-        ],
-        "benchmarks": _to_builtins(index.benchmarks_by_model.get(model.id, [])),
-        "market": _to_builtins(index.market_by_model.get(model.id, [])),
-    })
+    return _json(
+        {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "catalog_version": index.catalog.version,
+            "model": _to_builtins(model),
+            "offers": [
+                {**_to_builtins(offer), "path_kind": index.providers[offer.provider].kind}
+                for offer in index.offers(model.id)
+            ],
+            "benchmarks": _to_builtins(index.benchmarks_by_model.get(model.id, [])),
+            "market": _to_builtins(index.market_by_model.get(model.id, [])),
+        }
+    )
 
 
 def versions_table(versions: list[VersionDir], default: str) -> Any:
@@ -162,18 +197,29 @@ def versions_table(versions: list[VersionDir], default: str) -> Any:
     for header in ("version", "released", "origin", "default", "path"):
         table.add_column(header, overflow="fold")
     for version in versions:
-        table.add_row(version.name, version.released.isoformat(), version.origin,
-                      "yes" if version.name == default else "", str(version.path))
+        table.add_row(
+            version.name,
+            version.released.isoformat(),
+            version.origin,
+            "yes" if version.name == default else "",
+            str(version.path),
+        )
     return table
 
 
 def versions_json(versions: list[VersionDir], default: str) -> str:
-    return _json({
-        "schema_version": JSON_SCHEMA_VERSION,
-        "default": default,
-        "versions": [
-            {"version": v.name, "released": v.released.isoformat(), "origin": v.origin,
-             "path": str(v.path)}
-            for v in versions
-        ],
-    })
+    return _json(
+        {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "default": default,
+            "versions": [
+                {
+                    "version": v.name,
+                    "released": v.released.isoformat(),
+                    "origin": v.origin,
+                    "path": str(v.path),
+                }
+                for v in versions
+            ],
+        }
+    )
