@@ -1,0 +1,1 @@
+"""Pricing stage: workload token shapes x catalog offers -> exact Decimal monthly costs."""

@@ -1,0 +1,327 @@
+"""Price one offer for one usage profile, exactly in Decimal: per-request costs over the sample
+distribution, long-context tiers, time-of-day bands, prompt cache, batch, fees and currency."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from itertools import accumulate
+
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.pricing.fx import Fx
+from tokenexport_cli.pricing.traffic import band_share_fraction, uniform_weights
+from tokenexport_cli.schema import Model, Offer, Provider
+
+MILLION = 1_000_000
+ZERO = Decimal(0)
+NOTHING = Fraction(0)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One request as a tokenizer family counts it; ``input_tokens`` includes the shared prefix."""
+
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Everything pricing needs to know about a workload, for one tokenizer family."""
+
+    shapes: tuple[Shape, ...]
+    requests_per_month: Decimal
+    prefix_tokens: int = 0
+    cache_hit_rate: Decimal = ZERO
+    batch_fraction: Decimal = ZERO
+    traffic_weights: tuple[Decimal, ...] = field(default_factory=uniform_weights)
+    traffic_timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Prices:
+    input: Decimal
+    output: Decimal
+    cache_read: Decimal | None
+    cache_write: Decimal | None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Monthly cost by cause; the parts add up to the total exactly."""
+
+    input: Decimal
+    cached_input: Decimal
+    cache_write: Decimal
+    output: Decimal
+    tier_surcharge: Decimal
+    time_of_day: Decimal
+    batch_savings: Decimal
+    fees: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return (
+            self.input
+            + self.cached_input
+            + self.cache_write
+            + self.output
+            + self.tier_surcharge
+            + self.time_of_day
+            + self.batch_savings
+            + self.fees
+        )
+
+
+BREAKDOWN_FIELDS = (
+    "input",
+    "cached_input",
+    "cache_write",
+    "output",
+    "tier_surcharge",
+    "time_of_day",
+    "batch_savings",
+    "fees",
+)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """The monthly cost of one offer for one workload, unrounded, in ``currency``."""
+
+    model: str
+    provider: str
+    region: str | None
+    path_kind: str
+    currency: str
+    monthly: Decimal
+    per_request: Decimal
+    breakdown: Breakdown
+    calls_per_request: Decimal
+    context_window: int | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def per_1k_requests(self) -> Decimal:
+        return self.per_request * 1000
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A candidate that could not be priced for this workload, and why."""
+
+    model: str
+    provider: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class PricingOptions:
+    currency: str = "USD"
+    long_inputs: str = "exclude"  # or "split"
+
+
+class ShapeSet:
+    """Sample requests sorted by prompt size, with running sums, so that any prompt-size range
+    (a tier) is summed in O(log n) instead of once per request."""
+
+    def __init__(self, shapes: tuple[Shape, ...]) -> None:
+        ordered = sorted(shapes, key=lambda shape: shape.input_tokens)
+        self.inputs = [shape.input_tokens for shape in ordered]
+        self.cum_input = [0, *accumulate(self.inputs)]
+        self.cum_output = [0, *accumulate(shape.output_tokens for shape in ordered)]
+
+    def segment(self, above: int | None, upto: int | None) -> tuple[int, int, int]:
+        """(count, input tokens, output tokens) of requests with above < prompt <= upto."""
+        lo = 0 if above is None else bisect_right(self.inputs, above)
+        hi = len(self.inputs) if upto is None else bisect_right(self.inputs, upto)
+        hi = max(hi, lo)
+        return (
+            hi - lo,
+            self.cum_input[hi] - self.cum_input[lo],
+            self.cum_output[hi] - self.cum_output[lo],
+        )
+
+
+def to_decimal(value: Fraction) -> Decimal:
+    """The one rounding step: exact when the value is a terminating decimal, else 28 digits."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _f(value: Decimal | None) -> Fraction:
+    return Fraction(value) if value is not None else NOTHING
+
+
+def _components(
+    count: int, input_tokens: int, output_tokens: int, prices: Prices, usage: Usage
+) -> tuple[Fraction, Fraction, Fraction, Fraction]:
+    """(input, cached input, cache write, output) cost of ``count`` requests, per-million prices.
+
+    Cached prefix tokens bill at the cache-read price on a hit; on a miss the prefix is written
+    to the cache at the cache-write price where the offer has one, else billed as plain input.
+    """
+    prefix = Fraction(usage.prefix_tokens * count)
+    cached = prefix * _f(usage.cache_hit_rate) if prices.cache_read is not None else NOTHING
+    written = (prefix - cached) if (prices.cache_write is not None and cached) else NOTHING
+    plain = input_tokens - cached - written
+    return (
+        plain * _f(prices.input) / MILLION,
+        cached * _f(prices.cache_read) / MILLION,
+        written * _f(prices.cache_write) / MILLION,
+        output_tokens * _f(prices.output) / MILLION,
+    )
+
+
+def _sum(parts: list[tuple[Fraction, Fraction, Fraction, Fraction]]) -> tuple[Fraction, ...]:
+    return tuple(sum((part[i] for part in parts), NOTHING) for i in range(4))
+
+
+def _base_prices(offer: Offer) -> Prices:
+    return Prices(offer.input, offer.output, offer.cache_read, offer.cache_write)
+
+
+def _tiered(
+    shapes: ShapeSet, offer: Offer, usage: Usage, override: Prices | None = None
+) -> tuple[Fraction, ...]:
+    """Cost components with each request at its tier's prices (or all at ``override``)."""
+    if override is not None or not offer.tiers:
+        count, tokens_in, tokens_out = shapes.segment(None, None)
+        return _sum(
+            [_components(count, tokens_in, tokens_out, override or _base_prices(offer), usage)]
+        )
+    bounds = [None, *(tier.above for tier in offer.tiers)]
+    tiers = [
+        _base_prices(offer),
+        *(Prices(t.input, t.output, t.cache_read, t.cache_write) for t in offer.tiers),
+    ]
+    parts = []
+    for index, prices in enumerate(tiers):
+        upto = bounds[index + 1] if index + 1 < len(bounds) else None
+        count, tokens_in, tokens_out = shapes.segment(bounds[index], upto)
+        if count:
+            parts.append(_components(count, tokens_in, tokens_out, prices, usage))
+    return _sum(parts)
+
+
+def _batch_prices(offer: Offer, shapes: ShapeSet, usage: Usage) -> tuple[Fraction, ...] | None:
+    batch = offer.batch
+    if batch is None:
+        return None
+    if batch.discount is not None:
+        keep = 1 - Fraction(batch.discount)
+        return tuple(part * keep for part in _tiered(shapes, offer, usage))
+    prices = Prices(
+        batch.input if batch.input is not None else offer.input,
+        batch.output if batch.output is not None else offer.output,
+        offer.cache_read,
+        offer.cache_write,
+    )
+    return _tiered(shapes, offer, usage, override=prices)
+
+
+def fit_shapes(
+    shapes: tuple[Shape, ...], context_window: int | None, prefix_tokens: int, long_inputs: str
+) -> tuple[tuple[Shape, ...], str | None]:
+    """Requests that fit the window, splitting oversize ones when asked; or an exclusion reason.
+
+    A split request becomes ceil(body / room) chunk calls, each carrying the shared prefix and
+    producing the request's output, plus one combining call whose input is the prefix and
+    every chunk's output.
+    """
+    if context_window is None:
+        return shapes, None
+    oversize = [s for s in shapes if s.input_tokens + s.output_tokens > context_window]
+    if not oversize:
+        return shapes, None
+    largest = max(s.input_tokens + s.output_tokens for s in oversize)
+    if long_inputs != "split":
+        return shapes, (
+            f"context window {context_window:,} too small: {len(oversize)} of "
+            f"{len(shapes)} sample requests need up to {largest:,} tokens"
+        )
+    result = [s for s in shapes if s.input_tokens + s.output_tokens <= context_window]
+    for shape in oversize:
+        room = context_window - shape.output_tokens - prefix_tokens
+        body = shape.input_tokens - prefix_tokens
+        if room <= 0:
+            return shapes, (
+                f"context window {context_window:,} cannot hold the shared prefix "
+                f"and {shape.output_tokens:,} output tokens"
+            )
+        calls = math.ceil(body / room)
+        result.extend(Shape(prefix_tokens + room, shape.output_tokens) for _ in range(calls - 1))
+        result.append(Shape(prefix_tokens + body - room * (calls - 1), shape.output_tokens))
+        combine = Shape(prefix_tokens + calls * shape.output_tokens, shape.output_tokens)
+        if combine.input_tokens + combine.output_tokens > context_window:
+            return shapes, (
+                f"context window {context_window:,} too small to combine {calls} chunk answers"
+            )
+        result.append(combine)
+    return tuple(result), None
+
+
+def price_offer(
+    offer: Offer, model: Model, provider: Provider, usage: Usage, fx: Fx, options: PricingOptions
+) -> CostLine | Exclusion:
+    """Monthly cost of ``usage`` on ``offer`` in ``options.currency``."""
+    if not usage.shapes:
+        raise DataError("the workload has no sample requests to price")
+    context_window = offer.context_window or model.context_window
+    shapes, reason = fit_shapes(
+        usage.shapes, context_window, usage.prefix_tokens, options.long_inputs
+    )
+    if reason is not None:
+        return Exclusion(model.id, provider.id, reason)
+    shape_set = ShapeSet(shapes)
+    listed = _tiered(shape_set, offer, usage, override=_base_prices(offer))
+    listed_total = sum(listed, NOTHING)
+    tier_total = sum(_tiered(shape_set, offer, usage), NOTHING)
+    realtime = 1 - _f(usage.batch_fraction)
+    time_of_day = NOTHING
+    shares = NOTHING
+    for band in offer.time_bands:
+        share = band_share_fraction(band, usage.traffic_weights, usage.traffic_timezone)
+        shares += share
+        band_prices = Prices(band.input, band.output, band.cache_read, band.cache_write)
+        band_total = sum(_tiered(shape_set, offer, usage, override=band_prices), NOTHING)
+        time_of_day += realtime * share * (band_total - tier_total)
+    if shares > 1:
+        raise DataError(
+            f"offer of {model.id} by {provider.id}: time bands overlap "
+            f"(they cover {float(shares):.4f} of the traffic)"
+        )
+    batch_total = _batch_prices(offer, shape_set, usage)
+    batch_savings = NOTHING
+    notes: list[str] = []
+    if usage.batch_fraction and batch_total is None:
+        notes.append("no batch price: batchable requests priced in real time")
+    elif batch_total is not None:
+        batch_savings = _f(usage.batch_fraction) * (sum(batch_total, NOTHING) - tier_total)
+    subtotal = tier_total + time_of_day + batch_savings
+    fees = subtotal * sum((Fraction(fee.percent) for fee in provider.fees), NOTHING) / 100
+    requests = len(usage.shapes)
+    # all sample requests together, in the offer's currency -> one average request, converted
+    rate = fx.rate_fraction(offer.currency, options.currency) / requests
+    parts = (*listed, tier_total - listed_total, time_of_day, batch_savings, fees)
+    monthly = Fraction(usage.requests_per_month)
+    breakdown = Breakdown(*(to_decimal(part * rate * monthly) for part in parts))
+    if context_window is None:
+        notes.append("context window unknown")
+    if len(shapes) != requests:
+        notes.append(f"split into {Decimal(len(shapes)) / requests:.2f} calls per request")
+    return CostLine(
+        model=model.id,
+        provider=provider.id,
+        region=offer.region,
+        path_kind=provider.kind,
+        currency=options.currency,
+        monthly=to_decimal(sum(parts, NOTHING) * rate * monthly),
+        per_request=to_decimal(sum(parts, NOTHING) * rate),
+        breakdown=breakdown,
+        calls_per_request=Decimal(len(shapes)) / requests,
+        context_window=context_window,
+        notes=tuple(notes),
+    )

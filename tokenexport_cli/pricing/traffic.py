@@ -1,0 +1,105 @@
+"""Share of a workload's traffic that falls inside a time-of-day price band, across timezones,
+weekdays and daylight-saving changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from tokenexport_cli.schema import WEEKDAYS, TimeBand
+
+# Every 15 minutes of one reference year: every real UTC offset is a multiple of 15 minutes, and
+# a whole year averages over daylight-saving transitions.
+REFERENCE_YEAR = 2026
+SLOT_MINUTES = 15
+HOURS_PER_WEEK = 168
+
+
+@lru_cache(maxsize=32)
+def _local_slots(timezone: str) -> tuple[tuple[int, int], ...]:
+    """(weekday 0=Monday, minute of day) of every UTC slot of the reference year, in ``timezone``."""
+    zone = ZoneInfo(timezone)
+    start = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(REFERENCE_YEAR + 1, 1, 1, tzinfo=dt.UTC)
+    step = dt.timedelta(minutes=SLOT_MINUTES)
+    slots = []
+    moment = start
+    while moment < end:
+        local = moment.astimezone(zone)
+        slots.append((local.weekday(), local.hour * 60 + local.minute))
+        moment += step
+    return tuple(slots)
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _in_band(
+    weekday: int, minute: int, days: frozenset[int], ranges: Sequence[tuple[int, int]]
+) -> bool:
+    """A range that wraps past midnight belongs to the weekday it starts on."""
+    for start, end in ranges:
+        if start < end:
+            if weekday in days and start <= minute < end:
+                return True
+        else:
+            if weekday in days and minute >= start:
+                return True
+            if (weekday - 1) % 7 in days and minute < end:
+                return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _band_tally(
+    band_timezone: str, days: tuple[str, ...], hours: tuple[str, ...], traffic_timezone: str
+) -> tuple[tuple[int, int], ...]:
+    """Per traffic-local hour of the week: (slots inside the band, all slots)."""
+    day_numbers = frozenset(WEEKDAYS.index(day) for day in days)
+    ranges = [(_minutes(part.split("-")[0]), _minutes(part.split("-")[1])) for part in hours]
+    inside = [0] * HOURS_PER_WEEK
+    total = [0] * HOURS_PER_WEEK
+    band_slots = _local_slots(band_timezone)
+    traffic_slots = _local_slots(traffic_timezone)
+    for (band_day, band_minute), (day, minute) in zip(band_slots, traffic_slots, strict=True):
+        hour_of_week = day * 24 + minute // 60
+        total[hour_of_week] += 1
+        if _in_band(band_day, band_minute, day_numbers, ranges):
+            inside[hour_of_week] += 1
+    return tuple(zip(inside, total, strict=True))
+
+
+def band_share(band: TimeBand, weights: Sequence[Decimal], traffic_timezone: str) -> Decimal:
+    """``band_share_fraction`` as a Decimal, for display."""
+    share = band_share_fraction(band, weights, traffic_timezone)
+    return Decimal(share.numerator) / Decimal(share.denominator)
+
+
+def band_share_fraction(
+    band: TimeBand, weights: Sequence[Decimal], traffic_timezone: str
+) -> Fraction:
+    """Exact fraction of requests inside ``band`` when traffic follows ``weights`` (168 hour-of-week
+    weights, Monday 00:00 first, in ``traffic_timezone``, summing to 1)."""
+    if len(weights) != HOURS_PER_WEEK:
+        raise ValueError(f"expected {HOURS_PER_WEEK} hour-of-week weights, got {len(weights)}")
+    tally = _band_tally(band.timezone, band.days, band.hours, traffic_timezone)
+    share = Fraction(0)
+    all_weight = Fraction(0)
+    for weight, (inside, total) in zip(weights, tally, strict=True):
+        all_weight += Fraction(weight)
+        if inside and weight:
+            share += Fraction(weight) * Fraction(inside, total)
+    if all_weight == 0:
+        raise ValueError("traffic weights sum to zero")
+    return share / all_weight
+
+
+def uniform_weights() -> tuple[Decimal, ...]:
+    """Equal weight for every hour of the week (weights need not sum exactly to 1)."""
+    return tuple(Decimal(1) for _ in range(HOURS_PER_WEEK))
