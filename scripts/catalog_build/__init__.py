@@ -1,0 +1,1 @@
+"""Build tokx catalog versions from the reference data (see scripts/build_catalog.py)."""

@@ -1,0 +1,363 @@
+"""Assemble one catalog version (models, providers, offers, extras) and write its folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import emit, extras, market, selfhost, vendor
+from .offers import model_offers
+from .providers import PROVIDERS, ProviderSpec
+from .registry import MODELS, ModelSpec
+from .registry_west import MODELS_WEST
+from .sources import MODELSDEV_COMMIT, MODELSDEV_DATE, OPENROUTER_DATE, Reference
+
+ALL_MODELS = MODELS + MODELS_WEST
+ARTICLE_MODELS = {
+    "minimax-m2.5",
+    "kimi-k2.5",
+    "deepseek-v3.2",
+    "deepseek-v4-pro",
+    "glm-5",
+    "qwen3.6-max",
+    "gpt-5.5-pro",
+    "claude-opus-4",
+    "gemini-2.5-pro",
+    "gemini-3-flash",
+    "llama-4-ultra",
+    "mistral-large-3",
+}
+KNOWN_MODALITIES = {"text", "image", "audio", "video", "pdf", "file"}
+
+VERSIONS = {
+    "2026-05-28": (
+        "may",
+        dt.date(2026, 5, 28),
+        "As of the first article (May 2026): OpenRouter snapshot 2026-05-15, genai-prices evaluated at "
+        "2026-05-28, vendor prices dated on or before then, and the article's Table 3/4 figures.",
+    ),
+    "2026-08-21": (
+        "aug",
+        dt.date(2026, 8, 21),
+        "As of the newest reference data: genai-prices HEAD 2026-08-21, litellm 2026-07-24, models.dev "
+        "2026-07-02, vendor prices up to 2026-08-16, OpenRouter snapshot 2026-05-15.",
+    ),
+}
+
+
+def _meta(ref: Reference, spec: ModelSpec) -> tuple[dict[str, Any], str, dt.date]:
+    if spec.meta:
+        data = ref.modelsdev(f"models/{spec.meta}.toml")
+        if data is not None:
+            return (
+                data,
+                f"anomalyco/models.dev@{MODELSDEV_COMMIT}:models/{spec.meta}.toml",
+                MODELSDEV_DATE,
+            )
+        print(f"missing models.dev meta {spec.meta}", file=sys.stderr)
+    return {}, "", OPENROUTER_DATE
+
+
+def released(ref: Reference, spec: ModelSpec) -> dt.date | None:
+    data, _, _ = _meta(ref, spec)
+    text = str(data.get("release_date") or "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
+        return dt.date.fromisoformat(text[:10])
+    entry = ref.openrouter.get(spec.openrouter or "")
+    return dt.datetime.fromtimestamp(entry["created"], dt.UTC).date() if entry else None
+
+
+def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str, Any]:
+    data, source, as_of = _meta(ref, spec)
+    entry_or = ref.openrouter.get(spec.openrouter or "") or {}
+    sources = [source] if source else []
+    if entry_or:
+        sources.append("openrouter/models_api_v1_snapshot_2026-05-15.json#" + spec.openrouter)  # type: ignore[operator]
+    out: dict[str, Any] = {
+        "id": spec.id,
+        "name": spec.name,
+        "vendor": spec.vendor,
+        "origin": spec.origin,
+    }
+    open_weights = spec.open_weights if spec.open_weights is not None else data.get("open_weights")
+    out["open_weights"] = bool(open_weights)
+    if spec.license:
+        out["license"] = spec.license
+    rel = released(ref, spec)
+    if rel:
+        out["released"] = rel
+    context = (data.get("limit") or {}).get("context") or entry_or.get("context_length")
+    if context:
+        out["context_window"] = int(context)
+    max_out = (data.get("limit") or {}).get("output") or (entry_or.get("top_provider") or {}).get(
+        "max_completion_tokens"
+    )
+    if max_out:
+        out["max_output"] = int(max_out)
+    out["tokenizer"] = spec.tokenizer
+    mods = data.get("modalities") or {
+        "input": (entry_or.get("architecture") or {}).get("input_modalities"),
+        "output": (entry_or.get("architecture") or {}).get("output_modalities"),
+    }
+    if mods.get("input") and mods.get("output"):
+        out["modalities"] = {
+            k: sorted(m for m in mods[k] if m in KNOWN_MODALITIES) or ["text"]
+            for k in ("input", "output")
+        }
+    if aliases:
+        out["aliases"] = aliases
+    out["source"] = "; ".join(sources) or vendor.ARTICLE_SRC
+    out["as_of"] = as_of if source else (OPENROUTER_DATE if entry_or else vendor.ARTICLE_DATE)
+    notes = [spec.note] if spec.note else []
+    if spec.open_weights is None and not data:
+        notes.append("open_weights unknown (no source); recorded as false")
+    if notes:
+        out["note"] = " ".join(notes)
+    return out
+
+
+def provider_entry(spec: ProviderSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": spec.id, "name": spec.name, "kind": spec.kind}
+    if spec.extra:
+        out.update(spec.extra)
+    if spec.url:
+        out["url"] = spec.url
+    out.update({"source": spec.source, "as_of": spec.as_of})
+    if spec.note:
+        out["note"] = spec.note
+    return out
+
+
+def _aliases(spec: ModelSpec, offers: list[dict[str, Any]]) -> list[str]:
+    names = list(spec.aliases)
+    if spec.openrouter:
+        names.append(spec.openrouter)
+    names += [o["provider_model_id"] for o in offers if o.get("provider_model_id")]
+    for token in (t for tokens in spec.offers.values() for t in tokens):
+        names.append(
+            token.split(":", 1)[1].rsplit("/", 1)[-1]
+            if token.startswith("md:")
+            else token.split(":", 1)[1]
+        )
+    seen, out = {spec.id.lower()}, []
+    for name in names:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+    return out
+
+
+OFFER_KEYS = (
+    "model",
+    "provider",
+    "region",
+    "provider_model_id",
+    "currency",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write",
+    "tiers",
+    "time_bands",
+    "batch",
+    "context_window",
+    "max_output",
+    "effective",
+    "source",
+    "as_of",
+    "note",
+)
+
+
+def _ordered(offer: dict[str, Any]) -> dict[str, Any]:
+    """Keys in schema order, so hand editors find every offer laid out the same way."""
+    return {key: offer[key] for key in OFFER_KEYS if key in offer}
+
+
+def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
+    missing: list[str] = []
+    models, offers = [], []
+    for spec in ALL_MODELS:
+        rel = released(ref, spec)
+        if version == "may" and rel is not None and rel > at:
+            continue
+        model_offer_list = [
+            o
+            for o in model_offers(ref, spec, version, at, missing)
+            if not (o["model"].startswith("deepseek-v4") and o["provider"] == "deepseek")
+        ]
+        if version == "may" and not model_offer_list and spec.id not in ARTICLE_MODELS:
+            continue
+        offers += model_offer_list
+        models.append((spec, model_offer_list))
+    offers += vendor.deepseek_direct(ref, version)
+    if version == "aug":
+        offers = [
+            o
+            for o in offers
+            if not (o["model"] == "qwen3-max" and o["provider"] == "alibaba-cloud-cn")
+        ]
+        offers.append(vendor.qwen3_max_cn(ref))
+    else:
+        offers = vendor.apply_article(offers, ref)
+    if missing:
+        print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
+    model_ids = {spec.id for spec, _ in models}
+    return {
+        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models],
+        "providers": [provider_entry(p) for p in PROVIDERS],
+        "offers": sorted(
+            map(_ordered, offers), key=lambda o: (o["provider"], o["model"], o.get("region") or "")
+        ),
+        "benchmarks": sorted(
+            extras.benchmarks(ref, model_ids, version, at),
+            key=lambda b: (b["model"], b["benchmark"], b["harness"], b["source"], str(b["score"])),
+        ),
+        "gpus": selfhost.gpus(ref),
+        "serving": selfhost.serving(),
+        "market": [m for m in market.market(ref) if m["model"] in model_ids],
+        "tokenizers": market.tokenizers(),
+    }
+
+
+def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
+    fx = (
+        {
+            "currency": "CNY",
+            "per_usd": Decimal("7.2"),
+            "source": vendor.ARTICLE_SRC + ", Table 3 caption",
+            "as_of": vendor.ARTICLE_DATE,
+            "note": "The article converts at 7.2 CNY/USD. Other pairings in the reference data: genai-prices zhipuai.yml "
+            "7.25, genai-prices minimax.yml 7.00 (vendor_prices/direct_vendor_prices.csv). Override as needed.",
+        }
+        if kind == "may"
+        else {
+            "currency": "CNY",
+            "per_usd": Decimal("7.25"),
+            "source": "pydantic/genai-prices@47df840:prices/providers/zhipuai.yml price_comments",
+            "as_of": dt.date(2026, 6, 17),
+            "note": "genai-prices' conversion for Zhipu's CNY prices (May/June 2026); not a market rate. Other pairings: "
+            "genai-prices minimax.yml 7.00; the May 2026 article 7.2. Override as needed.",
+        }
+    )
+    return {
+        "schema_version": 1,
+        "catalog_version": version_id,
+        "released": dt.date.fromisoformat(version_id),
+        "description": description,
+        "fx": [fx],
+        "sources": [
+            {
+                "id": "genai-prices",
+                "title": "pydantic/genai-prices provider YAMLs @47df840",
+                "url": "https://github.com/pydantic/genai-prices",
+                "as_of": dt.date(2026, 8, 21),
+                "license": "MIT",
+            },
+            {
+                "id": "litellm",
+                "title": "BerriAI/litellm model_prices_and_context_window.json (via RoCry/llm-api-price@8442b93)",
+                "url": "https://github.com/BerriAI/litellm",
+                "as_of": dt.date(2026, 7, 24),
+                "license": "MIT",
+            },
+            {
+                "id": "models-dev",
+                "title": "anomalyco/models.dev @f3fc692",
+                "url": "https://github.com/anomalyco/models.dev",
+                "as_of": dt.date(2026, 7, 2),
+                "license": "MIT",
+            },
+            {
+                "id": "openrouter-snapshot",
+                "title": "OpenRouter GET /api/v1/models snapshot",
+                "url": "https://openrouter.ai/api/v1/models",
+                "as_of": OPENROUTER_DATE,
+                "license": "content from the OpenRouter API; copy from a MIT repo",
+            },
+            {
+                "id": "vendor-prices",
+                "title": "reference-data/vendor_prices/direct_vendor_prices.csv (facts with URLs)",
+                "url": "reference-data/vendor_prices/direct_vendor_prices.csv",
+                "as_of": dt.date(2026, 8, 16),
+            },
+            {
+                "id": "article-2026-05",
+                "title": "China's AI Models Dominate Global API Traffic (AI in China)",
+                "url": "reference/articles/token-export-boom-2026-05.txt",
+                "as_of": vendor.ARTICLE_DATE,
+            },
+            {
+                "id": "article-hyperscalers",
+                "title": "China AI System #4: China's Token Exports Are Exploding (undated)",
+                "url": "reference/articles/token-exports-and-hyperscalers.txt",
+                "as_of": market.ARTICLE2_AS_OF,
+            },
+            {
+                "id": "benchmarks",
+                "title": "reference-data/benchmarks/benchmarks_detail.csv (9 sources)",
+                "url": "reference-data/benchmarks/SOURCES.md",
+                "as_of": dt.date(2026, 7, 2),
+                "license": "per source (MIT/Apache/Modified-MIT)",
+            },
+            {
+                "id": "selfhost",
+                "title": "reference-data/selfhost (skypilot catalog, DeepSeek open-infra-index, blogs)",
+                "url": "reference-data/selfhost/SOURCES.md",
+                "as_of": dt.date(2026, 5, 22),
+                "license": "Apache-2.0 / CC0 / blogs",
+            },
+            {
+                "id": "tokenizers",
+                "title": "reference/TOKENIZERS.md measurements",
+                "url": "reference/TOKENIZERS.md",
+                "as_of": market.TOKENIZERS_DATE,
+            },
+        ],
+    }
+
+
+def write_version(ref: Reference, out_root: Path, version_id: str) -> dict[str, list[Any]]:
+    kind, at, description = VERSIONS[version_id]
+    data = assemble(ref, kind, at)
+    folder = out_root / version_id
+    if folder.exists():
+        shutil.rmtree(folder)
+    emit.dump(
+        manifest(version_id, description, kind),
+        folder / "manifest.yaml",
+        f"Catalog {version_id}: manifest",
+    )
+    emit.dump({"models": data["models"]}, folder / "models.yaml", "Models")
+    emit.dump(
+        {"providers": data["providers"]}, folder / "providers.yaml", "Providers (delivery paths)"
+    )
+    by_provider: dict[str, list[dict[str, Any]]] = {}
+    for offer in data["offers"]:
+        by_provider.setdefault(offer["provider"], []).append(offer)
+    for provider_id, offers in sorted(by_provider.items()):
+        emit.dump(
+            {"offers": offers},
+            folder / "offers" / f"{provider_id}.yaml",
+            f"Offers sold by {provider_id}",
+        )
+    emit.dump(
+        {"benchmarks": data["benchmarks"]},
+        folder / "benchmarks.yaml",
+        "Benchmark scores (never mix harnesses)",
+    )
+    emit.dump(
+        {"gpus": data["gpus"], "serving": data["serving"]},
+        folder / "selfhost.yaml",
+        "Self-hosting: GPU hourly prices and serving throughput per replica",
+    )
+    emit.dump(
+        {"market": data["market"]}, folder / "market.yaml", "Market data (OpenRouter weekly tokens)"
+    )
+    emit.dump({"tokenizers": data["tokenizers"]}, folder / "tokenizers.yaml", "Tokenizer families")
+    return emit.validate(folder)
