@@ -353,3 +353,50 @@ def test_breakdown_parts_add_up_to_the_total() -> None:
     assert isinstance(line, CostLine)
     assert line.breakdown.total == line.monthly
     assert all(isinstance(v, Decimal) for v in vars(line.breakdown).values())
+
+
+def test_band_share_across_daylight_saving_matches_brute_force() -> None:
+    # New York business hours (DST shifts them against Beijing, which has none) compared with
+    # a direct minute-by-minute walk over the reference year.
+    import datetime as dt
+    from fractions import Fraction
+    from zoneinfo import ZoneInfo
+
+    from tokenexport_cli.pricing.traffic import REFERENCE_YEAR, band_share_fraction
+
+    weights = [D(0)] * 168
+    for day in range(5):
+        for hour in range(9, 18):
+            weights[day * 24 + hour] = D(1)
+    band = TimeBand(
+        name="b",
+        timezone="Asia/Shanghai",
+        days=("mon", "tue", "wed", "thu", "fri"),
+        hours=("00:30-08:30",),
+        input=D(0),
+        output=D(0),
+    )
+    new_york, beijing = ZoneInfo("America/New_York"), ZoneInfo("Asia/Shanghai")
+    moment = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(REFERENCE_YEAR + 1, 1, 1, tzinfo=dt.UTC)
+    per_hour_total: dict[int, int] = {}
+    per_hour_inside: dict[int, int] = {}
+    while moment < end:
+        local = moment.astimezone(new_york)
+        hour = local.weekday() * 24 + local.hour
+        there = moment.astimezone(beijing)
+        minute = there.hour * 60 + there.minute
+        per_hour_total[hour] = per_hour_total.get(hour, 0) + 1
+        if there.weekday() < 5 and 30 <= minute < 510:
+            per_hour_inside[hour] = per_hour_inside.get(hour, 0) + 1
+        moment += dt.timedelta(minutes=15)
+    expected = (
+        sum(
+            Fraction(int(weights[h])) * Fraction(per_hour_inside.get(h, 0), n)
+            for h, n in per_hour_total.items()
+        )
+        / 45
+    )
+    assert band_share_fraction(band, weights, "America/New_York") == expected
+    # Friday's New York afternoon is Saturday in Beijing: fewer than 5 days of overlap
+    assert Fraction(22, 45) < expected < Fraction(26, 45)

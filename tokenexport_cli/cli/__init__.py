@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tokenexport_cli import __version__
-from tokenexport_cli.cli import catalog_cmd
+from tokenexport_cli.cli import catalog_cmd, cost_cmd
 
 app = typer.Typer(
     name="tokx",
@@ -17,6 +17,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(catalog_cmd.app, name="catalog")
+cost_cmd.register(app)
 
 
 def _version_callback(value: bool) -> None:

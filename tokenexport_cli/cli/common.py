@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -87,3 +88,38 @@ def handle_errors(func: F) -> F:
 
 def write_stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def split_values(values: list[str] | None) -> tuple[str, ...]:
+    """Repeated and comma-separated option values, flattened: ``-m a,b -m c`` -> (a, b, c)."""
+    found: list[str] = []
+    for value in values or []:
+        found.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(found)
+
+
+def parse_pairs(values: list[str] | None, option: str) -> dict[str, Decimal]:
+    """``["gpqa-diamond=2,swe-bench-verified=1"]`` -> {name: Decimal}."""
+    pairs: dict[str, Decimal] = {}
+    for item in split_values(values):
+        name, _, number = item.partition("=")
+        try:
+            value = Decimal(number)
+        except ArithmeticError:
+            value = Decimal("NaN")
+        if not name or not value.is_finite():
+            raise UsageError(f"{option}: expected NAME=NUMBER, got '{item}'")
+        pairs[name.strip()] = value
+    return pairs
+
+
+def parse_decimal(value: str | None, option: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        parsed = Decimal(value.replace(",", "").replace("_", ""))
+    except ArithmeticError:
+        parsed = Decimal("NaN")
+    if not parsed.is_finite():
+        raise UsageError(f"{option}: '{value}' is not a number")
+    return parsed

@@ -39,6 +39,8 @@ class Usage:
     batch_fraction: Decimal = ZERO
     traffic_weights: tuple[Decimal, ...] = field(default_factory=uniform_weights)
     traffic_timezone: str = "UTC"
+    family: str = "fixed"
+    band_percent: Decimal | None = None  # token counts are approximate within this band
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class CostLine:
     calls_per_request: Decimal
     context_window: int | None
     notes: tuple[str, ...] = ()
+    band_percent: Decimal | None = None
 
     @property
     def per_1k_requests(self) -> Decimal:
@@ -324,4 +327,5 @@ def price_offer(
         calls_per_request=Decimal(len(shapes)) / requests,
         context_window=context_window,
         notes=tuple(notes),
+        band_percent=usage.band_percent,
     )

@@ -19,20 +19,34 @@ SLOT_MINUTES = 15
 HOURS_PER_WEEK = 168
 
 
+SLOTS_PER_DAY = 24 * 60 // SLOT_MINUTES
+MINUTES_PER_WEEK = 7 * 24 * 60
+
+
 @lru_cache(maxsize=32)
-def _local_slots(timezone: str) -> tuple[tuple[int, int], ...]:
-    """(weekday 0=Monday, minute of day) of every UTC slot of the reference year, in ``timezone``."""
+def _offsets(timezone: str) -> tuple[int, ...]:
+    """UTC offset in minutes of every slot of the reference year, in ``timezone``.
+
+    Offsets change only at daylight-saving transitions, so each day is looked up at its start
+    and end, and slot by slot only on the few days where the two differ."""
     zone = ZoneInfo(timezone)
     start = dt.datetime(REFERENCE_YEAR, 1, 1, tzinfo=dt.UTC)
-    end = dt.datetime(REFERENCE_YEAR + 1, 1, 1, tzinfo=dt.UTC)
+    days = (dt.date(REFERENCE_YEAR + 1, 1, 1) - dt.date(REFERENCE_YEAR, 1, 1)).days
     step = dt.timedelta(minutes=SLOT_MINUTES)
-    slots = []
-    moment = start
-    while moment < end:
-        local = moment.astimezone(zone)
-        slots.append((local.weekday(), local.hour * 60 + local.minute))
-        moment += step
-    return tuple(slots)
+
+    def offset(moment: dt.datetime) -> int:
+        delta = moment.astimezone(zone).utcoffset() or dt.timedelta(0)
+        return int(delta.total_seconds()) // 60
+
+    offsets: list[int] = []
+    for day in range(days):
+        day_start = start + dt.timedelta(days=day)
+        first, last = offset(day_start), offset(day_start + step * (SLOTS_PER_DAY - 1))
+        if first == last:
+            offsets.extend([first] * SLOTS_PER_DAY)
+        else:
+            offsets.extend(offset(day_start + step * slot) for slot in range(SLOTS_PER_DAY))
+    return tuple(offsets)
 
 
 def _minutes(clock: str) -> int:
@@ -63,14 +77,24 @@ def _band_tally(
     """Per traffic-local hour of the week: (slots inside the band, all slots)."""
     day_numbers = frozenset(WEEKDAYS.index(day) for day in days)
     ranges = [(_minutes(part.split("-")[0]), _minutes(part.split("-")[1])) for part in hours]
+    # membership of each band-local quarter hour of the week (Monday 00:00 = 0)
+    inside_band = [
+        _in_band(slot // SLOTS_PER_DAY, (slot % SLOTS_PER_DAY) * SLOT_MINUTES, day_numbers, ranges)
+        for slot in range(7 * SLOTS_PER_DAY)
+    ]
     inside = [0] * HOURS_PER_WEEK
     total = [0] * HOURS_PER_WEEK
-    band_slots = _local_slots(band_timezone)
-    traffic_slots = _local_slots(traffic_timezone)
-    for (band_day, band_minute), (day, minute) in zip(band_slots, traffic_slots, strict=True):
-        hour_of_week = day * 24 + minute // 60
+    # minute of the UTC week at which the reference year starts
+    year_start = dt.date(REFERENCE_YEAR, 1, 1).weekday() * 24 * 60
+    band_offsets = _offsets(band_timezone)
+    traffic_offsets = _offsets(traffic_timezone)
+    for slot, (band_offset, traffic_offset) in enumerate(
+        zip(band_offsets, traffic_offsets, strict=True)
+    ):
+        utc_minute = year_start + slot * SLOT_MINUTES
+        hour_of_week = (utc_minute + traffic_offset) % MINUTES_PER_WEEK // 60
         total[hour_of_week] += 1
-        if _in_band(band_day, band_minute, day_numbers, ranges):
+        if inside_band[(utc_minute + band_offset) % MINUTES_PER_WEEK // SLOT_MINUTES]:
             inside[hour_of_week] += 1
     return tuple(zip(inside, total, strict=True))
 

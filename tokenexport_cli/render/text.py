@@ -23,8 +23,8 @@ def price(value: Decimal | None, currency: str = "USD") -> str:
 def tokens(value: int | None) -> str:
     if value is None:
         return "-"
-    if value >= 1_000_000 and value % 1_000_000 == 0:
-        return f"{value // 1_000_000}M"
+    if value >= 1_000_000 and value % 10_000 == 0:
+        return f"{value / 1_000_000:g}M"
     if value >= 1000 and value % 1000 == 0:
         return f"{value // 1000}K"
     return f"{value:,}"
@@ -43,3 +43,26 @@ def console(stream: IO[str] | None = None) -> Any:
         highlight=False,
         soft_wrap=False,
     )
+
+
+SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£"}
+
+
+def money(value: Decimal, currency: str = "USD", band_percent: Decimal | None = None) -> str:
+    """Rounded for reading: cents above one unit, four significant digits below.
+
+    An amount computed from approximate token counts is shown as ``~$1,234 ±19%``."""
+    symbol = SYMBOLS.get(currency, "")
+    suffix = "" if symbol else f" {currency}"
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    if magnitude >= 1 or magnitude == 0:
+        text = f"{magnitude:,.2f}"
+    else:
+        text = f"{magnitude:.4g}" if magnitude >= Decimal("0.0001") else f"{magnitude:.2e}"
+        if "e" not in text:
+            text = format(Decimal(text).normalize(), "f")
+    shown = f"{sign}{symbol}{text}{suffix}"
+    if band_percent is not None:
+        return f"~{shown} ±{band_percent.normalize():f}%"
+    return shown

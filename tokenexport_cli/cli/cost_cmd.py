@@ -1,0 +1,425 @@
+"""``tokx estimate`` and ``tokx recommend``: price a workload everywhere, then rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tokenexport_cli.cli.common import (
+    AsOfOption,
+    CatalogVersionOption,
+    FormatOption,
+    OverlayOption,
+    check_format,
+    handle_errors,
+    parse_date,
+    parse_decimal,
+    parse_pairs,
+    split_values,
+    write_stdout,
+)
+from tokenexport_cli.errors import UsageError
+from tokenexport_cli.pricing.estimate import check_path_kinds
+
+if TYPE_CHECKING:
+    from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.pricing.engine import PricingOptions
+    from tokenexport_cli.pricing.estimate import Estimate
+    from tokenexport_cli.pricing.fx import Fx
+    from tokenexport_cli.usage import UsageSource
+
+WorkloadArg = Annotated[
+    Path | None,
+    typer.Argument(help="Workload YAML file (or use the quick flags below).", show_default=False),
+]
+InputTokens = Annotated[
+    int | None,
+    typer.Option(
+        "--input-tokens", help="Quick form: input tokens per request.", show_default=False
+    ),
+]
+OutputTokens = Annotated[
+    int | None,
+    typer.Option(
+        "--output-tokens",
+        help="Output tokens per request (quick form, or overrides the workload).",
+        show_default=False,
+    ),
+]
+InputFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--input",
+        "-i",
+        help="Quick form: sample request files, folders or globs (one file = one "
+        "request); counted with each model's tokenizer.",
+        show_default=False,
+    ),
+]
+PerDay = Annotated[
+    str | None,
+    typer.Option(
+        "--requests-per-day", help="Quick form: request volume per day.", show_default=False
+    ),
+]
+PerMonth = Annotated[
+    str | None,
+    typer.Option(
+        "--requests-per-month", help="Quick form: request volume per month.", show_default=False
+    ),
+]
+BatchFraction = Annotated[
+    str | None,
+    typer.Option(
+        "--batch-fraction",
+        help="Quick form: share of requests that can use batch APIs (0-1).",
+        show_default=False,
+    ),
+]
+Currency = Annotated[
+    str,
+    typer.Option(
+        "--currency", envvar="TOKX_CURRENCY", help="Currency of the results (USD, CNY, ...)."
+    ),
+]
+FxOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fx",
+        envvar="TOKX_FX",
+        help="Override an exchange rate, units per USD: --fx CNY=6.9.",
+        show_default=False,
+    ),
+]
+LongInputs = Annotated[
+    str,
+    typer.Option(
+        "--long-inputs",
+        envvar="TOKX_LONG_INPUTS",
+        help="Requests that exceed a context window: 'exclude' the model, or 'split' into chunk "
+        "calls plus a combining call.",
+    ),
+]
+Models = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Only these models (ids or aliases; repeat or comma-separate).",
+        show_default=False,
+    ),
+]
+Providers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--provider", help="Only these providers (repeat or comma-separate).", show_default=False
+    ),
+]
+Paths = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--path",
+        help="Only these path kinds: direct, aggregator, platform, hyperscaler, selfhost.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CostContext:
+    index: CatalogIndex
+    usage: UsageSource
+    fx: Fx
+    options: PricingOptions
+
+
+def build_context(
+    workload: Path | None,
+    input_files: list[Path] | None,
+    input_tokens: int | None,
+    output_tokens: int | None,
+    per_day: str | None,
+    per_month: str | None,
+    batch_fraction: str | None,
+    currency: str,
+    fx_values: list[str] | None,
+    long_inputs: str,
+    catalog_version: str | None,
+    as_of: str | None,
+    overlays: list[Path] | None,
+) -> CostContext:
+    from tokenexport_cli.catalog import CatalogIndex, load_catalog
+    from tokenexport_cli.pricing.engine import PricingOptions
+    from tokenexport_cli.pricing.fx import Fx, parse_fx
+    from tokenexport_cli.usage import QuickSpec, usage_source
+
+    if long_inputs not in ("exclude", "split"):
+        raise UsageError(f"--long-inputs: expected 'exclude' or 'split', got '{long_inputs}'")
+    index = CatalogIndex(
+        load_catalog(catalog_version, tuple(overlays or ()), parse_date(as_of, "--as-of"))
+    )
+    fx = Fx(index.catalog.fx, parse_fx(list(fx_values or [])))
+    options = PricingOptions(currency=currency.upper(), long_inputs=long_inputs)
+    fx.rate("USD", options.currency)  # unknown output currency fails before any work
+    quick = QuickSpec(
+        input_files=tuple(input_files or ()),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        requests_per_day=parse_decimal(per_day, "--requests-per-day"),
+        requests_per_month=parse_decimal(per_month, "--requests-per-month"),
+        batch_fraction=parse_decimal(batch_fraction, "--batch-fraction"),
+    )
+    return CostContext(index, usage_source(index, workload, quick), fx, options)
+
+
+def run_estimate(
+    context: CostContext,
+    models: tuple[str, ...],
+    providers: tuple[str, ...],
+    paths: tuple[str, ...],
+    include_selfhost: bool = True,
+) -> Estimate:
+    from tokenexport_cli.pricing.estimate import Selection, estimate
+
+    check_path_kinds(paths)
+    selection = Selection(
+        models=models, providers=providers, path_kinds=paths, include_selfhost=include_selfhost
+    )
+    return estimate(context.index, context.usage.usage_for, selection, context.fx, context.options)
+
+
+def print_renderables(renderables: list[object]) -> None:
+    from tokenexport_cli.render.text import console
+
+    out = console()
+    for item in renderables:
+        out.print(item)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("estimate")(estimate_command)
+    app.command("recommend")(recommend_command)
+
+
+@handle_errors
+def estimate_command(
+    workload: WorkloadArg = None,
+    input_files: InputFiles = None,
+    input_tokens: InputTokens = None,
+    output_tokens: OutputTokens = None,
+    requests_per_day: PerDay = None,
+    requests_per_month: PerMonth = None,
+    batch_fraction: BatchFraction = None,
+    model: Models = None,
+    provider: Providers = None,
+    path: Paths = None,
+    breakdown: Annotated[
+        bool, typer.Option("--breakdown", help="Show the cost breakdown columns.")
+    ] = False,
+    months: Annotated[
+        int | None,
+        typer.Option(
+            "--months",
+            help="Add a growth projection over this many months (uses the workload's growth).",
+            show_default=False,
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show every row, not just the first 30.")
+    ] = False,
+    currency: Currency = "USD",
+    fx: FxOption = None,
+    long_inputs: LongInputs = "exclude",
+    output_format: FormatOption = "table",
+    catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
+    catalog: OverlayOption = None,
+) -> None:
+    """Monthly cost of a workload on every model and delivery path, cheapest first."""
+    from tokenexport_cli.pricing.estimate import projection
+    from tokenexport_cli.render.cost import estimate_json, estimate_table
+
+    check_format(output_format, ("table", "json"))
+    if months is not None and not 1 <= months <= 120:
+        raise UsageError(f"--months: expected 1 to 120, got {months}")
+    context = build_context(
+        workload,
+        input_files,
+        input_tokens,
+        output_tokens,
+        requests_per_day,
+        requests_per_month,
+        batch_fraction,
+        currency,
+        fx,
+        long_inputs,
+        catalog_version,
+        as_of,
+        catalog,
+    )
+    result = run_estimate(context, split_values(model), split_values(provider), split_values(path))
+    if output_format == "json":
+        write_stdout(estimate_json(result))
+        return
+    growth = context.usage.growth_percent
+    series = [projection(line.monthly, growth, months) for line in result.lines] if months else None
+    print_renderables(estimate_table(result, breakdown, series, None if show_all else 30))
+
+
+@handle_errors
+def recommend_command(
+    workload: WorkloadArg = None,
+    input_files: InputFiles = None,
+    input_tokens: InputTokens = None,
+    output_tokens: OutputTokens = None,
+    requests_per_day: PerDay = None,
+    requests_per_month: PerMonth = None,
+    batch_fraction: BatchFraction = None,
+    objective: Annotated[
+        str,
+        typer.Option(
+            "--objective",
+            "-o",
+            envvar="TOKX_OBJECTIVE",
+            help="cheapest, value (score per dollar) or best (highest score within the constraints).",
+        ),
+    ] = "cheapest",
+    min_context: Annotated[
+        int | None,
+        typer.Option("--min-context", help="Minimum context window in tokens.", show_default=False),
+    ] = None,
+    max_monthly: Annotated[
+        str | None,
+        typer.Option(
+            "--max-monthly",
+            envvar="TOKX_MAX_MONTHLY",
+            help="Monthly budget in the result currency.",
+            show_default=False,
+        ),
+    ] = None,
+    minimum: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min", help="Benchmark floor, e.g. --min swe-bench-verified=60.", show_default=False
+        ),
+    ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight",
+            help="Benchmark weights for value/best, e.g. --weight gpqa-diamond=2,swe-bench-verified=1.",
+            show_default=False,
+        ),
+    ] = None,
+    harness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--harness",
+            help="Compare a benchmark within this harness, e.g. --harness swe-bench-verified=vendor-readme.",
+            show_default=False,
+        ),
+    ] = None,
+    open_weights: Annotated[
+        bool | None,
+        typer.Option(
+            "--open-weights/--closed-weights",
+            help="Only open-weight (or closed) models.",
+            show_default=False,
+        ),
+    ] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin", help="Only models from these countries (ISO codes).", show_default=False
+        ),
+    ] = None,
+    exclude_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude-origin",
+            help="Exclude models from these countries, e.g. CN.",
+            show_default=False,
+        ),
+    ] = None,
+    path: Paths = None,
+    provider: Providers = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", help="Only offers in these regions.", show_default=False),
+    ] = None,
+    billing_country: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--billing-country",
+            help="Only providers billing from these countries.",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="List every excluded candidate with the reason.")
+    ] = False,
+    top: Annotated[int, typer.Option("--top", help="How many candidates to show.")] = 15,
+    currency: Currency = "USD",
+    fx: FxOption = None,
+    long_inputs: LongInputs = "exclude",
+    output_format: FormatOption = "table",
+    catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
+    catalog: OverlayOption = None,
+) -> None:
+    """Rank models and paths for a workload under constraints, and explain the choice."""
+    from tokenexport_cli.ranking import Constraints, recommend
+    from tokenexport_cli.render.cost import recommendation_json, recommendation_table
+
+    check_format(output_format, ("table", "json"))
+    context = build_context(
+        workload,
+        input_files,
+        input_tokens,
+        output_tokens,
+        requests_per_day,
+        requests_per_month,
+        batch_fraction,
+        currency,
+        fx,
+        long_inputs,
+        catalog_version,
+        as_of,
+        catalog,
+    )
+    result = run_estimate(context, (), (), ())
+    pinned = {name: str(value) for name, value in _pairs_text(harness).items()}
+    constraints = Constraints(
+        min_context=min_context,
+        max_monthly=parse_decimal(max_monthly, "--max-monthly"),
+        minimums=parse_pairs(minimum, "--min"),
+        open_weights=open_weights,
+        origins=tuple(o.upper() for o in split_values(origin)),
+        exclude_origins=tuple(o.upper() for o in split_values(exclude_origin)),
+        path_kinds=split_values(path),
+        providers=split_values(provider),
+        regions=split_values(region),
+        billing_countries=tuple(c.upper() for c in split_values(billing_country)),
+    )
+    check_path_kinds(constraints.path_kinds)
+    for name in constraints.providers:
+        context.index.provider(name)
+    weights = parse_pairs(weight, "--weight") or None
+    rec = recommend(context.index, result, constraints, objective, weights, pinned)
+    if output_format == "json":
+        write_stdout(recommendation_json(rec))
+    else:
+        print_renderables(recommendation_table(rec, explain, top))
+
+
+def _pairs_text(values: list[str] | None) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in split_values(values):
+        name, _, value = item.partition("=")
+        if not name or not value:
+            raise UsageError(f"--harness: expected BENCHMARK=HARNESS, got '{item}'")
+        pairs[name] = value
+    return pairs

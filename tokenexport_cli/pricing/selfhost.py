@@ -1,0 +1,194 @@
+"""Self-hosting cost: rented GPUs running a measured serving profile, turned into per-token and
+per-request costs, and the break-even volume against an API price."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from tokenexport_cli.catalog import CatalogIndex
+from tokenexport_cli.errors import UsageError
+from tokenexport_cli.pricing.engine import (
+    Breakdown,
+    CostLine,
+    Exclusion,
+    PricingOptions,
+    Usage,
+    fit_shapes,
+    to_decimal,
+)
+from tokenexport_cli.pricing.fx import Fx
+from tokenexport_cli.schema import GpuPrice, Model, ServingProfile
+
+HOURS_PER_MONTH = Fraction(73044, 100)  # 30.44 days x 24 h
+DEFAULT_UTILIZATION = Decimal("0.6")
+
+
+@dataclass(frozen=True)
+class SelfhostOptions:
+    """User overrides; ``None`` means take it from the catalog."""
+
+    gpu: str | None = None
+    gpus: int | None = None
+    gpu_price: Decimal | None = None
+    utilization: Decimal = DEFAULT_UTILIZATION
+
+    def __post_init__(self) -> None:
+        if not Decimal(0) < self.utilization <= 1:
+            raise UsageError(f"--utilization: must be in (0, 1], got {self.utilization}")
+        if self.gpu_price is not None and self.gpu_price <= 0:
+            raise UsageError(f"--gpu-price: must be positive, got {self.gpu_price}")
+        if self.gpus is not None and self.gpus <= 0:
+            raise UsageError(f"--gpus: must be positive, got {self.gpus}")
+
+
+@dataclass(frozen=True)
+class Rig:
+    """One serving replica on rented GPUs, with what it costs and how fast it serves."""
+
+    profile: ServingProfile
+    gpu_price: GpuPrice | None
+    gpus: int
+    usd_per_gpu_hour: Decimal
+    utilization: Decimal
+
+    @property
+    def usd_per_hour(self) -> Fraction:
+        return Fraction(self.usd_per_gpu_hour) * self.gpus
+
+    def seconds(self, input_tokens: Fraction, output_tokens: Fraction) -> tuple[Fraction, Fraction]:
+        """Replica-seconds spent on prefill and on decode, at the assumed utilization.
+
+        Prefill and decode throughput are treated as sharing the replica's time; with more GPUs
+        than the measured profile, throughput is scaled linearly (stated in the assumptions)."""
+        scale = Fraction(self.gpus, self.profile.gpus_per_replica) * Fraction(self.utilization)
+        return (
+            input_tokens / (Fraction(self.profile.input_tokens_per_s) * scale),
+            output_tokens / (Fraction(self.profile.output_tokens_per_s) * scale),
+        )
+
+    def usd_per_million(self) -> tuple[Decimal, Decimal]:
+        prefill, decode = self.seconds(Fraction(1_000_000), Fraction(1_000_000))
+        per_second = self.usd_per_hour / 3600
+        return to_decimal(prefill * per_second), to_decimal(decode * per_second)
+
+    def monthly_fixed_usd(self) -> Decimal:
+        """One replica rented all month, busy or not."""
+        return to_decimal(self.usd_per_hour * HOURS_PER_MONTH)
+
+    def assumptions(self) -> list[str]:
+        source = (
+            f"{self.gpu_price.provider} {self.gpu_price.gpu} ({self.gpu_price.source}, "
+            f"as of {self.gpu_price.as_of})"
+            if self.gpu_price
+            else "--gpu-price"
+        )
+        return [
+            f"serving profile {self.profile.id}: {self.profile.engine} on "
+            f"{self.profile.gpus_per_replica} x {self.profile.gpu}, "
+            f"{self.profile.input_tokens_per_s} input + {self.profile.output_tokens_per_s} "
+            f"output tokens/s per replica ({self.profile.source}, as of {self.profile.as_of})",
+            f"GPU price ${self.usd_per_gpu_hour}/GPU-hour from {source}",
+            f"{self.gpus} GPUs per replica; throughput scaled linearly from the measured "
+            f"{self.profile.gpus_per_replica}",
+            f"utilization {self.utilization} (share of rented time spent serving)",
+            "prefill and decode share the replica's time; no prompt-cache savings assumed",
+        ]
+
+
+def _matching_gpu_prices(index: CatalogIndex, gpu_name: str) -> list[GpuPrice]:
+    wanted = gpu_name.lower().split()[0]
+    return sorted(
+        (p for p in index.catalog.gpus if wanted in p.gpu.lower()),
+        key=lambda p: (p.usd_per_gpu_hour, p.id),
+    )
+
+
+def rigs_for(index: CatalogIndex, model: Model, options: SelfhostOptions) -> list[Rig | str]:
+    """One rig per serving profile of the model, or a reason string where none can be built."""
+    found: list[Rig | str] = []
+    for profile in index.catalog.serving:
+        if profile.model != model.id:
+            continue
+        if options.gpu and options.gpu.lower() not in profile.gpu.lower():
+            found.append(f"serving profile {profile.id} runs on {profile.gpu}, not {options.gpu}")
+            continue
+        prices = _matching_gpu_prices(index, profile.gpu)
+        if options.gpu_price is not None:
+            price, chosen = options.gpu_price, None
+        elif prices:
+            price, chosen = prices[0].usd_per_gpu_hour, prices[0]
+        else:
+            found.append(f"no GPU price for {profile.gpu} in the catalog (give --gpu-price)")
+            continue
+        found.append(
+            Rig(
+                profile,
+                chosen,
+                options.gpus or profile.gpus_per_replica,
+                price,
+                options.utilization,
+            )
+        )
+    return found
+
+
+def selfhost_lines(
+    index: CatalogIndex,
+    model: Model,
+    usage: Usage,
+    fx: Fx,
+    options: PricingOptions,
+    selfhost: SelfhostOptions | None,
+) -> list[CostLine | Exclusion]:
+    """Cost lines for running an open-weight model on the catalog's serving profiles."""
+    if not model.open_weights:
+        return []
+    results: list[CostLine | Exclusion] = []
+    for rig in rigs_for(index, model, selfhost or SelfhostOptions()):
+        if isinstance(rig, str):
+            results.append(Exclusion(model.id, "selfhost", rig))
+            continue
+        shapes, reason = fit_shapes(
+            usage.shapes, model.context_window, usage.prefix_tokens, options.long_inputs
+        )
+        if reason is not None:
+            results.append(Exclusion(model.id, f"selfhost/{rig.profile.id}", reason))
+            continue
+        total_in = Fraction(sum(s.input_tokens for s in shapes))
+        total_out = Fraction(sum(s.output_tokens for s in shapes))
+        prefill, decode = rig.seconds(total_in, total_out)
+        rate = rig.usd_per_hour / 3600 * fx.rate_fraction("USD", options.currency)
+        per_request = [prefill * rate / len(usage.shapes), decode * rate / len(usage.shapes)]
+        monthly = Fraction(usage.requests_per_month)
+        zero = Decimal(0)
+        results.append(
+            CostLine(
+                model=model.id,
+                provider=f"selfhost/{rig.profile.id}",
+                region=None,
+                path_kind="selfhost",
+                currency=options.currency,
+                monthly=to_decimal(sum(per_request, Fraction(0)) * monthly),
+                per_request=to_decimal(sum(per_request, Fraction(0))),
+                breakdown=Breakdown(
+                    to_decimal(per_request[0] * monthly),
+                    zero,
+                    zero,
+                    to_decimal(per_request[1] * monthly),
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                ),
+                calls_per_request=Decimal(len(shapes)) / len(usage.shapes),
+                context_window=model.context_window,
+                notes=(
+                    f"{rig.gpus} x {rig.profile.gpu} at ${rig.usd_per_gpu_hour}/GPU-h, "
+                    f"utilization {rig.utilization}; pay-per-use share of rented time",
+                ),
+                band_percent=usage.band_percent,
+            )
+        )
+    return results

@@ -1,0 +1,222 @@
+"""Rank priced candidates under constraints: exclusion reasons, benchmark scores that never mix
+harnesses, objectives (cheapest, value, best) and the cost-quality Pareto frontier."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from tokenexport_cli.catalog import CatalogIndex
+from tokenexport_cli.errors import UsageError
+from tokenexport_cli.pricing.engine import CostLine, to_decimal
+from tokenexport_cli.pricing.estimate import Estimate
+
+OBJECTIVES = ("cheapest", "value", "best")
+DEFAULT_WEIGHTS: Mapping[str, Decimal] = {
+    "gpqa-diamond": Decimal(1),
+    "swe-bench-verified": Decimal(1),
+}
+
+
+@dataclass(frozen=True)
+class Constraints:
+    min_context: int | None = None
+    max_monthly: Decimal | None = None
+    minimums: Mapping[str, Decimal] = field(default_factory=dict)
+    open_weights: bool | None = None
+    origins: tuple[str, ...] = ()
+    exclude_origins: tuple[str, ...] = ()
+    path_kinds: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    billing_countries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    line: CostLine
+    score: Decimal | None
+    scores: Mapping[str, Decimal]
+    pareto: bool
+
+
+@dataclass(frozen=True)
+class Excluded:
+    model: str
+    provider: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    objective: str
+    estimate: Estimate
+    ranked: tuple[Ranked, ...]
+    excluded: tuple[Excluded, ...]
+    harnesses: Mapping[str, str]
+    weights: Mapping[str, Decimal]
+
+
+def choose_harnesses(
+    index: CatalogIndex, benchmarks: list[str], models: set[str], pinned: Mapping[str, str]
+) -> dict[str, str]:
+    """Per benchmark, the one harness whose scores are compared: the user's pin, else the
+    harness that covers the most candidate models (ties: alphabetical)."""
+    chosen: dict[str, str] = {}
+    for name in benchmarks:
+        rows = [b for b in index.catalog.benchmarks if b.benchmark == name]
+        if not rows:
+            known = sorted({b.benchmark for b in index.catalog.benchmarks})
+            from tokenexport_cli.catalog import did_you_mean
+
+            raise UsageError(f"unknown benchmark '{name}'{did_you_mean(name, known)}")
+        if name in pinned:
+            if pinned[name] not in {b.harness for b in rows}:
+                harnesses = ", ".join(sorted({b.harness for b in rows}))
+                raise UsageError(
+                    f"--harness: no '{pinned[name]}' scores for {name} (available: {harnesses})"
+                )
+            chosen[name] = pinned[name]
+            continue
+        coverage = Counter(b.harness for b in rows if b.model in models)
+        if not coverage:
+            coverage = Counter(b.harness for b in rows)
+        chosen[name] = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    return chosen
+
+
+def model_scores(
+    index: CatalogIndex, model: str, harnesses: Mapping[str, str]
+) -> dict[str, Decimal]:
+    """The model's score per benchmark in the chosen harness (the best reported if repeated)."""
+    scores: dict[str, Decimal] = {}
+    for row in index.benchmarks_by_model.get(model, []):
+        if harnesses.get(row.benchmark) == row.harness:
+            scores[row.benchmark] = max(row.score, scores.get(row.benchmark, row.score))
+    return scores
+
+
+def _constraint_reason(index: CatalogIndex, line: CostLine, constraints: Constraints) -> str | None:
+    model = index.models[line.model]
+    provider = index.providers.get(line.provider)
+    if constraints.open_weights is not None and model.open_weights != constraints.open_weights:
+        return "open weights required" if constraints.open_weights else "closed weights required"
+    if constraints.origins and model.origin not in constraints.origins:
+        return f"origin {model.origin} not in {','.join(constraints.origins)}"
+    if model.origin in constraints.exclude_origins:
+        return f"origin {model.origin} excluded"
+    if constraints.path_kinds and line.path_kind not in constraints.path_kinds:
+        return f"path {line.path_kind} not in {','.join(constraints.path_kinds)}"
+    if constraints.providers and line.provider not in constraints.providers:
+        return f"provider {line.provider} not selected"
+    if constraints.regions:
+        regions = {line.region} if line.region else set(provider.regions if provider else ())
+        if not regions:
+            return "regions unknown"
+        if not regions & set(constraints.regions):
+            return f"no region in {','.join(constraints.regions)}"
+    if constraints.billing_countries:
+        country = provider.billing_country if provider else None
+        if country is None:
+            return "billing country unknown"
+        if country not in constraints.billing_countries:
+            return f"billed from {country}"
+    if constraints.min_context is not None:
+        if line.context_window is None:
+            return "context window unknown"
+        if line.context_window < constraints.min_context:
+            return f"context {line.context_window:,} < {constraints.min_context:,}"
+    if constraints.max_monthly is not None and line.monthly > constraints.max_monthly:
+        return f"over budget ({line.monthly:.2f} > {constraints.max_monthly} {line.currency}/month)"
+    return None
+
+
+def weighted_score(scores: Mapping[str, Decimal], weights: Mapping[str, Decimal]) -> Decimal | None:
+    """Weighted mean of the benchmark scores, or None when any weighted benchmark is missing."""
+    if any(name not in scores for name in weights):
+        return None
+    total = sum((Fraction(weight) for weight in weights.values()), Fraction(0))
+    value = sum(
+        (Fraction(scores[name]) * Fraction(weight) for name, weight in weights.items()), Fraction(0)
+    )
+    return to_decimal(value / total)
+
+
+def pareto_flags(points: list[tuple[Decimal, Decimal | None]]) -> list[bool]:
+    """True for (cost, score) points no other point beats on both (missing scores never are)."""
+    flags = []
+    for cost, score in points:
+        if score is None:
+            flags.append(False)
+            continue
+        dominated = any(
+            other_score is not None
+            and other_cost <= cost
+            and other_score >= score
+            and (other_cost < cost or other_score > score)
+            for other_cost, other_score in points
+        )
+        flags.append(not dominated)
+    return flags
+
+
+def recommend(
+    index: CatalogIndex,
+    estimate: Estimate,
+    constraints: Constraints,
+    objective: str = "cheapest",
+    weights: Mapping[str, Decimal] | None = None,
+    pinned_harnesses: Mapping[str, str] | None = None,
+) -> Recommendation:
+    if objective not in OBJECTIVES:
+        raise UsageError(
+            f"--objective: unknown '{objective}' (choose from {', '.join(OBJECTIVES)})"
+        )
+    weights = dict(weights or DEFAULT_WEIGHTS)
+    if any(weight <= 0 for weight in weights.values()):
+        raise UsageError("--weight: weights must be positive")
+    names = sorted(set(weights) | set(constraints.minimums))
+    models = {line.model for line in estimate.lines}
+    harnesses = choose_harnesses(index, names, models, pinned_harnesses or {})
+    excluded = [Excluded(e.model, e.provider, e.reason) for e in estimate.exclusions]
+    excluded += [Excluded(u.model, None, f"unpriced: {u.reason}") for u in estimate.unpriced]
+    kept: list[tuple[CostLine, dict[str, Decimal], Decimal | None]] = []
+    for line in estimate.lines:
+        reason = _constraint_reason(index, line, constraints)
+        scores = model_scores(index, line.model, harnesses)
+        if reason is None:
+            for name, floor in constraints.minimums.items():
+                if name not in scores:
+                    reason = f"no benchmark data for {name} ({harnesses[name]})"
+                elif scores[name] < floor:
+                    reason = f"{name} {scores[name]} < {floor}"
+                if reason:
+                    break
+        score = weighted_score(scores, weights)
+        if reason is None and objective != "cheapest" and score is None:
+            missing = [name for name in weights if name not in scores]
+            reason = "no benchmark data for " + ", ".join(f"{n} ({harnesses[n]})" for n in missing)
+        if reason is not None:
+            excluded.append(Excluded(line.model, line.provider, reason))
+            continue
+        kept.append((line, scores, score))
+    flags = pareto_flags([(line.monthly, score) for line, _, score in kept])
+    ranked = [
+        Ranked(line, score, scores, flag)
+        for (line, scores, score), flag in zip(kept, flags, strict=True)
+    ]
+    if objective == "cheapest":
+        ranked.sort(key=lambda r: (r.line.monthly, r.line.model, r.line.provider))
+    elif objective == "best":
+        ranked.sort(key=lambda r: (-(r.score or 0), r.line.monthly, r.line.model))
+    else:
+
+        def value(r: Ranked) -> Fraction:
+            cost = Fraction(r.line.monthly)
+            return Fraction(r.score or 0) / cost if cost else Fraction(10**30)
+
+        ranked.sort(key=lambda r: (-value(r), r.line.monthly, r.line.model))
+    return Recommendation(objective, estimate, tuple(ranked), tuple(excluded), harnesses, weights)
