@@ -104,9 +104,20 @@ _HARNESS_BY_URL = (
     ("labs.scale.com", "scale-labs"),
     ("aider.chat", "aider-leaderboard"),
     ("swebench.com", "swebench-leaderboard"),
-    ("huggingface.co", "vendor-model-card"),
+    ("huggingface.co", "vendor-reported"),
     ("anthropic.com", "vendor-blog"),
 )
+
+
+_DOCUMENT_KIND = {
+    "akash-network/awesome-akash": "vendor model card (copy)",
+    "deepseek-ai/DeepSeek-V3": "vendor README",
+    "deepseek-ai/DeepSeek-R1": "vendor README",
+    "deepseek-ai/DeepSeek-V3.2-Exp": "vendor README",
+    "MoonshotAI/Kimi-K2": "vendor README",
+    "MiniMax-AI/MiniMax-M2": "vendor README",
+    "MiniMax-AI/MiniMax-M1": "vendor README",
+}
 
 
 def slug(text: str) -> str:
@@ -121,9 +132,9 @@ def _harness(row: dict[str, str]) -> str:
         return next((h for key, h in _HARNESS_BY_URL if key in url), "models-dev")
     if repo.startswith("arXiv"):
         return "glm-4.5-tech-report"
-    if repo == "akash-network/awesome-akash":
-        return "vendor-model-card"
-    return "vendor-readme"
+    # READMEs and model cards are both the vendor's own report, run with its own settings:
+    # one harness, with the document named in the note
+    return "vendor-reported"
 
 
 def benchmarks(ref: Reference, models: set[str], version: str, at: dt.date) -> list[dict[str, Any]]:
@@ -144,6 +155,8 @@ def benchmarks(ref: Reference, models: set[str], version: str, at: dt.date) -> l
         if row["commit"]:
             source = f"{row['source_repo']}@{row['commit'][:12]}:{row['source_path']}"
         note = f"source label '{row['benchmark']}' for '{row['model']}'"
+        if repo_kind := _DOCUMENT_KIND.get(row["source_repo"]):
+            note += f"; {repo_kind}"
         if row["note"]:
             note += f"; {row['note']}"
         if row["original_source_url"]:
