@@ -13,6 +13,7 @@ from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.pricing.engine import CostLine, to_decimal
 from tokenexport_cli.pricing.estimate import Estimate
+from tokenexport_cli.schema import Model, Offer, Provider
 
 OBJECTIVES = ("cheapest", "value", "best")
 DEFAULT_WEIGHTS: Mapping[str, Decimal] = {
@@ -220,3 +221,42 @@ def recommend(
 
         ranked.sort(key=lambda r: (-value(r), r.line.monthly, r.line.model))
     return Recommendation(objective, estimate, tuple(ranked), tuple(excluded), harnesses, weights)
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """One delivery path of a model: its offer (None for self-hosting), cost and eligibility."""
+
+    provider: Provider | None
+    offer: Offer | None
+    line: CostLine | None
+    reason: str | None  # why it is not eligible for "cheapest path", if it is not
+
+
+@dataclass(frozen=True)
+class Comparison:
+    model: Model
+    rows: tuple[PathRow, ...]
+    cheapest: PathRow | None
+    estimate: Estimate
+    blended: bool
+
+
+def compare_paths(index: CatalogIndex, model: Model, estimate: Estimate,
+                  constraints: Constraints, blended: bool) -> Comparison:
+    """Every path of one model side by side, and the cheapest one meeting the constraints."""
+    lines = {(line.provider, line.region): line for line in estimate.lines}
+    excluded = {(e.provider, None): e.reason for e in estimate.exclusions}
+    rows: list[PathRow] = []
+    for offer in index.offers(model.id):
+        line = lines.get((offer.provider, offer.region))
+        reason = excluded.get((offer.provider, None)) if line is None else (
+            _constraint_reason(index, line, constraints))
+        rows.append(PathRow(index.providers[offer.provider], offer, line, reason))
+    for line in estimate.lines:
+        if line.path_kind == "selfhost":
+            rows.append(PathRow(None, None, line, _constraint_reason(index, line, constraints)))
+    rows.sort(key=lambda row: (row.line is None, row.line.monthly if row.line else 0,
+                               row.provider.id if row.provider else ""))
+    eligible = [row for row in rows if row.line is not None and row.reason is None]
+    return Comparison(model, tuple(rows), eligible[0] if eligible else None, estimate, blended)

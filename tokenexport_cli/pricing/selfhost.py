@@ -3,6 +3,7 @@ per-request costs, and the break-even volume against an API price."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -87,9 +88,10 @@ class Rig:
         return [
             f"serving profile {self.profile.id}: {self.profile.engine} on "
             f"{self.profile.gpus_per_replica} x {self.profile.gpu}, "
-            f"{self.profile.input_tokens_per_s} input + {self.profile.output_tokens_per_s} "
+            f"{self.profile.input_tokens_per_s.normalize():f} input + "
+            f"{self.profile.output_tokens_per_s.normalize():f} "
             f"output tokens/s per replica ({self.profile.source}, as of {self.profile.as_of})",
-            f"GPU price ${self.usd_per_gpu_hour}/GPU-hour from {source}",
+            f"GPU price ${self.usd_per_gpu_hour.normalize():f}/GPU-hour from {source}",
             f"{self.gpus} GPUs per replica; throughput scaled linearly from the measured "
             f"{self.profile.gpus_per_replica}",
             f"utilization {self.utilization} (share of rented time spent serving)",
@@ -192,3 +194,48 @@ def selfhost_lines(
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """Always-on rented replicas against the cheapest API path, for one workload."""
+
+    rig: Rig
+    seconds_per_request: Decimal
+    capacity_per_replica: Decimal  # requests a month one replica serves at the utilization
+    replicas_needed: int
+    monthly_fixed: Decimal  # all needed replicas, all month
+    cost_per_request_full: Decimal  # one replica's month / its capacity
+    api_line: CostLine | None
+    breakeven_requests: Decimal | None  # None: never cheaper
+
+
+def breakeven(rig: Rig, usage: Usage, api_line: CostLine | None) -> Breakeven:
+    """When do always-on replicas beat paying per token? Self-hosting costs whole replicas:
+    below one replica's capacity it pays the full month; above, one more replica per capacity.
+    It beats the API from ``fixed / api_cost_per_request`` requests a month, provided a full
+    replica serves a request for less than the API charges."""
+    total_in = Fraction(sum(s.input_tokens for s in usage.shapes))
+    total_out = Fraction(sum(s.output_tokens for s in usage.shapes))
+    prefill, decode = rig.seconds(total_in, total_out)
+    seconds = (prefill + decode) / len(usage.shapes)
+    capacity = HOURS_PER_MONTH * 3600 / seconds if seconds else Fraction(10**18)
+    replica_month = rig.usd_per_hour * HOURS_PER_MONTH
+    volume = Fraction(usage.requests_per_month)
+    replicas = max(1, math.ceil(volume / capacity))
+    full_cost = replica_month / capacity
+    point: Fraction | None = None
+    if api_line is not None and api_line.per_request > 0:
+        api = Fraction(api_line.per_request)
+        if full_cost < api:
+            point = replica_month / api
+    return Breakeven(
+        rig=rig,
+        seconds_per_request=to_decimal(seconds),
+        capacity_per_replica=to_decimal(capacity),
+        replicas_needed=replicas,
+        monthly_fixed=to_decimal(replica_month * replicas),
+        cost_per_request_full=to_decimal(full_cost),
+        api_line=api_line,
+        breakeven_requests=to_decimal(point) if point is not None else None,
+    )
