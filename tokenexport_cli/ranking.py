@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from tokenexport_cli.catalog import CatalogIndex
@@ -131,7 +131,8 @@ def _constraint_reason(index: CatalogIndex, line: CostLine, constraints: Constra
         if line.context_window < constraints.min_context:
             return f"context {line.context_window:,} < {constraints.min_context:,}"
     if constraints.max_monthly is not None and line.monthly > constraints.max_monthly:
-        return f"over budget ({line.monthly:.2f} > {constraints.max_monthly} {line.currency}/month)"
+        shown = line.monthly.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"over budget ({shown} > {constraints.max_monthly} {line.currency}/month)"
     return None
 
 
@@ -176,7 +177,11 @@ def recommend(
         raise UsageError(
             f"--objective: unknown '{objective}' (choose from {', '.join(OBJECTIVES)})"
         )
-    weights = dict(weights or DEFAULT_WEIGHTS)
+    if weights:
+        weights = dict(weights)
+    else:  # the defaults that this catalog has scores for
+        known = {b.benchmark for b in index.catalog.benchmarks}
+        weights = {name: value for name, value in DEFAULT_WEIGHTS.items() if name in known}
     if any(weight <= 0 for weight in weights.values()):
         raise UsageError("--weight: weights must be positive")
     names = sorted(set(weights) | set(constraints.minimums))
@@ -242,21 +247,30 @@ class Comparison:
     blended: bool
 
 
-def compare_paths(index: CatalogIndex, model: Model, estimate: Estimate,
-                  constraints: Constraints, blended: bool) -> Comparison:
+def compare_paths(
+    index: CatalogIndex, model: Model, estimate: Estimate, constraints: Constraints, blended: bool
+) -> Comparison:
     """Every path of one model side by side, and the cheapest one meeting the constraints."""
     lines = {(line.provider, line.region): line for line in estimate.lines}
     excluded = {(e.provider, None): e.reason for e in estimate.exclusions}
     rows: list[PathRow] = []
     for offer in index.offers(model.id):
         line = lines.get((offer.provider, offer.region))
-        reason = excluded.get((offer.provider, None)) if line is None else (
-            _constraint_reason(index, line, constraints))
+        reason = (
+            excluded.get((offer.provider, None))
+            if line is None
+            else (_constraint_reason(index, line, constraints))
+        )
         rows.append(PathRow(index.providers[offer.provider], offer, line, reason))
     for line in estimate.lines:
         if line.path_kind == "selfhost":
             rows.append(PathRow(None, None, line, _constraint_reason(index, line, constraints)))
-    rows.sort(key=lambda row: (row.line is None, row.line.monthly if row.line else 0,
-                               row.provider.id if row.provider else ""))
+    rows.sort(
+        key=lambda row: (
+            row.line is None,
+            row.line.monthly if row.line else 0,
+            row.provider.id if row.provider else "",
+        )
+    )
     eligible = [row for row in rows if row.line is not None and row.reason is None]
     return Comparison(model, tuple(rows), eligible[0] if eligible else None, estimate, blended)

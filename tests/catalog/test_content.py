@@ -9,9 +9,20 @@ import pytest
 from tokenexport_cli.catalog import CatalogIndex, list_versions, load_catalog
 from tokenexport_cli.schema import PATH_KINDS
 
-ARTICLE_MODELS = ["minimax-m2.5", "kimi-k2.5", "deepseek-v3.2", "deepseek-v4", "glm-5",
-                  "qwen3.6-max", "gpt-5.5-pro", "claude-opus-4", "gemini-2.5-pro",
-                  "gemini-3-flash", "llama-4-ultra", "mistral-large-3"]
+ARTICLE_MODELS = [
+    "minimax-m2.5",
+    "kimi-k2.5",
+    "deepseek-v3.2",
+    "deepseek-v4",
+    "glm-5",
+    "qwen3.6-max",
+    "gpt-5.5-pro",
+    "claude-opus-4",
+    "gemini-2.5-pro",
+    "gemini-3-flash",
+    "llama-4-ultra",
+    "mistral-large-3",
+]
 
 
 @pytest.fixture(scope="module", params=["2026-05-28", "2026-08-21"])
@@ -69,8 +80,9 @@ def test_newest_version_has_deepseek_time_bands() -> None:
 
 def test_may_version_carries_the_articles_cny_figures() -> None:
     index = CatalogIndex(load_catalog("2026-05-28"))
-    article = [o for o in index.catalog.offers
-               if o.currency == "CNY" and "token-export-boom" in o.source]
+    article = [
+        o for o in index.catalog.offers if o.currency == "CNY" and "token-export-boom" in o.source
+    ]
     assert {o.model for o in article} >= {"minimax-m2.5", "kimi-k2.5"}
 
 
@@ -83,7 +95,16 @@ def test_benchmarks_gpus_serving_and_market(index: CatalogIndex) -> None:
 
 def test_every_entry_is_sourced_and_dated(index: CatalogIndex) -> None:
     catalog = index.catalog
-    for section in (catalog.models, catalog.providers, catalog.offers, catalog.benchmarks,
-                    catalog.gpus, catalog.serving, catalog.market, catalog.tokenizers, catalog.fx):
+    for section in (
+        catalog.models,
+        catalog.providers,
+        catalog.offers,
+        catalog.benchmarks,
+        catalog.gpus,
+        catalog.serving,
+        catalog.market,
+        catalog.tokenizers,
+        catalog.fx,
+    ):
         for entry in section:
             assert entry.source.strip() and entry.as_of, entry

@@ -60,8 +60,20 @@ def compare_command(
     batch_fraction: BatchFraction = None,
     path: Paths = None,
     provider: Providers = None,
-    region: Annotated[list[str] | None, typer.Option("--region", help="Cheapest path only among offers in these regions.", show_default=False)] = None,
-    billing_country: Annotated[list[str] | None, typer.Option("--billing-country", help="Cheapest path only among providers billing from these countries.", show_default=False)] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region", help="Cheapest path only among offers in these regions.", show_default=False
+        ),
+    ] = None,
+    billing_country: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--billing-country",
+            help="Cheapest path only among providers billing from these countries.",
+            show_default=False,
+        ),
+    ] = None,
     currency: Currency = "USD",
     fx: FxOption = None,
     long_inputs: LongInputs = "exclude",
@@ -83,13 +95,26 @@ def compare_command(
         # 250 requests of 3,000 in + 1,000 out = 750K input + 250K output tokens
         input_tokens, output_tokens, requests_per_month = 3000, 1000, "250"
         requests_per_day = None
-    context = build_context(workload, input_files, input_tokens, output_tokens, requests_per_day,
-                            requests_per_month, batch_fraction, currency, fx, long_inputs,
-                            catalog_version, as_of, catalog)
+    context = build_context(
+        workload,
+        input_files,
+        input_tokens,
+        output_tokens,
+        requests_per_day,
+        requests_per_month,
+        batch_fraction,
+        currency,
+        fx,
+        long_inputs,
+        catalog_version,
+        as_of,
+        catalog,
+    )
     found = context.index.model(model)
     result = run_estimate(context, (found.id,), (), ())
     constraints = Constraints(
-        path_kinds=split_values(path), providers=split_values(provider),
+        path_kinds=split_values(path),
+        providers=split_values(provider),
         regions=split_values(region),
         billing_countries=tuple(c.upper() for c in split_values(billing_country)),
     )
@@ -109,10 +134,37 @@ def selfhost_command(
     output_tokens: OutputTokens = None,
     requests_per_day: PerDay = None,
     requests_per_month: PerMonth = None,
-    gpu: Annotated[str | None, typer.Option("--gpu", help="Only serving profiles on this GPU, e.g. H100.", show_default=False)] = None,
-    gpus: Annotated[int | None, typer.Option("--gpus", help="GPUs per replica (throughput scales linearly from the measured profile).", show_default=False)] = None,
-    gpu_price: Annotated[str | None, typer.Option("--gpu-price", envvar="TOKX_GPU_PRICE", help="USD per GPU-hour instead of the catalog's cheapest.", show_default=False)] = None,
-    utilization: Annotated[str, typer.Option("--utilization", envvar="TOKX_UTILIZATION", help="Share of rented time spent serving (0-1].")] = "0.6",
+    gpu: Annotated[
+        str | None,
+        typer.Option(
+            "--gpu", help="Only serving profiles on this GPU, e.g. H100.", show_default=False
+        ),
+    ] = None,
+    gpus: Annotated[
+        int | None,
+        typer.Option(
+            "--gpus",
+            help="GPUs per replica (throughput scales linearly from the measured profile).",
+            show_default=False,
+        ),
+    ] = None,
+    gpu_price: Annotated[
+        str | None,
+        typer.Option(
+            "--gpu-price",
+            envvar="TOKX_GPU_PRICE",
+            help="USD per GPU-hour instead of the catalog's cheapest.",
+            show_default=False,
+        ),
+    ] = None,
+    utilization: Annotated[
+        str,
+        typer.Option(
+            "--utilization",
+            envvar="TOKX_UTILIZATION",
+            help="Share of rented time spent serving (0-1].",
+        ),
+    ] = "0.6",
     output_format: FormatOption = "table",
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
@@ -125,15 +177,31 @@ def selfhost_command(
     from tokenexport_cli.render.compare import selfhost_json, selfhost_table
 
     check_format(output_format, ("table", "json"))
-    options = SelfhostOptions(gpu=gpu, gpus=gpus, gpu_price=parse_decimal(gpu_price, "--gpu-price"),
-                              utilization=parse_decimal(utilization, "--utilization") or Decimal(0))
+    options = SelfhostOptions(
+        gpu=gpu,
+        gpus=gpus,
+        gpu_price=parse_decimal(gpu_price, "--gpu-price"),
+        utilization=parse_decimal(utilization, "--utilization") or Decimal(0),
+    )
     if not _has_traffic(workload, input_files, input_tokens):
         input_tokens, output_tokens = 1000, 200
         if requests_per_day is None and requests_per_month is None:
             requests_per_month = "1000000"
-    context = build_context(workload, input_files, input_tokens, output_tokens, requests_per_day,
-                            requests_per_month, None, "USD", None, "exclude", catalog_version,
-                            as_of, catalog)
+    context = build_context(
+        workload,
+        input_files,
+        input_tokens,
+        output_tokens,
+        requests_per_day,
+        requests_per_month,
+        None,
+        "USD",
+        None,
+        "exclude",
+        catalog_version,
+        as_of,
+        catalog,
+    )
     found = context.index.model(model)
     if not found.open_weights:
         raise UsageError(f"{found.id} has no open weights: it cannot be self-hosted")
@@ -147,7 +215,10 @@ def selfhost_command(
     usage = context.usage.usage_for(found)
     points = [breakeven(rig, usage, api) for rig in usable]
     if output_format == "json":
-        write_stdout(selfhost_json(found.id, points, usage.requests_per_month, result.catalog_version))
+        write_stdout(
+            selfhost_json(found.id, points, usage.requests_per_month, result.catalog_version)
+        )
     else:
-        print_renderables(selfhost_table(found.id, points, usage.requests_per_month,
-                                         result.catalog_version))
+        print_renderables(
+            selfhost_table(found.id, points, usage.requests_per_month, result.catalog_version)
+        )

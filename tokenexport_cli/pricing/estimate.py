@@ -86,8 +86,10 @@ def estimate(
                 or index.providers[offer.provider].kind in selection.path_kinds
             )
         ]
-        wants_selfhost = selection.include_selfhost and (
-            not selection.path_kinds or "selfhost" in selection.path_kinds
+        wants_selfhost = (
+            selection.include_selfhost
+            and not selection.providers
+            and (not selection.path_kinds or "selfhost" in selection.path_kinds)
         )
         hosted = (
             selfhost_lines(index, model, usage, fx, options, selfhost) if wants_selfhost else []

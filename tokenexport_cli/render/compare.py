@@ -14,8 +14,9 @@ from tokenexport_cli.render.text import money, price, tokens
 def _fees(row: PathRow) -> str:
     if row.provider is None or not row.provider.fees:
         return "-"
-    return ", ".join(f"{fee.percent.normalize():f}% {fee.kind.replace('_', ' ')}"
-                     for fee in row.provider.fees)
+    return ", ".join(
+        f"{fee.percent.normalize():f}% {fee.kind.replace('_', ' ')}" for fee in row.provider.fees
+    )
 
 
 def _cost_label(comparison: Comparison) -> str:
@@ -28,10 +29,24 @@ def compare_table(comparison: Comparison) -> list[Any]:
     from rich.text import Text
 
     model = comparison.model
-    table = Table(title=f"{escape(model.name)} \\[{model.id}] across {len(comparison.rows)} delivery paths "
-                        f"(catalog {comparison.estimate.catalog_version})", title_justify="left")
-    for header in ("provider", "path", _cost_label(comparison), "in/out per 1M", "context",
-                   "billed by", "regions", "cache", "batch", "fees", "note"):
+    table = Table(
+        title=f"{escape(model.name)} \\[{model.id}] across {len(comparison.rows)} delivery paths "
+        f"(catalog {comparison.estimate.catalog_version})",
+        title_justify="left",
+    )
+    for header in (
+        "provider",
+        "path",
+        _cost_label(comparison),
+        "in/out per 1M",
+        "context",
+        "billed by",
+        "regions",
+        "cache",
+        "batch",
+        "fees",
+        "note",
+    ):
         table.add_column(header, overflow="fold")
     for row in comparison.rows:
         offer, line, provider = row.offer, row.line, row.provider
@@ -44,14 +59,24 @@ def compare_table(comparison: Comparison) -> list[Any]:
             line.path_kind if line else (provider.kind if provider else "-"),
             cost,
             f"{price(offer.input, offer.currency)}/{price(offer.output, offer.currency)}"
-            if offer else "GPU rental",
-            tokens(line.context_window if line else (offer.context_window if offer else None)
-                   or model.context_window),
+            if offer
+            else "GPU rental",
+            tokens(
+                line.context_window
+                if line
+                else (offer.context_window if offer else None) or model.context_window
+            ),
             billed,
-            (offer.region if offer and offer.region else
-             ", ".join(provider.regions) if provider and provider.regions else "-"),
-            ("read " + price(offer.cache_read, offer.currency)) if offer and offer.cache_read
-            is not None else "-",
+            (
+                offer.region
+                if offer and offer.region
+                else ", ".join(provider.regions)
+                if provider and provider.regions
+                else "-"
+            ),
+            ("read " + price(offer.cache_read, offer.currency))
+            if offer and offer.cache_read is not None
+            else "-",
             "yes" if offer and offer.batch else "-",
             _fees(row),
             row.reason or "",
@@ -66,9 +91,13 @@ def compare_table(comparison: Comparison) -> list[Any]:
     out.append(sources)
     if comparison.cheapest and comparison.cheapest.line:
         line = comparison.cheapest.line
-        out.append(Text(f"Cheapest path under your constraints: {line.provider} "
-                        f"({line.path_kind}) at {money(line.monthly, line.currency)} "
-                        f"{'per 1M tokens' if comparison.blended else 'a month'}."))
+        out.append(
+            Text(
+                f"Cheapest path under your constraints: {line.provider} "
+                f"({line.path_kind}) at {money(line.monthly, line.currency)} "
+                f"{'per 1M tokens' if comparison.blended else 'a month'}."
+            )
+        )
     else:
         out.append(Text("No path meets your constraints."))
     if not comparison.rows:
@@ -79,30 +108,37 @@ def compare_table(comparison: Comparison) -> list[Any]:
 def compare_json(comparison: Comparison) -> str:
     rows = []
     for row in comparison.rows:
-        rows.append({
-            "provider": row.provider.id if row.provider else (row.line.provider if row.line else None),
-            "path_kind": row.provider.kind if row.provider else "selfhost",
-            "billing_entity": row.provider.billing_entity if row.provider else None,
-            "billing_country": row.provider.billing_country if row.provider else None,
-            "regions": list(row.provider.regions) if row.provider else [],
-            "cost": line_json(row.line) if row.line else None,
-            "eligible": row.line is not None and row.reason is None,
-            "reason": row.reason,
-            "source": row.offer.source if row.offer else None,
-        })
+        rows.append(
+            {
+                "provider": row.provider.id
+                if row.provider
+                else (row.line.provider if row.line else None),
+                "path_kind": row.provider.kind if row.provider else "selfhost",
+                "billing_entity": row.provider.billing_entity if row.provider else None,
+                "billing_country": row.provider.billing_country if row.provider else None,
+                "regions": list(row.provider.regions) if row.provider else [],
+                "cost": line_json(row.line) if row.line else None,
+                "eligible": row.line is not None and row.reason is None,
+                "reason": row.reason,
+                "source": row.offer.source if row.offer else None,
+            }
+        )
     cheapest = comparison.cheapest
-    return _json({
-        "schema_version": JSON_SCHEMA_VERSION,
-        "catalog_version": comparison.estimate.catalog_version,
-        "model": comparison.model.id,
-        "cost_basis": "per_1m_tokens_3_to_1" if comparison.blended else "monthly",
-        "paths": rows,
-        "cheapest": cheapest.line.provider if cheapest and cheapest.line else None,
-    })
+    return _json(
+        {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "catalog_version": comparison.estimate.catalog_version,
+            "model": comparison.model.id,
+            "cost_basis": "per_1m_tokens_3_to_1" if comparison.blended else "monthly",
+            "paths": rows,
+            "cheapest": cheapest.line.provider if cheapest and cheapest.line else None,
+        }
+    )
 
 
-def selfhost_table(model: str, points: list[Breakeven], requests: Decimal,
-                   catalog_version: str) -> list[Any]:
+def selfhost_table(
+    model: str, points: list[Breakeven], requests: Decimal, catalog_version: str
+) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
@@ -110,8 +146,11 @@ def selfhost_table(model: str, points: list[Breakeven], requests: Decimal,
     for point in points:
         rig = point.rig
         per_in, per_out = rig.usd_per_million()
-        table = Table(title=f"Self-hosting {model} on {rig.gpus} x {rig.profile.gpu} "
-                            f"(catalog {catalog_version}, USD)", title_justify="left")
+        table = Table(
+            title=f"Self-hosting {model} on {rig.gpus} x {rig.profile.gpu} "
+            f"(catalog {catalog_version}, USD)",
+            title_justify="left",
+        )
         table.add_column("figure")
         table.add_column("value", justify="right")
         rows = [
@@ -126,8 +165,12 @@ def selfhost_table(model: str, points: list[Breakeven], requests: Decimal,
         ]
         if point.api_line is not None:
             api = point.api_line
-            rows.append((f"cheapest API: {api.provider} ({api.path_kind}), per request",
-                         money(api.per_request)))
+            rows.append(
+                (
+                    f"cheapest API: {api.provider} ({api.path_kind}), per request",
+                    money(api.per_request),
+                )
+            )
             rows.append((f"cheapest API for {requests:,.0f} requests/month", money(api.monthly)))
         for label, value in rows:
             table.add_row(label, value)
@@ -135,37 +178,57 @@ def selfhost_table(model: str, points: list[Breakeven], requests: Decimal,
         if point.api_line is None:
             out.append(Text("No API price for this model: no break-even to compute."))
         elif point.breakeven_requests is None:
-            out.append(Text("Break-even: never. Even fully loaded, a rented replica costs more "
-                            "per request than the cheapest API path."))
+            out.append(
+                Text(
+                    "Break-even: never. Even fully loaded, a rented replica costs more "
+                    "per request than the cheapest API path."
+                )
+            )
         else:
-            out.append(Text(f"Break-even: above {point.breakeven_requests:,.0f} requests a month "
-                            "always-on replicas cost less than the cheapest API path."))
+            out.append(
+                Text(
+                    f"Break-even: above {point.breakeven_requests:,.0f} requests a month "
+                    "always-on replicas cost less than the cheapest API path."
+                )
+            )
         out.append(Text("Assumptions: " + "; ".join(rig.assumptions())))
     return out
 
 
-def selfhost_json(model: str, points: list[Breakeven], requests: Decimal,
-                  catalog_version: str) -> str:
+def selfhost_json(
+    model: str, points: list[Breakeven], requests: Decimal, catalog_version: str
+) -> str:
     entries = []
     for point in points:
         per_in, per_out = point.rig.usd_per_million()
-        entries.append({
-            "serving_profile": point.rig.profile.id,
-            "gpu": point.rig.profile.gpu,
-            "gpus": point.rig.gpus,
-            "usd_per_gpu_hour": decimal_str(point.rig.usd_per_gpu_hour),
-            "utilization": decimal_str(point.rig.utilization),
-            "usd_per_million_input": decimal_str(per_in),
-            "usd_per_million_output": decimal_str(per_out),
-            "replica_monthly_usd": decimal_str(point.rig.monthly_fixed_usd()),
-            "capacity_requests_per_replica": decimal_str(point.capacity_per_replica),
-            "replicas_needed": point.replicas_needed,
-            "monthly_fixed_usd": decimal_str(point.monthly_fixed),
-            "cheapest_api": line_json(point.api_line) if point.api_line else None,
-            "breakeven_requests_per_month": (decimal_str(point.breakeven_requests)
-                                             if point.breakeven_requests is not None else None),
-            "assumptions": point.rig.assumptions(),
-        })
-    return _json({"schema_version": JSON_SCHEMA_VERSION, "catalog_version": catalog_version,
-                  "model": model, "requests_per_month": decimal_str(requests),
-                  "profiles": entries})
+        entries.append(
+            {
+                "serving_profile": point.rig.profile.id,
+                "gpu": point.rig.profile.gpu,
+                "gpus": point.rig.gpus,
+                "usd_per_gpu_hour": decimal_str(point.rig.usd_per_gpu_hour),
+                "utilization": decimal_str(point.rig.utilization),
+                "usd_per_million_input": decimal_str(per_in),
+                "usd_per_million_output": decimal_str(per_out),
+                "replica_monthly_usd": decimal_str(point.rig.monthly_fixed_usd()),
+                "capacity_requests_per_replica": decimal_str(point.capacity_per_replica),
+                "replicas_needed": point.replicas_needed,
+                "monthly_fixed_usd": decimal_str(point.monthly_fixed),
+                "cheapest_api": line_json(point.api_line) if point.api_line else None,
+                "breakeven_requests_per_month": (
+                    decimal_str(point.breakeven_requests)
+                    if point.breakeven_requests is not None
+                    else None
+                ),
+                "assumptions": point.rig.assumptions(),
+            }
+        )
+    return _json(
+        {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "catalog_version": catalog_version,
+            "model": model,
+            "requests_per_month": decimal_str(requests),
+            "profiles": entries,
+        }
+    )

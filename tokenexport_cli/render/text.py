@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
 
@@ -57,7 +57,7 @@ def money(value: Decimal, currency: str = "USD", band_percent: Decimal | None = 
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
     if magnitude >= 1 or magnitude == 0:
-        text = f"{magnitude:,.2f}"
+        text = f"{magnitude.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
     else:
         text = f"{magnitude:.4g}" if magnitude >= Decimal("0.0001") else f"{magnitude:.2e}"
         if "e" not in text:
