@@ -103,13 +103,17 @@ def choose(
                 f"{SOURCE_NAMES[kind]} gives {_fmt(other)} ({other.source}, as of {other.as_of})"
             )
             continue
-        # Same base prices: fill in what the primary source does not model (batch, long-context tiers).
+        # Same base prices: fill in batch prices, which genai-prices does not model. Tiers are
+        # never copied: every source models them, so a primary source without tiers means flat
+        # pricing (e.g. Claude Sonnet 4.6 on OpenRouter, "no tiered pricing").
         if other.batch and not primary.batch and "batch" not in extra:
             extra["batch"] = other.batch
             notes.append(f"batch prices from {SOURCE_NAMES[kind]} ({other.source})")
-        if other.tiers and not primary.tiers and "tiers" not in extra:
-            extra["tiers"] = other.tiers
-            notes.append(f"long-context tiers from {SOURCE_NAMES[kind]} ({other.source})")
+        if other.tiers and not primary.tiers:
+            notes.append(
+                f"{SOURCE_NAMES[kind]} lists long-context tiers ({other.source}); "
+                "the primary source prices the whole window flat"
+            )
     return replace(primary, notes=notes, **extra)  # type: ignore[arg-type]
 
 
