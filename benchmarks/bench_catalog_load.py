@@ -56,19 +56,31 @@ def main() -> None:
             load_catalog(args.version)
 
         catalog = load_catalog(args.version)
-        print(f"catalog {version.name}: {len(files.data) + 1} files, {total_bytes / 1e6:.2f} MB, "
-              f"{len(catalog.models)} models, {len(catalog.offers)} offers, "
-              f"{len(catalog.benchmarks)} benchmarks")
-        rows = [("PyYAML CSafeLoader, parse only", best_of(args.repeat, raw_yaml)),
-                ("tokx cold load (parse+validate+compile+cache write)", best_of(args.repeat, cold)),
-                ("tokx warm load (hash files + decode cache)", best_of(args.repeat, warm))]
+        print(
+            f"catalog {version.name}: {len(files.data) + 1} files, {total_bytes / 1e6:.2f} MB, "
+            f"{len(catalog.models)} models, {len(catalog.offers)} offers, "
+            f"{len(catalog.benchmarks)} benchmarks"
+        )
+        rows = [
+            ("PyYAML CSafeLoader, parse only", best_of(args.repeat, raw_yaml)),
+            ("tokx cold load (parse+validate+compile+cache write)", best_of(args.repeat, cold)),
+            ("tokx warm load (hash files + decode cache)", best_of(args.repeat, warm)),
+        ]
         for label, (best, median) in rows:
             print(f"{label:55s} best {best:8.2f} ms   median {median:8.2f} ms")
         print(f"warm/cold speed-up: {rows[1][1][1] / rows[2][1][1]:.0f}x (medians)")
 
         env = dict(os.environ)
-        command = [sys.executable, "-m", "tokenexport_cli", "catalog", "show", "deepseek-v3.2",
-                   "--format", "json"]
+        command = [
+            sys.executable,
+            "-m",
+            "tokenexport_cli",
+            "catalog",
+            "show",
+            "deepseek-v3.2",
+            "--format",
+            "json",
+        ]
         if args.version:
             command += ["--catalog-version", args.version]
 
@@ -76,8 +88,10 @@ def main() -> None:
             subprocess.run(command, env=env, check=True, capture_output=True)
 
         best, median = best_of(args.repeat, process)
-        print(f"{'whole process: tokx catalog show deepseek-v3.2 (warm)':55s} best {best:8.2f} ms"
-              f"   median {median:8.2f} ms")
+        print(
+            f"{'whole process: tokx catalog show deepseek-v3.2 (warm)':55s} best {best:8.2f} ms"
+            f"   median {median:8.2f} ms"
+        )
 
 
 if __name__ == "__main__":

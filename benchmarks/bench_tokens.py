@@ -1,0 +1,264 @@
+"""Benchmark of the tokens stage: tokx counting vs raw tiktoken batch, peak memory, warm-cache re-run.
+
+Usage: python benchmarks/bench_tokens.py [--mb 104] [--family o200k_base] [--jobs 2] [--repeat 3]
+       [--gigabyte]
+
+Builds a deterministic corpus (English, Chinese, code, chat JSONL) from text found on this
+machine (Python's stdlib sources and docs, its CJK test files, /work/shared) in a temp
+dir, then prints side by side: tokx throughput, raw tiktoken ``encode_ordinary_batch``
+throughput on the same text, their ratio, tokx's peak memory (PSS of main process plus
+workers, sampled from /proc), the warm-cache re-run time, and the quicktok fast path if installed.
+``--gigabyte`` also measures peak memory on one 1 GB file. Figures, not pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+STDLIB = Path(sysconfig.get_paths()["stdlib"])
+FILE_BYTES = 2 << 20
+
+
+def _lines(paths: list[Path]) -> list[str]:
+    lines: list[str] = []
+    for path in paths:
+        try:
+            lines += [
+                line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+            ]
+        except (UnicodeDecodeError, OSError):
+            continue
+    return lines
+
+
+def _sources() -> dict[str, list[str]]:
+    shared = sorted(Path("/work/shared").rglob("*.md")) + sorted(
+        Path("/work/shared").rglob("*.txt")
+    )
+    english = _lines([*shared, STDLIB / "pydoc_data" / "topics.py"])
+    chinese = _lines(sorted((STDLIB / "test" / "cjkencodings").glob("gb*-utf8.txt")))
+    chinese += _lines([STDLIB / "test" / "cjkencodings" / "big5-utf8.txt"])
+    chinese += [line for line in _lines(shared) if any("\u4e00" <= ch <= "\u9fff" for ch in line)]
+    code = _lines(sorted(STDLIB.glob("*.py"))[:150])
+    return {"english": english, "chinese": chinese, "code": code}
+
+
+def build_corpus(folder: Path, total_mb: int) -> list[Path]:
+    """Write about ``total_mb`` MB in 2 MB files, a quarter per class, deterministically."""
+    rng = random.Random(20240611)
+    sources = _sources()
+    per_class = total_mb * (1 << 20) // 4
+    paths: list[Path] = []
+
+    def chat_line() -> str:
+        ask = " ".join(rng.choice(sources[rng.choice(["english", "chinese"])]) for _ in range(3))
+        answer = " ".join(rng.choice(sources["english"] + sources["chinese"]) for _ in range(5))
+        messages = [{"role": "user", "content": ask}, {"role": "assistant", "content": answer}]
+        return json.dumps({"messages": messages}, ensure_ascii=False)
+
+    for kind in ("english", "chinese", "code", "chat"):
+        written = 0
+        index = 0
+        while written < per_class:
+            parts: list[str] = []
+            size = 0
+            while size < FILE_BYTES:
+                line = chat_line() if kind == "chat" else rng.choice(sources[kind])
+                parts.append(line)
+                size += len(line.encode()) + 1
+            path = folder / f"{kind}-{index:03d}.{'jsonl' if kind == 'chat' else 'txt'}"
+            path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+            written += path.stat().st_size
+            paths.append(path)
+            index += 1
+    return paths
+
+
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size (shared pages split between sharers) of a process tree, in KiB."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0])
+        except (OSError, IndexError):
+            pass
+        stack += children.get(current, [])
+    return total
+
+
+def run_tokx(
+    paths: list[Path], family: str, jobs: int, cache_dir: Path, fast: bool, use_cache: bool
+) -> tuple[float, float, float]:
+    """Run tokx in a child process; return (seconds, encoder-load seconds, peak MB of the tree)."""
+    code = (
+        "import sys, time, json; from pathlib import Path;"
+        "from tokenexport_cli.tokens.counting import count_paths;"
+        "from tokenexport_cli.tokens.cache import CountCache;"
+        "paths=[Path(p) for p in json.load(sys.stdin)];"
+        f"cache=CountCache() if {use_cache} else None;"
+        "from tokenexport_cli.tokens.registry import encoder;"
+        "t=time.perf_counter();"
+        f"encoder({family!r}, {fast});"
+        "load=time.perf_counter()-t;"
+        f"r=count_paths(paths, [{family!r}], cache=cache, jobs={jobs}, fast={fast});"
+        "print(time.perf_counter()-t, load, r.totals[0].tokens)"
+    )
+    env = {**os.environ, "TOKX_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_pss_kb(child.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = child.communicate(json.dumps([str(p) for p in paths]))
+    done.set()
+    sampler.join()
+    if child.returncode != 0:
+        raise SystemExit(f"tokx child failed with exit code {child.returncode}")
+    seconds, load, tokens = out.split()
+    print(f"    ({int(tokens):,} tokens)")
+    return float(seconds), float(load), peak[0] / 1024
+
+
+def run_tiktoken_batch(paths: list[Path], family: str, threads: int) -> float:
+    """Seconds for raw tiktoken encode_ordinary_batch over the same files (read beforehand)."""
+    from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family
+
+    encoding = build_tiktoken(get_exact_family(family))
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    # Batches of a few files: one batch of everything would hold every token id as a Python
+    # int at once (about 1 GB here) and slow tiktoken down unfairly.
+    group = 2 * threads
+    start = time.perf_counter()
+    tokens = 0
+    for first in range(0, len(texts), group):
+        batch = encoding.encode_ordinary_batch(texts[first : first + group], num_threads=threads)
+        tokens += sum(len(ids) for ids in batch)
+    seconds = time.perf_counter() - start
+    print(f"    ({tokens:,} tokens)")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=104)
+    parser.add_argument("--family", default="o200k_base")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--gigabyte", action="store_true", help="also measure memory on a 1 GB file"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tokx-bench-") as temp:
+        folder = Path(temp)
+        corpus = folder / "corpus"
+        corpus.mkdir()
+        paths = build_corpus(corpus, args.mb)
+        megabytes = sum(p.stat().st_size for p in paths) / 1e6
+        print(
+            f"corpus: {len(paths)} files, {megabytes:.1f} MB, family {args.family}, {args.jobs} jobs"
+        )
+        cache = folder / "cache"
+        print("warming the parsed-ranks cache (as after any first tokx run):")
+        run_tokx(paths[:1], args.family, 1, cache, False, False)
+        try:
+            import quicktok  # noqa: F401
+
+            has_fast = True
+        except ImportError:
+            has_fast = False
+        raw_runs: list[float] = []
+        tokx_runs: list[tuple[float, float, float]] = []
+        fast_runs: list[tuple[float, float, float]] = []
+        # Interleaved repeats with medians: a shared 2-core VM is noisy.
+        for repeat in range(args.repeat):
+            print(
+                f"round {repeat + 1}: raw tiktoken batch, tokx default (no count cache), tokx fast"
+            )
+            raw_runs.append(run_tiktoken_batch(paths, args.family, args.jobs))
+            tokx_runs.append(run_tokx(paths, args.family, args.jobs, cache, False, False))
+            if has_fast:
+                fast_runs.append(run_tokx(paths, args.family, args.jobs, cache, True, False))
+        print("tokx cold count cache, then warm-cache re-run:")
+        run_tokx(paths, args.family, args.jobs, cache, False, True)
+        warm_time, _, _ = run_tokx(paths, args.family, args.jobs, cache, False, True)
+        raw = statistics.median(raw_runs)
+        rows: list[tuple[str, float, float | None, float | None]] = [
+            ("raw tiktoken batch", raw, None, None)
+        ]
+        for name, runs in (("tokx default", tokx_runs), ("tokx fast", fast_runs)):
+            if runs:
+                whole = statistics.median(total for total, _, _ in runs)
+                counting = statistics.median(total - load for total, load, _ in runs)
+                rows.append((name, whole, counting, max(peak for _, _, peak in runs)))
+        print()
+        print(
+            f"median of {args.repeat} rounds, {megabytes:.0f} MB, {args.family}, {args.jobs} jobs"
+        )
+        print("(whole = encoder load + counting; loaded = counting once encoders are loaded)")
+        header = f"{'engine':<20}{'MB/s whole':>11}{'vs raw':>8}{'MB/s loaded':>12}{'vs raw':>8}"
+        print(f"{header}{'peak PSS':>10}")
+        for label, total, loaded, top in rows:
+            line = f"{label:<20}{megabytes / total:>11.1f}{raw / total:>7.2f}x"
+            if loaded is None or top is None:
+                print(line)
+                continue
+            line += f"{megabytes / loaded:>12.1f}{raw / loaded:>7.2f}x{top:>7.0f} MB"
+            print(line)
+        if not fast_runs:
+            print("tokx fast: quicktok not installed, skipped")
+        print(f"warm-cache re-run: {warm_time:.2f} s for {megabytes:.0f} MB ({len(paths)} files)")
+        if args.gigabyte:
+            big = folder / "big.txt"
+            with open(big, "wb") as out:
+                while out.tell() < 1 << 30:
+                    for path in paths:
+                        out.write(path.read_bytes())
+                        if out.tell() >= 1 << 30:
+                            break
+            print(f"1 GB file ({big.stat().st_size / 1e9:.2f} GB):")
+            big_time, _, big_peak = run_tokx(
+                [big], args.family, args.jobs, folder / "c3", False, False
+            )
+            print(
+                f"1 GB: {big.stat().st_size / 1e6 / big_time:.1f} MB/s, peak PSS {big_peak:.0f} MB"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

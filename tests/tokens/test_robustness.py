@@ -1,0 +1,80 @@
+"""Inputs that crash or stall plain tiktoken count correctly for every family."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokenexport_cli.tokens import encoders
+from tokenexport_cli.tokens.registry import (
+    build_tiktoken,
+    encoder,
+    exact_family_names,
+    get_exact_family,
+)
+
+MILLION = 1_000_000
+
+
+def _reference_single_piece(family: str, text: str) -> int:
+    """A text that is one pre-token: the BPE of that piece, straight from tiktoken's core."""
+    reference = build_tiktoken(get_exact_family(family), use_cache=False)
+    return len(reference._encode_single_piece(text.encode("utf-8")))
+
+
+@pytest.mark.parametrize("family", [f for f in exact_family_names() if f != "deepseek-v3"])
+def test_million_spaces_counts_exactly(family: str) -> None:
+    # \s+(?!\S) takes a whole trailing run, so the text is a single pre-token.
+    assert encoder(family).count(" " * MILLION) == _reference_single_piece(family, " " * MILLION)
+
+
+def test_million_spaces_deepseek_matches_hf_reference() -> None:
+    from tokenexport_cli.tokens.registry import build_hf_tokenizer
+
+    reference = build_hf_tokenizer(get_exact_family("deepseek-v3"))
+    text = " " * MILLION
+    assert encoder("deepseek-v3").count(text) == len(reference.encode(text).ids)
+
+
+@pytest.mark.parametrize("family", ["o200k_base", "cl100k_base", "qwen"])
+def test_long_runs_between_words_match_quicktok(family: str) -> None:
+    quicktok = pytest.importorskip("quicktok")
+    reference = quicktok.get_encoding(get_exact_family(family).fast_name)
+    for text in [
+        "x" + " " * MILLION + "y",
+        "a\n" + "\t" * 300_000 + "\n/b",
+        "é," + " \n" * 200_000 + "z",
+    ]:
+        assert encoder(family).count(text) == len(reference.encode_ordinary(text))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 \t\n\r/,'中\u00a0")), max_size=80))
+def test_python_pretokenised_path_equals_tiktoken(monkeypatch_text: str) -> None:
+    """Force the long-run path on every whitespace pair and compare with plain encode_ordinary."""
+    original = encoders._LONG_RUN_RE
+    encoders._LONG_RUN_RE = re.compile(r"\s{2,}")
+    try:
+        for family in ("o200k_base", "cl100k_base", "qwen", "llama3", "mistral-tekken"):
+            counter = encoder(family)
+            assert isinstance(counter, encoders.TiktokenEncoder)
+            text = monkeypatch_text
+            expected = len(counter._core.encode_ordinary(text))
+            if family == "qwen":
+                import unicodedata
+
+                text = unicodedata.normalize("NFC", text)
+                expected = len(counter._core.encode_ordinary(text))
+            assert counter._count_around_long_runs(text) == expected, (family, text)
+    finally:
+        encoders._LONG_RUN_RE = original
+
+
+def test_long_whitespace_detection_finds_every_long_run() -> None:
+    for offset in range(0, 600, 37):
+        text = "x" * offset + " " * encoders.LONG_RUN + "y"
+        assert encoders.may_have_long_whitespace(text)
+    assert not encoders.may_have_long_whitespace("word " * 10_000)

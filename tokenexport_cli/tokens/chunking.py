@@ -1,0 +1,178 @@
+"""Where text may be cut without changing any family's token count, and UTF-8 decoding that counts errors.
+
+A cut at position p is safe when ``text[p-1] == "\\n"`` and ``text[p]`` is neither
+whitespace nor ``"/"``. Why this holds for every shipped pre-tokenizer (cl100k, o200k,
+qwen, llama3, tekken and DeepSeek-V3's split sequence):
+
+- No pre-token can run from a newline into a following non-space character: the
+  optional one-character prefixes (``[^\\r\\n\\p{L}\\p{N}]?``) exclude ``\\r\\n``, the
+  punctuation pieces end with ``[\\r\\n]*`` (o200k/tekken: ``[\\r\\n/]*``, hence the
+  ``"/"`` exclusion) and the remaining alternatives match whitespace only.
+- The whitespace run that ends at the newline is one piece whether or not text follows:
+  ``\\s*[\\r\\n]+`` (cl100k: ``\\s*[\\r\\n]`` or ``\\s++$``) takes it to its last newline in
+  both cases, and the only look-ahead, ``(?!\\S)``, sits in a later alternative.
+- No pattern looks behind, so the right part is split exactly as in the whole text.
+- Unicode NFC (Qwen) cannot compose or reorder across a newline, which is a starter
+  that combines with nothing.
+
+A second cut, used for long lines, is before a space that sits between two ASCII
+letters (``"a| b"``): no piece takes a trailing space after letters, every pattern lets a
+piece start with one optional space before letters, and neither side has whitespace at
+its edge for ``$`` or ``(?!\\S)`` to see.
+
+The same cut is safe on UTF-8 bytes: after ``b"\\n"`` the decoder holds no state, and
+the next byte is accepted only when it starts a character that is not whitespace and
+not ``"/"`` (ASCII ``!``..``~`` except ``/``, or a lead byte whose characters contain no
+Unicode whitespace). The tests check the claim with hypothesis for every family.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import threading
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import BinaryIO
+
+BINARY_SNIFF_BYTES = 8192
+
+# After a newline, the byte-level cut accepts ASCII "!".."~" except "/", and lead bytes C3-E0
+# (U+00C0-0FFF) and E4-F4 (U+4000 up), which start no whitespace character; C2, E1, E2 and E3
+# do (U+0085/00A0, U+1680, U+2000-205F, U+3000).
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_TEXT_CUT = re.compile(r"\n(?=[^\s/])|(?<=[A-Za-z])(?= [A-Za-z])")
+_BYTE_CUT = re.compile(rb"\n(?=[!-.0-~\xc3-\xe0\xe4-\xf4])|(?<=[A-Za-z])(?= [A-Za-z])")
+
+
+def is_safe_cut(text: str, position: int) -> bool:
+    """True when counting ``text[:position]`` and ``text[position:]`` apart gives the whole count."""
+    if position <= 0 or position >= len(text):
+        return True
+    before, following = text[position - 1], text[position]
+    if before == "\n":
+        return not following.isspace() and following != "/"
+    return (
+        following == " "
+        and before in _ASCII_LETTERS
+        and position + 1 < len(text)
+        and text[position + 1] in _ASCII_LETTERS
+    )
+
+
+def _cut_position(match: re.Match[str] | re.Match[bytes]) -> int:
+    return match.start() + 1 if match.group(0)[:1] in ("\n", b"\n") else match.start()
+
+
+def last_safe_cut(text: str, end: int, start: int = 0) -> int:
+    """The largest safe cut in ``[start, end]`` (newline cuts first), or -1 when there is none."""
+    newline = text.rfind("\n", start, end)
+    while newline >= start:
+        if is_safe_cut(text, newline + 1):
+            return newline + 1
+        newline = text.rfind("\n", start, newline)
+    space = text.rfind(" ", start, end)
+    while space > start:
+        if is_safe_cut(text, space):
+            return space
+        space = text.rfind(" ", start, space)
+    return -1
+
+
+def first_safe_cut(text: str, start: int) -> int:
+    """The smallest safe cut at or after ``start`` (``len(text)`` when there is none)."""
+    if start > 0 and is_safe_cut(text, start):
+        return start
+    for match in _TEXT_CUT.finditer(text, max(start - 1, 0)):
+        cut = _cut_position(match)
+        if cut >= start and is_safe_cut(text, cut):
+            return cut
+    return len(text)
+
+
+def split_text(text: str, max_chars: int) -> list[str]:
+    """Cut text into pieces of about ``max_chars`` at safe cuts only (a piece may be longer)."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > max_chars:
+        cut = last_safe_cut(text, start + max_chars, start + 1)
+        if cut == -1:
+            cut = first_safe_cut(text, start + max_chars)
+        if cut >= len(text):
+            break
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def safe_byte_cut(data: bytes, start: int) -> int:
+    """The first safe cut in ``data`` at or after ``start`` with a byte after it, or -1."""
+    for match in _BYTE_CUT.finditer(data, max(start - 1, 0)):
+        cut = _cut_position(match)
+        if cut >= start:
+            return cut
+    return -1
+
+
+def plan_byte_ranges(
+    handle: BinaryIO, size: int, target: int, window: int = 1 << 16
+) -> list[tuple[int, int]]:
+    """Byte ranges of about ``target`` bytes covering a file, cut only at safe cuts.
+
+    Reads only small windows around each intended cut, so planning a 2 GB file is cheap.
+    """
+    cuts = [0]
+    position = target
+    while position < size:
+        handle.seek(position)
+        found = -1
+        offset = position
+        while found == -1 and offset < size:
+            data = handle.read(window + 1)
+            found = safe_byte_cut(data, 1)
+            if found != -1:
+                found += offset
+            else:
+                offset += window
+                handle.seek(offset)
+        if found == -1 or found >= size:
+            break
+        cuts.append(found)
+        position = found + target
+    cuts.append(size)
+    return list(pairwise(cuts))
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when the first bytes of an input contain a NUL byte (how git and grep decide)."""
+    return b"\x00" in head[:BINARY_SNIFF_BYTES]
+
+
+_errors = threading.local()
+
+
+def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _errors.count = getattr(_errors, "count", 0) + 1
+    return ("\ufffd", exc.end)
+
+
+codecs.register_error("tokx-replace-count", _replace_and_count)
+
+
+def decode_utf8(data: bytes) -> tuple[str, int]:
+    """Decode UTF-8 like ``errors="replace"`` and return how many invalid sequences were replaced."""
+    _errors.count = 0
+    text = data.decode("utf-8", "tokx-replace-count")
+    return text, _errors.count
+
+
+def iter_ranges(handle: BinaryIO, ranges: list[tuple[int, int]]) -> Iterator[bytes]:
+    """Yield the bytes of each range in turn."""
+    for start, end in ranges:
+        handle.seek(start)
+        yield handle.read(end - start)

@@ -1,0 +1,309 @@
+"""Counting engine: text, bytes and files for many families, streamed in bounded memory, parallel when large.
+
+Files are cut into byte ranges of about ``chunk_bytes`` at cuts that provably keep every
+family's count (see ``chunking``); each range is read, decoded and counted on its own,
+so memory stays bounded by a few ranges per process whatever the file size (a file
+with no safe cut at all, e.g. one huge whitespace run, is the exception). Jobs of at
+least ``PARALLEL_MIN_BYTES`` run in worker processes (one per core), smaller ones in
+this process. Warnings are returned in the results; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tokenexport_cli.errors import UsageError
+from tokenexport_cli.tokens.cache import CountCache, sha256_of
+from tokenexport_cli.tokens.chunking import (
+    BINARY_SNIFF_BYTES,
+    decode_utf8,
+    looks_binary,
+    plan_byte_ranges,
+)
+from tokenexport_cli.tokens.registry import encoder, exact_family_names, get_exact_family, suggest
+from tokenexport_cli.tokens.results import (
+    ApproximateFamily,
+    CountReport,
+    InputCount,
+    InputWarning,
+    TokenCount,
+)
+
+CHUNK_BYTES = 1 << 20
+PARALLEL_MIN_BYTES = 8 << 20
+
+FamilySpec = str | ApproximateFamily
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Exact families to count and how to derive the requested (possibly approximate) ones."""
+
+    requested: tuple[FamilySpec, ...]
+    exact: tuple[str, ...]
+
+
+def _plan(families: Sequence[FamilySpec]) -> _Plan:
+    if not families:
+        raise UsageError("no tokenizer family requested")
+    exact: list[str] = []
+    for family in families:
+        name = family.reference if isinstance(family, ApproximateFamily) else family
+        if name not in exact_family_names():
+            label = (
+                f"reference {name!r} of {family.name!r}"
+                if isinstance(family, ApproximateFamily)
+                else repr(name)
+            )
+            raise UsageError(
+                f"unknown tokenizer family {label}{suggest(name, exact_family_names())}"
+            )
+        if name not in exact:
+            exact.append(get_exact_family(name).name)
+    return _Plan(tuple(families), tuple(exact))
+
+
+def _derive(plan: _Plan, exact_tokens: dict[str, int]) -> tuple[TokenCount, ...]:
+    results: list[TokenCount] = []
+    for family in plan.requested:
+        if isinstance(family, ApproximateFamily):
+            results.append(family.estimate(exact_tokens[family.reference]))
+        else:
+            results.append(TokenCount.exact_count(family, exact_tokens[family]))
+    return tuple(results)
+
+
+def count_text(
+    text: str, families: Sequence[FamilySpec], fast: bool = False
+) -> tuple[TokenCount, ...]:
+    """Count one string for each family (``encode_ordinary`` semantics: special-token text is text)."""
+    plan = _plan(families)
+    return _derive(plan, {name: encoder(name, fast).count(text) for name in plan.exact})
+
+
+def _count_chunk(data: bytes, families: tuple[str, ...], fast: bool) -> tuple[tuple[int, ...], int]:
+    text, replaced = decode_utf8(data)
+    return tuple(encoder(name, fast).count(text) for name in families), replaced
+
+
+def _count_range(
+    path: str, start: int, end: int, families: tuple[str, ...], fast: bool
+) -> tuple[tuple[int, ...], int]:
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    return _count_chunk(data, families, fast)
+
+
+def _input_warnings(source: str, size: int, replaced: int) -> tuple[InputWarning, ...]:
+    warnings: list[InputWarning] = []
+    if size == 0:
+        warnings.append(InputWarning(source, "empty", f"{source}: empty input"))
+    if replaced:
+        warnings.append(
+            InputWarning(
+                source,
+                "invalid_utf8",
+                f"{source}: {replaced} invalid UTF-8 sequence(s) replaced",
+                replaced,
+            )
+        )
+    return tuple(warnings)
+
+
+def count_bytes(
+    data: bytes, families: Sequence[FamilySpec], source: str = "<stdin>", fast: bool = False
+) -> InputCount:
+    """Count one in-memory input (e.g. stdin): binary is skipped, invalid UTF-8 replaced, both reported."""
+    plan = _plan(families)
+    if looks_binary(data[:BINARY_SNIFF_BYTES]):
+        return _skipped(source, len(data), plan)
+    tokens, replaced = _count_chunk(data, plan.exact, fast)
+    counts = _derive(plan, dict(zip(plan.exact, tokens, strict=True)))
+    return InputCount(source, len(data), counts, _input_warnings(source, len(data), replaced))
+
+
+def _skipped(source: str, size: int, plan: _Plan) -> InputCount:
+    warning = InputWarning(
+        source, "binary", f"{source}: binary file (NUL byte in the first 8 KiB), skipped"
+    )
+    counts = _derive(plan, dict.fromkeys(plan.exact, 0))
+    return InputCount(source, size, counts, (warning,), skipped=True)
+
+
+@dataclass
+class _FileJob:
+    """Mutable bookkeeping for one file while its ranges are counted."""
+
+    path: Path
+    size: int
+    digest: str | None
+    missing: tuple[str, ...]
+    tokens: dict[str, int]
+    replaced: int = 0
+    cached: bool = False
+    skipped: bool = False
+
+
+def _open_input(path: Path) -> tuple[int, bytes]:
+    try:
+        with open(path, "rb") as handle:
+            return os.fstat(handle.fileno()).st_size, handle.read(BINARY_SNIFF_BYTES)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory; pass files") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _prepare(path: Path, plan: _Plan, cache: CountCache | None) -> _FileJob:
+    size, head = _open_input(path)
+    job = _FileJob(path, size, None, plan.exact, {})
+    if looks_binary(head):
+        job.skipped, job.missing = True, ()
+        job.tokens = dict.fromkeys(plan.exact, 0)
+        return job
+    if cache is not None and cache.usable and size > 0:
+        with open(path, "rb") as handle:
+            job.digest = sha256_of(handle)
+        missing = []
+        for name in plan.exact:
+            hit = cache.get(job.digest, name)
+            if hit is None:
+                missing.append(name)
+            else:
+                job.tokens[name], job.replaced = hit
+        job.missing = tuple(missing)
+        job.cached = not missing
+    if size == 0:
+        job.tokens, job.missing = dict.fromkeys(plan.exact, 0), ()
+    return job
+
+
+def _executor(jobs: int, families: tuple[str, ...], fast: bool) -> Executor:
+    """A process pool; forked from a parent that already holds the encoders when that is safe.
+
+    Forking after loading the tiktoken/quicktok encoders here saves every worker the load
+    time and shares the encoder tables copy-on-write. Fork is avoided when other threads
+    run (a progress bar, say) and for HF tokenizers, whose thread pool does not survive a
+    fork; those workers start from a fork server and load what they need themselves.
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    hf_free = all(get_exact_family(name).engine == "tiktoken" for name in families)
+    # A process that has used HF tokenizers warns on stderr in every forked child.
+    hf_loaded = "tokenizers" in sys.modules and "TOKENIZERS_PARALLELISM" not in os.environ
+    if "fork" in methods and hf_free and not hf_loaded and threading.active_count() == 1:
+        for name in families:
+            encoder(name, fast)
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+def count_paths(
+    paths: Sequence[Path | str],
+    families: Sequence[FamilySpec],
+    *,
+    cache: CountCache | None = None,
+    jobs: int | None = None,
+    fast: bool = False,
+    chunk_bytes: int = CHUNK_BYTES,
+    progress: Progress | None = None,
+) -> CountReport:
+    """Count files for each family; one file is one input.
+
+    ``jobs``: worker processes (default: one per core; 1 forces this process). ``progress``
+    is called with the number of bytes just finished (for a progress bar drawn elsewhere).
+    Missing paths and directories raise ``UsageError``; binary files are skipped and
+    reported, empty files counted as 0 and reported.
+    """
+    if not paths:
+        raise UsageError("no input files given")
+    plan = _plan(families)
+    work = [_prepare(Path(path), plan, cache) for path in paths]
+    tasks: list[tuple[int, int, int]] = []
+    for index, job in enumerate(work):
+        if job.missing:
+            with open(job.path, "rb") as handle:
+                tasks += [
+                    (index, start, end)
+                    for start, end in plan_byte_ranges(handle, job.size, chunk_bytes)
+                ]
+            job.tokens.update(dict.fromkeys(job.missing, 0))
+            job.replaced = 0
+    workers = jobs or os.cpu_count() or 1
+    pending_bytes = sum(end - start for _, start, end in tasks)
+    if workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len(tasks) > 1:
+        with _executor(min(workers, len(tasks)), plan.exact, fast) as pool:
+            futures = [
+                pool.submit(_count_range, str(work[i].path), start, end, work[i].missing, fast)
+                for i, start, end in tasks
+            ]
+            outcomes = (
+                (task, future.result()) for task, future in zip(tasks, futures, strict=True)
+            )
+            _collect(work, outcomes, progress)
+    else:
+        inline = (
+            (
+                task,
+                _count_range(
+                    str(work[task[0]].path), task[1], task[2], work[task[0]].missing, fast
+                ),
+            )
+            for task in tasks
+        )
+        _collect(work, inline, progress)
+    if cache is not None:
+        cache.put_many(
+            (job.digest, name, job.tokens[name], job.replaced)
+            for job in work
+            if job.digest is not None
+            for name in job.missing
+        )
+    return _report(work, plan)
+
+
+_Outcome = tuple[tuple[int, int, int], tuple[tuple[int, ...], int]]
+
+
+def _collect(work: list[_FileJob], outcomes: Iterable[_Outcome], progress: Progress | None) -> None:
+    for (index, start, end), (tokens, replaced) in outcomes:
+        job = work[index]
+        for name, value in zip(job.missing, tokens, strict=True):
+            job.tokens[name] += value
+        job.replaced += replaced
+        if progress is not None:
+            progress(end - start)
+
+
+def _report(work: list[_FileJob], plan: _Plan) -> CountReport:
+    inputs: list[InputCount] = []
+    for job in work:
+        source = str(job.path)
+        if job.skipped:
+            inputs.append(_skipped(source, job.size, plan))
+            continue
+        counts = _derive(plan, job.tokens)
+        inputs.append(
+            InputCount(
+                source,
+                job.size,
+                counts,
+                _input_warnings(source, job.size, job.replaced),
+                cached=job.cached,
+            )
+        )
+    totals = {name: sum(job.tokens[name] for job in work if not job.skipped) for name in plan.exact}
+    return CountReport(tuple(inputs), _derive(plan, totals))

@@ -1,0 +1,313 @@
+"""Tokenizer family registry: exact families built only from shipped, sha256-verified files.
+
+Verification happens at load time, every time a family's data is read from the shipped
+gzip file: the uncompressed content must hash to the official sha256 recorded in
+``sources.py`` (which ``scripts/vendor_tokenizers.py`` also checks at build time), else
+``DataError``. Parsing a ``.tiktoken`` file costs more than building the encoder, so
+the parsed ranks are kept in the user cache dir (``TOKX_CACHE_DIR`` or platformdirs'
+``user_cache_dir("tokx")``) as a marshal blob whose header records the payload's own
+sha256 and the size and mtime of the shipped file it was verified from; a warm load
+checks both and falls back to re-verifying the shipped file on any mismatch. tiktoken
+and tokenizers are imported inside the loaders so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import hashlib
+import json
+import marshal
+import os
+import sys
+import tempfile
+import threading
+import zlib
+from base64 import b64decode
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.tokens.sources import COUNTING_SEMANTICS, SOURCES, TokenizerSource, source_for
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+"""
+    r"""|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+)
+_O200K_PATTERN = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+_QWEN_PATTERN = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
+    r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
+_LLAMA3_PATTERN = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
+    r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
+_PATTERNS = {
+    "o200k_base": _O200K_PATTERN,
+    "cl100k_base": _CL100K_PATTERN,
+    "qwen": _QWEN_PATTERN,
+    "llama3": _LLAMA3_PATTERN,
+}
+_NFC_FAMILIES = frozenset({"qwen"})
+# quicktok's encoding names for the families it reproduces exactly (checked in the tests).
+_QUICKTOK_NAMES = {"o200k_base": "o200k_base", "cl100k_base": "cl100k_base", "qwen": "qwen3"}
+
+
+class Encoder(Protocol):
+    """What the counting engine needs from a loaded tokenizer."""
+
+    def count(self, text: str) -> int: ...
+
+    def count_batch(self, texts: list[str]) -> list[int]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExactFamily:
+    """A tokenizer family tokx counts exactly, from a file it ships."""
+
+    name: str
+    source: TokenizerSource
+    engine: str  # "tiktoken" or "hf-tokenizers"
+    pattern: str | None  # pre-tokenizer regex for tiktoken families
+    nfc: bool  # apply Unicode NFC before encoding (Qwen does)
+
+    @property
+    def fast_name(self) -> str | None:
+        """quicktok's name for this family, if quicktok counts it exactly."""
+        return _QUICKTOK_NAMES.get(self.name)
+
+
+def _make_family(source: TokenizerSource) -> ExactFamily:
+    if source.shipped_format == "hf-json":
+        return ExactFamily(source.family, source, "hf-tokenizers", None, nfc=False)
+    pattern = _PATTERNS.get(source.family)
+    return ExactFamily(source.family, source, "tiktoken", pattern, source.family in _NFC_FAMILIES)
+
+
+EXACT_FAMILIES: dict[str, ExactFamily] = {s.family: _make_family(s) for s in SOURCES}
+
+
+def exact_family_names() -> tuple[str, ...]:
+    """Names of the exact families, in registry order."""
+    return tuple(EXACT_FAMILIES)
+
+
+def data_version() -> str:
+    """Version of the tokenizer data and counting semantics; part of every count-cache key."""
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        digest.update(f"{source.family}:{source.sha256};".encode())
+    return f"{COUNTING_SEMANTICS}-{digest.hexdigest()[:12]}"
+
+
+def suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
+    """Return ``" (did you mean X?)"`` for the closest candidate, or an empty string."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def get_exact_family(name: str) -> ExactFamily:
+    """Look up an exact family by name; ``UsageError`` with a did-you-mean for unknown names."""
+    try:
+        return EXACT_FAMILIES[name]
+    except KeyError:
+        known = ", ".join(EXACT_FAMILIES)
+        raise UsageError(
+            f"unknown tokenizer family {name!r}{suggest(name, exact_family_names())}; known: {known}"
+        ) from None
+
+
+def cache_dir() -> Path:
+    """The user cache dir for tokx (``TOKX_CACHE_DIR`` overrides platformdirs)."""
+    override = os.environ.get("TOKX_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tokx"))
+
+
+def read_verified(source: TokenizerSource, data_dir: Path = DATA_DIR) -> bytes:
+    """Return the uncompressed content of a shipped file after checking its sha256."""
+    path = data_dir / source.data_file
+    try:
+        content = gzip.decompress(path.read_bytes())
+    except FileNotFoundError:
+        raise DataError(f"{path}: tokenizer file missing; reinstall tokx") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"{path}: corrupted tokenizer file ({exc}); reinstall tokx") from None
+    actual = hashlib.sha256(content).hexdigest()
+    if actual != source.sha256:
+        raise DataError(
+            f"{path}: sha256 {actual[:16]}... does not match the official {source.sha256[:16]}..."
+        )
+    return content
+
+
+def _parse_tiktoken(content: bytes, path: Path) -> dict[bytes, int]:
+    try:
+        return {
+            b64decode(token): int(rank)
+            for token, rank in (line.split() for line in content.splitlines() if line)
+        }
+    except ValueError as exc:
+        raise DataError(f"{path}: malformed .tiktoken line ({exc})") from None
+
+
+def _parse_tekken(content: bytes, path: Path) -> dict[bytes, int]:
+    try:
+        model = json.loads(content)
+        config = model["config"]
+        inner_size = int(config["default_vocab_size"]) - int(config["default_num_special_tokens"])
+        return {
+            b64decode(entry["token_bytes"]): int(entry["rank"])
+            for entry in model["vocab"][:inner_size]
+        }
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"{path}: malformed tekken file ({exc})") from None
+
+
+def tekken_pattern(data_dir: Path = DATA_DIR) -> str:
+    """The pre-tokenizer pattern stored inside the shipped tekken file."""
+    source = source_for("mistral-tekken")
+    return str(json.loads(read_verified(source, data_dir))["config"]["pattern"])
+
+
+_RANKS_MAGIC = b"TOKXRNK1"
+
+
+def _ranks_cache_path(source: TokenizerSource) -> Path:
+    tag = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return cache_dir() / "ranks" / f"{source.family}-{source.sha256[:16]}-{tag}.marshal"
+
+
+def _stamp(path: Path) -> bytes:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}".encode().ljust(48, b" ")
+
+
+def _load_cached_ranks(source: TokenizerSource, data_dir: Path) -> dict[bytes, int] | None:
+    try:
+        blob = _ranks_cache_path(source).read_bytes()
+        stamp = _stamp(data_dir / source.data_file)
+    except OSError:
+        return None
+    head = len(_RANKS_MAGIC)
+    if blob[:head] != _RANKS_MAGIC or blob[head : head + 48] != stamp:
+        return None
+    digest, payload = blob[head + 48 : head + 80], blob[head + 80 :]
+    if hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        ranks = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return ranks if isinstance(ranks, dict) else None
+
+
+def _store_cached_ranks(source: TokenizerSource, data_dir: Path, ranks: dict[bytes, int]) -> None:
+    target = _ranks_cache_path(source)
+    payload = marshal.dumps(ranks)
+    blob = (
+        _RANKS_MAGIC
+        + _stamp(data_dir / source.data_file)
+        + hashlib.sha256(payload).digest()
+        + payload
+    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: concurrent runs never see a half-written cache file.
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".ranks-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(temp, target)
+    except OSError:
+        pass  # the cache is an optimisation; a read-only cache dir must not fail a count
+
+
+def load_ranks(
+    source: TokenizerSource, data_dir: Path = DATA_DIR, use_cache: bool = True
+) -> dict[bytes, int]:
+    """Mergeable ranks of a tiktoken-style family, from the rank cache or the verified file."""
+    if use_cache:
+        cached = _load_cached_ranks(source, data_dir)
+        if cached is not None:
+            return cached
+    content = read_verified(source, data_dir)
+    path = data_dir / source.data_file
+    ranks = (
+        _parse_tekken(content, path)
+        if source.shipped_format == "tekken-json"
+        else _parse_tiktoken(content, path)
+    )
+    if use_cache:
+        _store_cached_ranks(source, data_dir, ranks)
+    return ranks
+
+
+def build_tiktoken(family: ExactFamily, data_dir: Path = DATA_DIR, use_cache: bool = True) -> Any:
+    """A ``tiktoken.Encoding`` for a family, built from tokx's own files (never downloaded)."""
+    import tiktoken
+
+    pattern = family.pattern if family.pattern is not None else tekken_pattern(data_dir)
+    ranks = load_ranks(family.source, data_dir, use_cache)
+    return tiktoken.Encoding(
+        name=f"tokx-{family.name}", pat_str=pattern, mergeable_ranks=ranks, special_tokens={}
+    )
+
+
+def build_hf_tokenizer(family: ExactFamily, data_dir: Path = DATA_DIR) -> Any:
+    """A ``tokenizers.Tokenizer`` for an HF-format family, with added tokens removed.
+
+    Dropping ``added_tokens`` gives ``encode_ordinary`` semantics: special-token text in
+    the input is counted as ordinary text rather than as one special token.
+    """
+    from tokenizers import Tokenizer
+
+    content = read_verified(family.source, data_dir)
+    try:
+        spec = json.loads(content)
+        spec["added_tokens"] = []
+        return Tokenizer.from_str(json.dumps(spec))
+    except Exception as exc:  # tokenizers raises plain Exception on bad specs
+        raise DataError(
+            f"{data_dir / family.source.data_file}: unusable tokenizer.json ({exc})"
+        ) from None
+
+
+_lock = threading.Lock()
+
+
+@cache
+def _loaded(name: str, fast: bool) -> Encoder:
+    from tokenexport_cli.tokens.encoders import FastEncoder, HfEncoder, TiktokenEncoder
+
+    family = get_exact_family(name)
+    if fast and family.fast_name is not None:
+        fast_encoder = FastEncoder.try_load(family)
+        if fast_encoder is not None:
+            return fast_encoder
+    if family.engine == "hf-tokenizers":
+        return HfEncoder(build_hf_tokenizer(family))
+    return TiktokenEncoder(build_tiktoken(family), family)
+
+
+def encoder(name: str, fast: bool = False) -> Encoder:
+    """The process-wide encoder of an exact family (loaded once, thread-safe)."""
+    with _lock:
+        return _loaded(name, fast)
