@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -18,7 +19,7 @@ def count_text(count: TokenCount) -> str:
 
 
 def band_percent(count: TokenCount) -> str:
-    return format(((count.band or 0) * 100).normalize(), "f")
+    return format(((count.band or Decimal(0)) * 100).normalize(), "f")
 
 
 def _kind(count: TokenCount) -> str:
