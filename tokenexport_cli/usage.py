@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Protocol
 
@@ -11,8 +11,11 @@ from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
-
-DAYS_PER_MONTH = Decimal("30.44")
+from tokenexport_cli.tokens.workload_counts import FamilyCounts
+from tokenexport_cli.workload import DAYS_PER_MONTH
+from tokenexport_cli.workload.calibrate import Calibration
+from tokenexport_cli.workload.load import Workload
+from tokenexport_cli.workload.spec import OutputTokens
 
 
 def requests_per_month(per_day: Decimal | None, per_month: Decimal | None) -> Decimal:
@@ -81,10 +84,35 @@ class FixedUsageSource:
         return self.usage
 
 
-def usage_source(index: CatalogIndex, workload: Path | None, quick: QuickSpec) -> UsageSource:
+def usage_source(
+    index: CatalogIndex, workload: Path | None, quick: QuickSpec, fast: bool = False
+) -> UsageSource:
     """The workload file, or the quick flags, as a per-model usage source."""
-    if workload is not None or quick.input_files:
-        raise UsageError("workload files and --input are not supported yet")
+    from tokenexport_cli.workload import load_workload, quick_workload
+
+    if workload is not None:
+        if quick.input_files or quick.input_tokens is not None:
+            raise UsageError(
+                "give a workload file or the quick flags (--input, --input-tokens), not both"
+            )
+        loaded = load_workload(workload)
+        if quick.output_tokens is not None:
+            loaded = replace(loaded, output=OutputTokens(fixed=quick.output_tokens))
+        return WorkloadUsageSource(index, loaded, fast)
+    if quick.input_files:
+        if quick.input_tokens is not None:
+            raise UsageError("give --input FILES or --input-tokens N, not both")
+        return WorkloadUsageSource(
+            index,
+            quick_workload(
+                list(quick.input_files),
+                requests_per_day=quick.requests_per_day,
+                requests_per_month=quick.requests_per_month,
+                output_tokens=quick.output_tokens or 0,
+                batch_fraction=quick.batch_fraction or Decimal(0),
+            ),
+            fast,
+        )
     if quick.input_tokens is None:
         raise UsageError("give a workload file, --input FILES or --input-tokens N")
     monthly = requests_per_month(quick.requests_per_day, quick.requests_per_month)
@@ -96,3 +124,70 @@ def usage_source(index: CatalogIndex, workload: Path | None, quick: QuickSpec) -
             quick.batch_fraction or Decimal(0),
         )
     )
+
+
+class WorkloadUsageSource:
+    """A workload's sample requests, counted with each model's own tokenizer family (once per
+    family, through the count cache), calibrated where the user has calibrated that model."""
+
+    def __init__(self, index: CatalogIndex, workload: Workload, fast: bool = False) -> None:
+        self.index = index
+        self.workload = workload
+        self.fast = fast
+        self._counts: dict[str, FamilyCounts] = {}
+        self._calibration: Calibration | None = None
+
+    @property
+    def growth_percent(self) -> Decimal:
+        return self.workload.growth_percent_per_month
+
+    def counts(self, family: str) -> FamilyCounts:
+        if family not in self._counts:
+            from tokenexport_cli.tokens.cache import CountCache
+            from tokenexport_cli.tokens.families import family_spec
+            from tokenexport_cli.tokens.workload_counts import count_workload
+
+            spec = family_spec(self.index, family)
+            with CountCache() as cache:
+                self._counts[family] = count_workload(
+                    self.workload, spec, cache=cache, fast=self.fast
+                )
+        return self._counts[family]
+
+    def calibration(self) -> Calibration:
+        if self._calibration is None:
+            from tokenexport_cli.workload.calibrate import load_calibration
+
+            self._calibration = load_calibration()
+        return self._calibration
+
+    def usage_for(self, model: Model) -> Usage:
+        counts = self.counts(model.tokenizer)
+        prompts, prefix = counts.prompts, counts.prefix
+        band = counts.band_percent
+        note = None
+        fit = self.calibration().for_model(model.id)
+        if fit is not None:
+            prompts = tuple(_scaled(value, fit.ratio) for value in prompts)
+            prefix = _scaled(prefix, fit.ratio)
+            band = None
+            note = f"tokens calibrated from {fit.requests} requests (x{fit.ratio:.3f})"
+        return Usage(
+            shapes=tuple(
+                Shape(prefix + prompt, output)
+                for prompt, output in zip(prompts, counts.outputs, strict=True)
+            ),
+            requests_per_month=self.workload.requests_per_month,
+            prefix_tokens=prefix,
+            cache_hit_rate=self.workload.cache_hit_rate,
+            batch_fraction=self.workload.batch_fraction,
+            traffic_weights=tuple(self.workload.traffic.weights),
+            traffic_timezone=self.workload.traffic.timezone,
+            family=counts.family,
+            band_percent=band,
+            note=note,
+        )
+
+
+def _scaled(tokens: int, ratio: Decimal) -> int:
+    return int((Decimal(tokens) * ratio).to_integral_value(ROUND_HALF_EVEN))

@@ -41,6 +41,7 @@ class Usage:
     traffic_timezone: str = "UTC"
     family: str = "fixed"
     band_percent: Decimal | None = None  # token counts are approximate within this band
+    note: str | None = None  # e.g. "tokens calibrated from 120 requests"
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ def price_offer(
         )
     batch_total = _batch_prices(offer, shape_set, usage)
     batch_savings = NOTHING
-    notes: list[str] = []
+    notes: list[str] = [usage.note] if usage.note else []
     if usage.batch_fraction and batch_total is None:
         notes.append("no batch price: batchable requests priced in real time")
     elif batch_total is not None:

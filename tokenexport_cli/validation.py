@@ -1,0 +1,98 @@
+"""Map msgspec validation errors of user-edited YAML to ``file:line: key.path: problem`` messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from tokenexport_cli.errors import DataError, located
+from tokenexport_cli.yamlsafe import line_of
+
+_MSGSPEC_ERROR = re.compile(
+    r"^(?P<problem>.*?)(?: - at `(?P<key>key)` in `\$(?P<keyof>[^`]*)`| - at `\$(?P<path>[^`]*)`)?$"
+)
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")
+_MISSING_FIELD = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
+_REGEX_FIELD = re.compile(r"^Expected `str` matching regex '(?P<pattern>.*)'$")
+_INVALID_ENUM = re.compile(r"^Invalid enum value (?P<value>.*)$")
+# msgspec names the regex a string failed; users get the format in words instead
+_PATTERN_WORDS = {
+    "^[a-z0-9][a-z0-9._-]*$": "an id of lowercase letters, digits, '.', '_' and '-'",
+    "^[A-Z]{2}$": "a two-letter country code such as US or CN",
+    "^[A-Z]{3}$": "a three-letter currency code such as USD or CNY",
+    r"^\\d{2}:\\d{2}-\\d{2}:\\d{2}$": "an hour range 'HH:MM-HH:MM'",
+}
+# YAML users write numbers; msgspec calls exact numbers `decimal`
+_TYPE_WORDS = {"`decimal`": "a number", "`decimal | null`": "a number"}
+
+
+class Invalid(DataError):
+    """One or more problems in a user file; ``problems`` holds every one-line message."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(problems[0] + more)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The raw text of one user file, kept so that error messages can find line numbers."""
+
+    path: Path
+    text: str
+
+    def problem(self, key_path: str | None, problem: str) -> str:
+        line = line_of(self.text, key_path) if key_path else None
+        return located(self.path, line, key_path, problem)
+
+
+def describe(error: msgspec.ValidationError) -> tuple[str, str]:
+    """Split msgspec's message into (key path, human problem)."""
+    match = _MSGSPEC_ERROR.match(str(error))
+    assert match is not None
+    problem = match.group("problem")
+    if match.group("key"):
+        key_path = (match.group("keyof") or "").lstrip(".")
+        if enum := _INVALID_ENUM.match(problem):
+            return key_path, f"unknown key {enum.group('value')}"
+        return key_path, "invalid key: " + problem[:1].lower() + problem[1:]
+    key_path = (match.group("path") or "").lstrip(".")
+    if unknown := _UNKNOWN_FIELD.match(problem):
+        name = unknown.group("name")
+        return _join(key_path, name), f"unknown key '{name}'"
+    if missing := _MISSING_FIELD.match(problem):
+        name = missing.group("name")
+        return _join(key_path, name), f"missing required key '{name}'"
+    if regex := _REGEX_FIELD.match(problem):
+        words = _PATTERN_WORDS.get(regex.group("pattern"))
+        if words:
+            return key_path, f"expected {words}"
+    if problem == "Invalid decimal string":
+        return key_path, "expected a number"
+    for name, words in _TYPE_WORDS.items():
+        problem = problem.replace(f"Expected {name}", f"Expected {words}")
+    return key_path, problem[:1].lower() + problem[1:]
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def convert(
+    source: SourceFile, data: Any, kind: type[Any], invalid: type[Invalid] = Invalid
+) -> Any:
+    """Validate parsed YAML against a schema type, raising ``invalid`` with the location."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise invalid([source.problem(None, "expected a mapping at the top level")])
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        key_path, problem = describe(exc)
+        raise invalid([source.problem(key_path, problem)]) from None

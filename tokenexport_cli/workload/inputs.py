@@ -1,0 +1,104 @@
+"""Resolve a workload's input sources to files and stream their requests, collecting warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.workload.chat import read_chat_jsonl
+from tokenexport_cli.workload.files import expand_glob, expand_path, read_text_request
+from tokenexport_cli.workload.request import Request, WorkloadWarning
+from tokenexport_cli.workload.usage_csv import read_usage_csv
+
+InputKind = Literal["text", "chat_jsonl", "usage_csv"]
+CHAT_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class ResolvedInput:
+    """One input source of a workload, resolved to the files it reads, in order."""
+
+    kind: InputKind
+    label: str
+    files: tuple[Path, ...]
+
+    @property
+    def records_usage(self) -> bool:
+        return self.kind != "text"
+
+
+class ResolveError(Exception):
+    """A source names nothing; the caller turns this into a located message."""
+
+
+def resolve(kind: str, value: str, base: Path) -> ResolvedInput:
+    """Resolve one source (``path``, ``glob``, ``chat_jsonl`` or ``usage_csv``) against ``base``."""
+    if kind == "glob":
+        files = expand_glob(value, base)
+        if not files:
+            raise ResolveError(f"'{value}' matched no files (in {base})")
+        return ResolvedInput("text", value, tuple(files))
+    path = base / value
+    if kind == "path":
+        if not path.exists():
+            raise ResolveError(f"'{value}' not found (in {base})")
+        files = expand_path(path)
+        if not files:
+            raise ResolveError(f"'{value}' holds no files")
+        return ResolvedInput("text", value, tuple(files))
+    if not path.is_file():
+        raise ResolveError(
+            f"'{value}' not found (in {base})" if not path.exists() else f"'{value}' is not a file"
+        )
+    return ResolvedInput("chat_jsonl" if kind == "chat_jsonl" else "usage_csv", value, (path,))
+
+
+def guess_input(value: str, base: Path) -> ResolvedInput:
+    """A quick-form ``--input``: ``.jsonl``/``.ndjson`` files are chat logs, anything else is
+    text; a value that is not an existing path but has glob characters is a glob."""
+    path = base / value
+    if path.is_file() and path.suffix.lower() in CHAT_SUFFIXES:
+        return resolve("chat_jsonl", value, base)
+    if not path.exists() and any(char in value for char in "*?["):
+        return resolve("glob", value, base)
+    return resolve("path", value, base)
+
+
+def _requests_of(item: ResolvedInput, warnings: list[WorkloadWarning]) -> Iterator[Request]:
+    for path in item.files:
+        if item.kind == "chat_jsonl":
+            yield from read_chat_jsonl(path, warnings)
+        elif item.kind == "usage_csv":
+            yield from read_usage_csv(path, warnings)
+        else:
+            request = read_text_request(path, warnings)
+            if request is not None:
+                yield request
+
+
+class RequestStream:
+    """The requests of a workload, read lazily, one at a time, in input order.
+
+    Iterate it once. ``warnings`` fills as it goes (skipped binary files, replaced invalid UTF-8,
+    uncounted images); ``count`` is the number yielded so far. Reaching the end without a single
+    request raises DataError: a workload with nothing to count is an error, not a zero.
+    """
+
+    def __init__(self, inputs: Sequence[ResolvedInput], origin: str) -> None:
+        self.inputs = tuple(inputs)
+        self.origin = origin
+        self.warnings: list[WorkloadWarning] = []
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Request]:
+        for item in self.inputs:
+            for request in _requests_of(item, self.warnings):
+                self.count += 1
+                yield request
+        if self.count == 0:
+            labels = ", ".join(item.label for item in self.inputs)
+            skipped = f" ({len(self.warnings)} skipped)" if self.warnings else ""
+            raise DataError(f"{self.origin}: the inputs hold no requests{skipped}: {labels}")
