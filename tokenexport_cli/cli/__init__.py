@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tokenexport_cli import __version__
-from tokenexport_cli.cli import catalog_cmd, cost_cmd, model_cmd, tokens_cmd
+from tokenexport_cli.cli import budget_cmd, catalog_cmd, cost_cmd, model_cmd, tokens_cmd
 
 app = typer.Typer(
     name="tokx",
@@ -20,6 +20,7 @@ app.add_typer(catalog_cmd.app, name="catalog")
 cost_cmd.register(app)
 model_cmd.register(app)
 tokens_cmd.register(app)
+budget_cmd.register(app)
 
 
 def _version_callback(value: bool) -> None:

@@ -1,0 +1,325 @@
+"""``tokx check``, ``tokx baseline`` and ``tokx diff``: LLM budgets as a CI gate."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from tokenexport_cli.cli.common import handle_errors, split_values, write_stdout
+from tokenexport_cli.errors import BudgetExceeded, UsageError
+
+if TYPE_CHECKING:
+    from tokenexport_cli.budget import CheckResult, ProjectConfig
+    from tokenexport_cli.catalog import CatalogIndex
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        envvar="TOKX_CONFIG",
+        help="Project config (default: tokx.yaml in this folder or the nearest parent).",
+        show_default=False,
+    ),
+]
+BaselineOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        envvar="TOKX_BASELINE",
+        help="Baseline JSON to compare against (tokx baseline).",
+        show_default=False,
+    ),
+]
+CheckFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        envvar="TOKX_FORMAT",
+        help="table, json, markdown or github (default: github when GITHUB_ACTIONS is set, else table).",
+        show_default=False,
+    ),
+]
+WorkloadNames = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--workload-name", help="Only check these workloads of the config.", show_default=False
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check_command)
+    app.command("baseline")(baseline_command)
+    app.command("diff")(diff_command)
+
+
+def _config_path(config: Path | None) -> Path:
+    from tokenexport_cli.budget import CONFIG_NAME, find_config
+
+    if config is not None:
+        if not config.is_file():
+            raise UsageError(f"{config}: config file not found")
+        return config
+    found = find_config(Path.cwd())
+    if found is None:
+        raise UsageError(
+            f"no {CONFIG_NAME} here or in any parent folder (give --config, or "
+            "use --workload with --model and --provider)"
+        )
+    return found
+
+
+def _one_off_config(
+    workload: Path,
+    model: str | None,
+    provider: str | None,
+    max_monthly: str | None,
+    max_per_1k: str | None,
+    max_increase: str | None,
+    catalog_version: str | None,
+    currency: str,
+) -> tuple[ProjectConfig, Path]:
+    from tokenexport_cli.budget import load_config_data
+    from tokenexport_cli.cli.common import parse_decimal
+
+    for value, option in (
+        (max_monthly, "--max-monthly"),
+        (max_per_1k, "--max-per-1k-requests"),
+        (max_increase, "--max-increase-percent"),
+    ):
+        parse_decimal(value, option)
+    data = {
+        "catalog_version": catalog_version,
+        "currency": currency,
+        "workloads": [
+            {
+                "name": workload.stem,
+                "workload": str(workload.resolve()),
+                "model": model,
+                "provider": provider,
+                "budgets": {
+                    "max_monthly": max_monthly,
+                    "max_per_1k_requests": max_per_1k,
+                    "max_increase_percent": max_increase,
+                },
+            }
+        ],
+    }
+    return load_config_data(data, Path("<command line>")), Path.cwd() / "<command line>"
+
+
+def _evaluate(
+    config: ProjectConfig, config_path: Path, baseline: Path | None, only: tuple[str, ...]
+) -> tuple[CatalogIndex, list[CheckResult]]:
+    from tokenexport_cli.budget import read_baseline, run_checks
+    from tokenexport_cli.catalog import CatalogIndex, load_catalog
+    from tokenexport_cli.pricing.fx import Fx
+
+    overlays = tuple((config_path.parent / o) for o in config.overlays)
+    index = CatalogIndex(load_catalog(config.catalog_version, overlays))
+    fx = Fx(index.catalog.fx, dict(config.fx))
+    fx.rate("USD", config.currency)
+    baseline_path = baseline or (config_path.parent / config.baseline if config.baseline else None)
+    previous = read_baseline(baseline_path) if baseline_path else None
+    return index, run_checks(config, config_path, index, fx, previous, only)
+
+
+@handle_errors
+def check_command(
+    config: ConfigOption = None,
+    baseline: BaselineOption = None,
+    workload_name: WorkloadNames = None,
+    workload: Annotated[
+        Path | None,
+        typer.Option(
+            "--workload",
+            envvar="TOKX_WORKLOAD",
+            help="One-off check without a config: this workload file.",
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            envvar="TOKX_MODEL",
+            help="With --workload: the model.",
+            show_default=False,
+        ),
+    ] = None,
+    provider: Annotated[
+        str | None,
+        typer.Option(
+            "--provider",
+            "--path",
+            envvar="TOKX_PROVIDER",
+            help="With --workload: the provider (delivery path) id.",
+            show_default=False,
+        ),
+    ] = None,
+    max_monthly: Annotated[
+        str | None,
+        typer.Option(
+            "--max-monthly",
+            envvar="TOKX_MAX_MONTHLY",
+            help="With --workload: monthly budget.",
+            show_default=False,
+        ),
+    ] = None,
+    max_per_1k: Annotated[
+        str | None,
+        typer.Option(
+            "--max-per-1k-requests",
+            envvar="TOKX_MAX_PER_1K_REQUESTS",
+            help="With --workload: budget per 1K requests.",
+            show_default=False,
+        ),
+    ] = None,
+    max_increase: Annotated[
+        str | None,
+        typer.Option(
+            "--max-increase-percent",
+            envvar="TOKX_MAX_INCREASE_PERCENT",
+            help="With --workload and --baseline: allowed rise in percent.",
+            show_default=False,
+        ),
+    ] = None,
+    catalog_version: Annotated[
+        str | None,
+        typer.Option(
+            "--catalog-version",
+            envvar="TOKX_CATALOG_VERSION",
+            help="With --workload: catalog version (a config pins its own).",
+            show_default=False,
+        ),
+    ] = None,
+    currency: Annotated[
+        str, typer.Option("--currency", envvar="TOKX_CURRENCY", help="With --workload: currency.")
+    ] = "USD",
+    output_format: CheckFormat = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            envvar="TOKX_OUTPUT",
+            help="Write the report to this file ('-' for stdout).",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            envvar="TOKX_QUIET",
+            help="Print nothing but errors; the exit code tells.",
+        ),
+    ] = False,
+) -> None:
+    """Check every budget in tokx.yaml: exit 0 when all hold, 1 when any is exceeded."""
+    from tokenexport_cli.budget import load_config
+    from tokenexport_cli.render.budget import github_annotations, render_check
+
+    fmt = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "table")
+    if fmt not in ("table", "json", "markdown", "github"):
+        raise UsageError(
+            f"--format: unknown format '{fmt}' (choose from table, json, markdown, github)"
+        )
+    if workload is not None:
+        if model is None or provider is None:
+            raise UsageError("--workload needs --model and --provider")
+        cfg, path = _one_off_config(
+            workload,
+            model,
+            provider,
+            max_monthly,
+            max_per_1k,
+            max_increase,
+            catalog_version,
+            currency,
+        )
+    else:
+        if any(v is not None for v in (model, provider, max_monthly, max_per_1k, max_increase)):
+            raise UsageError(
+                "--model, --provider and --max-* go with --workload (a config "
+                "file sets them per workload)"
+            )
+        path = _config_path(config)
+        cfg = load_config(path)
+    index, results = _evaluate(cfg, path, baseline, split_values(workload_name))
+    if fmt == "github":
+        sys.stdout.write(github_annotations(results, path))
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(render_check(results, index.catalog.version, "markdown"))
+    elif not quiet:
+        _emit(render_check(results, index.catalog.version, fmt), output)
+    failed = [r for r in results if not r.ok]
+    if failed:
+        count = sum(len(r.violations) for r in failed)
+        raise BudgetExceeded(
+            f"{count} budget(s) exceeded in {len(failed)} workload(s): "
+            + "; ".join(v.message for r in failed for v in r.violations)
+        )
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        write_stdout(text)
+        return
+    from tokenexport_cli.budget import write_atomic
+
+    write_atomic(output, text.encode())
+
+
+@handle_errors
+def baseline_command(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            envvar="TOKX_BASELINE",
+            help="Where to write the baseline JSON ('-' for stdout).",
+        ),
+    ] = Path("tokx-baseline.json"),
+    config: ConfigOption = None,
+    workload_name: WorkloadNames = None,
+) -> None:
+    """Write the current projection per workload as a baseline JSON for later checks and diffs."""
+    from tokenexport_cli.budget import encode_baseline, load_config, make_baseline
+
+    path = _config_path(config)
+    cfg = load_config(path)
+    index, results = _evaluate(cfg, path, None, split_values(workload_name))
+    _emit(encode_baseline(make_baseline(results, index.catalog.version)).decode(), output)
+    if str(output) != "-":
+        sys.stderr.write(f"tokx: wrote baseline for {len(results)} workload(s) to {output}\n")
+
+
+@handle_errors
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="Older baseline JSON.")],
+    new: Annotated[Path, typer.Argument(help="Newer baseline JSON.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", envvar="TOKX_FORMAT", help="table, json or markdown.")
+    ] = "table",
+) -> None:
+    """Per-workload change in money and percent between two baselines, like a cost diff on a PR."""
+    from tokenexport_cli.budget import diff_baselines, read_baseline
+    from tokenexport_cli.render.budget import render_diff
+
+    if output_format not in ("table", "json", "markdown"):
+        raise UsageError(
+            f"--format: unknown format '{output_format}' (choose from table, json, markdown)"
+        )
+    before, after = read_baseline(old), read_baseline(new)
+    write_stdout(render_diff(diff_baselines(before, after), before, after, output_format))
