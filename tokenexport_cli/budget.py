@@ -21,7 +21,6 @@ from tokenexport_cli.usage import UsageSource
 
 CONFIG_NAME = "tokx.yaml"
 BASELINE_SCHEMA_VERSION = 1
-Money = Annotated[Decimal, msgspec.Meta(ge=0)]
 
 
 class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -29,8 +28,8 @@ class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
 
 
 class Budgets(_Strict, frozen=True, kw_only=True):
-    max_monthly: Money | None = None
-    max_per_1k_requests: Money | None = None
+    max_monthly: Decimal | None = None
+    max_per_1k_requests: Decimal | None = None
     max_increase_percent: Decimal | None = None
 
 

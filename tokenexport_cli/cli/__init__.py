@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 
 from tokenexport_cli import __version__
-from tokenexport_cli.cli import budget_cmd, catalog_cmd, cost_cmd, model_cmd, tokens_cmd
+from tokenexport_cli.cli import (
+    budget_cmd,
+    catalog_cmd,
+    cost_cmd,
+    model_cmd,
+    tokens_cmd,
+    workload_cmd,
+)
 
 app = typer.Typer(
     name="tokx",
@@ -21,6 +28,7 @@ cost_cmd.register(app)
 model_cmd.register(app)
 tokens_cmd.register(app)
 budget_cmd.register(app)
+workload_cmd.register(app)
 
 
 def _version_callback(value: bool) -> None:
@@ -53,4 +61,19 @@ def root(
 
 
 def main() -> None:
-    app()
+    """Console entry point: a bug must not look like a traceback dump to the user."""
+    import os
+    import sys
+
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # anything not a TokxError is a tokx bug
+        if os.environ.get("TOKX_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"tokx: internal error: {type(exc).__name__}: {exc} "
+            "(set TOKX_DEBUG=1 for the traceback, and please report it)\n"
+        )
+        sys.exit(70)

@@ -114,7 +114,11 @@ def _one_off_config(
 
 
 def _evaluate(
-    config: ProjectConfig, config_path: Path, baseline: Path | None, only: tuple[str, ...]
+    config: ProjectConfig,
+    config_path: Path,
+    baseline: Path | None,
+    only: tuple[str, ...],
+    compare: bool = True,
 ) -> tuple[CatalogIndex, list[CheckResult]]:
     from tokenexport_cli.budget import read_baseline, run_checks
     from tokenexport_cli.catalog import CatalogIndex, load_catalog
@@ -124,7 +128,9 @@ def _evaluate(
     index = CatalogIndex(load_catalog(config.catalog_version, overlays))
     fx = Fx(index.catalog.fx, dict(config.fx))
     fx.rate("USD", config.currency)
-    baseline_path = baseline or (config_path.parent / config.baseline if config.baseline else None)
+    baseline_path = baseline or (
+        config_path.parent / config.baseline if config.baseline and compare else None
+    )
     previous = read_baseline(baseline_path) if baseline_path else None
     return index, run_checks(config, config_path, index, fx, previous, only)
 
@@ -299,7 +305,9 @@ def baseline_command(
 
     path = _config_path(config)
     cfg = load_config(path)
-    index, results = _evaluate(cfg, path, None, split_values(workload_name))
+    if output is None:
+        output = path.parent / (cfg.baseline or "tokx-baseline.json")
+    index, results = _evaluate(cfg, path, None, split_values(workload_name), compare=False)
     _emit(encode_baseline(make_baseline(results, index.catalog.version)).decode(), output)
     if str(output) != "-":
         sys.stderr.write(f"tokx: wrote baseline for {len(results)} workload(s) to {output}\n")

@@ -132,3 +132,14 @@ def count_workload(
     return FamilyCounts(
         name, exact, band, tuple(prompts), tuple(outputs), prefix, tuple(stream.warnings)
     )
+
+
+def request_tokens(request: Request, spec: str | ApproximateFamily, fast: bool = False) -> int:
+    """One request's prompt as the API sees it: content plus the family's message overhead."""
+    from tokenexport_cli.tokens.registry import encoder
+
+    reference = spec if isinstance(spec, str) else spec.reference
+    counter = encoder(reference, fast)
+    tokens = sum(counter.count(part) for part in request.parts)
+    tokens += MESSAGE_OVERHEAD.get(reference, 3) * request.message_count
+    return tokens if isinstance(spec, str) else spec.estimate(tokens).tokens

@@ -1,0 +1,136 @@
+"""Render workload statistics and calibration fits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from tokenexport_cli.render.cost import JSON_SCHEMA_VERSION, decimal_str
+from tokenexport_cli.tokens.workload_counts import FamilyCounts
+from tokenexport_cli.workload.calibrate import Calibration
+from tokenexport_cli.workload.load import Workload
+from tokenexport_cli.workload.stats import TokenStats, token_stats
+
+
+def _stats(counts: FamilyCounts) -> tuple[TokenStats, TokenStats]:
+    inputs = [counts.prefix + prompt for prompt in counts.prompts]
+    return token_stats(inputs), token_stats(counts.outputs)
+
+
+def _tokens(value: int, counts: FamilyCounts) -> str:
+    return f"{value:,}" if counts.exact else f"~{value:,}"
+
+
+def workload_table(workload: Workload, family_counts: list[FamilyCounts]) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
+    facts = Text(
+        f"{workload.name}: {workload.requests_per_month:,.0f} requests/month, growth "
+        f"{workload.growth_percent_per_month}%/month, traffic {workload.traffic.label}, "
+        f"cache hit rate {workload.cache_hit_rate}, "
+        f"batch fraction {workload.batch_fraction}"
+    )
+    table = Table(
+        title="Input tokens per request (incl. the shared system prompt)", title_justify="left"
+    )
+    for header in (
+        "family",
+        "count",
+        "requests",
+        "total",
+        "mean",
+        "p50",
+        "p95",
+        "p99",
+        "max",
+        "prefix",
+        "output mean",
+    ):
+        table.add_column(header, justify="left" if header in ("family", "count") else "right")
+    for counts in family_counts:
+        stats, outputs = _stats(counts)
+        table.add_row(
+            counts.family,
+            "exact" if counts.exact else f"approx ±{counts.band_percent}%",
+            f"{stats.requests:,}",
+            _tokens(stats.total, counts),
+            f"{stats.mean:,.1f}",
+            _tokens(stats.p50, counts),
+            _tokens(stats.p95, counts),
+            _tokens(stats.p99, counts),
+            _tokens(stats.max, counts),
+            _tokens(counts.prefix, counts),
+            f"{outputs.mean:,.1f}",
+        )
+    return [facts, table]
+
+
+def _stats_json(stats: TokenStats) -> dict[str, Any]:
+    return {
+        "requests": stats.requests,
+        "total": stats.total,
+        "mean": decimal_str(stats.mean),
+        "p50": stats.p50,
+        "p95": stats.p95,
+        "p99": stats.p99,
+        "max": stats.max,
+    }
+
+
+def workload_json(
+    workload: Workload, family_counts: list[FamilyCounts], catalog_version: str
+) -> str:
+    families = []
+    for counts in family_counts:
+        stats, outputs = _stats(counts)
+        families.append(
+            {
+                "family": counts.family,
+                "exact": counts.exact,
+                "band_percent": (
+                    decimal_str(counts.band_percent) if counts.band_percent is not None else None
+                ),
+                "prefix_tokens": counts.prefix,
+                "input": _stats_json(stats),
+                "output": _stats_json(outputs),
+            }
+        )
+    payload = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "catalog_version": catalog_version,
+        "workload": workload.name,
+        "requests_per_month": decimal_str(workload.requests_per_month),
+        "traffic": {"label": workload.traffic.label, "timezone": workload.traffic.timezone},
+        "cache_hit_rate": decimal_str(workload.cache_hit_rate),
+        "batch_fraction": decimal_str(workload.batch_fraction),
+        "families": families,
+    }
+    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
+
+
+def calibration_table(calibration: Calibration) -> Any:
+    from rich.table import Table
+
+    table = Table(
+        title="Calibration: API-reported prompt tokens / tokx's local count", title_justify="left"
+    )
+    for header in ("model", "family", "requests", "ratio", "p5", "p95", "stdev"):
+        table.add_column(header, justify="left" if header in ("model", "family") else "right")
+    for fit in calibration.models.values():
+        table.add_row(
+            fit.model,
+            fit.family or "-",
+            str(fit.requests),
+            str(fit.ratio),
+            str(fit.p5),
+            str(fit.p95),
+            str(fit.stdev),
+        )
+    return table
+
+
+def calibration_json(calibration: Calibration) -> str:
+    payload = {"schema_version": JSON_SCHEMA_VERSION, **msgspec.to_builtins(calibration)}
+    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
