@@ -4,7 +4,6 @@ and cost diffs."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -284,18 +283,6 @@ def read_baseline(path: Path) -> Baseline:
 
 def encode_baseline(baseline: Baseline) -> bytes:
     return msgspec.json.format(msgspec.json.encode(baseline), indent=2) + b"\n"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, fsync, then rename over the target."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as tmp:
-        tmp.write(data)
-        tmp.flush()
-        os.fsync(tmp.fileno())
-    os.replace(tmp.name, path)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ class UsageSource(Protocol):
 
     def usage_for(self, model: Model) -> Usage: ...
 
+    def digest(self) -> str: ...
+
 
 @dataclass(frozen=True)
 class FixedUsageSource:
@@ -82,6 +84,11 @@ class FixedUsageSource:
 
     def usage_for(self, model: Model) -> Usage:
         return self.usage
+
+    def digest(self) -> str:
+        from tokenexport_cli.budget import usage_digest
+
+        return usage_digest(self.usage)
 
 
 def usage_source(
@@ -153,6 +160,25 @@ class WorkloadUsageSource:
                     self.workload, spec, cache=cache, fast=self.fast
                 )
         return self._counts[family]
+
+    def digest(self) -> str:
+        """Content hash of the workload: volume, traffic, system prompt and every sample."""
+        import hashlib
+
+        from tokenexport_cli.tokens.workload_counts import request_digest
+
+        workload = self.workload
+        hasher = hashlib.sha256(b"tokx-workload-v1\x00")
+        hasher.update(
+            f"{workload.requests_per_month}|{workload.growth_percent_per_month}|"
+            f"{workload.cache_hit_rate}|{workload.batch_fraction}|{workload.output}|"
+            f"{workload.traffic.timezone}|".encode()
+        )
+        hasher.update(",".join(str(w) for w in workload.traffic.weights).encode())
+        hasher.update((workload.system_prompt or "").encode())
+        for request in workload.requests():
+            hasher.update(request_digest(request).encode())
+        return "sha256:" + hasher.hexdigest()[:16]
 
     def calibration(self) -> Calibration:
         if self._calibration is None:

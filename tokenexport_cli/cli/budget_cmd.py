@@ -281,7 +281,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None or str(output) == "-":
         write_stdout(text)
         return
-    from tokenexport_cli.budget import write_atomic
+    from tokenexport_cli.atomic import write_atomic
 
     write_atomic(output, text.encode())
 

@@ -12,7 +12,9 @@ from tokenexport_cli.cli.common import (
     AsOfOption,
     CatalogVersionOption,
     FormatOption,
+    OutputOption,
     OverlayOption,
+    QuietOption,
     check_format,
     error,
     handle_errors,
@@ -20,6 +22,7 @@ from tokenexport_cli.cli.common import (
     write_stdout,
 )
 from tokenexport_cli.errors import UsageError
+from tokenexport_cli.render.output import FORMATS, emit
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
@@ -66,6 +69,8 @@ def list_models(
         ),
     ] = None,
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -74,7 +79,7 @@ def list_models(
     from tokenexport_cli.render.catalog import models_json, models_table
     from tokenexport_cli.schema import PATH_KINDS
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     if path is not None and path not in PATH_KINDS:
         raise UsageError(
             f"--path: unknown path kind '{path}' (choose from {', '.join(PATH_KINDS)})"
@@ -89,10 +94,15 @@ def list_models(
         and (open_weights is None or model.open_weights == open_weights)
     ]
     models.sort(key=lambda m: m.id)
-    if output_format == "json":
-        write_stdout(models_json(models, index))
-    else:
-        _print(models_table(models, index))
+    emit(
+        output_format,
+        json_text=lambda: models_json(models, index),
+        key="models",
+        title=f"Models in catalog {index.catalog.version}",
+        renderables=lambda: [models_table(models, index)],
+        output=output,
+        quiet=quiet,
+    )
 
 
 @app.command("show")
@@ -100,6 +110,8 @@ def list_models(
 def show(
     model: Annotated[str, typer.Argument(help="Model id or alias, e.g. deepseek-v3.2.")],
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -107,13 +119,18 @@ def show(
     """Show one model: its facts, every offer across delivery paths, benchmarks and sources."""
     from tokenexport_cli.render.catalog import model_show_json, model_show_table
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     index = _index(catalog_version, as_of, catalog)
     found = index.model(model)
-    if output_format == "json":
-        write_stdout(model_show_json(found, index))
-    else:
-        _print(model_show_table(found, index))
+    emit(
+        output_format,
+        json_text=lambda: model_show_json(found, index),
+        key="offers",
+        title=f"Offers of {found.id}",
+        renderables=lambda: model_show_table(found, index),
+        output=output,
+        quiet=quiet,
+    )
 
 
 @app.command("validate")
@@ -160,15 +177,29 @@ def validate(
 
 @app.command("versions")
 @handle_errors
-def versions(output_format: FormatOption = "table") -> None:
+def versions(
+    output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
+) -> None:
     """List the catalog versions: bundled with tokx and synced into your data directory."""
     from tokenexport_cli.catalog import list_versions, resolve_version
     from tokenexport_cli.render.catalog import versions_json, versions_table
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     found = list_versions()
     default = resolve_version().name
-    if output_format == "json":
-        write_stdout(versions_json(found, default))
-    else:
-        _print(versions_table(found, default))
+    emit(
+        output_format,
+        json_text=lambda: versions_json(found, default),
+        key="versions",
+        title="Catalog versions",
+        renderables=lambda: [versions_table(found, default)],
+        output=output,
+        quiet=quiet,
+    )
+
+
+from tokenexport_cli.cli import catalog_sync_cmd  # noqa: E402  (registers import/sync/diff)
+
+catalog_sync_cmd.register(app)

@@ -45,7 +45,23 @@ OverlayOption = Annotated[
 ]
 FormatOption = Annotated[
     str,
-    typer.Option("--format", "-f", envvar="TOKX_FORMAT", help="Output format: table or json."),
+    typer.Option(
+        "--format", "-f", envvar="TOKX_FORMAT", help="Output format: table, json, csv or markdown."
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        envvar="TOKX_OUTPUT",
+        help="Write results to this file instead of stdout ('-' for stdout).",
+        show_default=False,
+    ),
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", envvar="TOKX_QUIET", help="Print no results; only errors."),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,17 +12,19 @@ from tokenexport_cli.cli.common import (
     AsOfOption,
     CatalogVersionOption,
     FormatOption,
+    OutputOption,
     OverlayOption,
+    QuietOption,
     check_format,
     handle_errors,
     parse_date,
     parse_decimal,
     parse_pairs,
     split_values,
-    write_stdout,
 )
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.pricing.estimate import check_path_kinds
+from tokenexport_cli.render.output import FORMATS, emit
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
@@ -188,7 +190,10 @@ def run_estimate(
     selection = Selection(
         models=models, providers=providers, path_kinds=paths, include_selfhost=include_selfhost
     )
-    return estimate(context.index, context.usage.usage_for, selection, context.fx, context.options)
+    result = estimate(
+        context.index, context.usage.usage_for, selection, context.fx, context.options
+    )
+    return replace(result, workload_digest=context.usage.digest())
 
 
 def print_renderables(renderables: list[object]) -> None:
@@ -202,6 +207,7 @@ def print_renderables(renderables: list[object]) -> None:
 def register(app: typer.Typer) -> None:
     app.command("estimate")(estimate_command)
     app.command("recommend")(recommend_command)
+    app.command("schema")(schema_command)
 
 
 @handle_errors
@@ -234,6 +240,8 @@ def estimate_command(
     fx: FxOption = None,
     long_inputs: LongInputs = "exclude",
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -242,7 +250,7 @@ def estimate_command(
     from tokenexport_cli.pricing.estimate import projection
     from tokenexport_cli.render.cost import estimate_json, estimate_table
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     if months is not None and not 1 <= months <= 120:
         raise UsageError(f"--months: expected 1 to 120, got {months}")
     context = build_context(
@@ -261,12 +269,17 @@ def estimate_command(
         catalog,
     )
     result = run_estimate(context, split_values(model), split_values(provider), split_values(path))
-    if output_format == "json":
-        write_stdout(estimate_json(result))
-        return
     growth = context.usage.growth_percent
     series = [projection(line.monthly, growth, months) for line in result.lines] if months else None
-    print_renderables(estimate_table(result, breakdown, series, None if show_all else 30))
+    emit(
+        output_format,
+        json_text=lambda: estimate_json(result, series),
+        key="lines",
+        title=f"Monthly cost (catalog {result.catalog_version}, {result.currency})",
+        renderables=lambda: estimate_table(result, breakdown, series, None if show_all else 30),
+        output=output,
+        quiet=quiet,
+    )
 
 
 @handle_errors
@@ -366,6 +379,8 @@ def recommend_command(
     fx: FxOption = None,
     long_inputs: LongInputs = "exclude",
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -374,7 +389,7 @@ def recommend_command(
     from tokenexport_cli.ranking import Constraints, recommend
     from tokenexport_cli.render.cost import recommendation_json, recommendation_table
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     context = build_context(
         workload,
         input_files,
@@ -409,10 +424,15 @@ def recommend_command(
         context.index.provider(name)
     weights = parse_pairs(weight, "--weight") or None
     rec = recommend(context.index, result, constraints, objective, weights, pinned)
-    if output_format == "json":
-        write_stdout(recommendation_json(rec))
-    else:
-        print_renderables(recommendation_table(rec, explain, top))
+    emit(
+        output_format,
+        json_text=lambda: recommendation_json(rec),
+        key="ranked",
+        title=f"Recommendation ({rec.objective})",
+        renderables=lambda: recommendation_table(rec, explain, top),
+        output=output,
+        quiet=quiet,
+    )
 
 
 def _pairs_text(values: list[str] | None) -> dict[str, str]:
@@ -423,3 +443,14 @@ def _pairs_text(values: list[str] | None) -> dict[str, str]:
             raise UsageError(f"--harness: expected BENCHMARK=HARNESS, got '{item}'")
         pairs[name] = value
     return pairs
+
+
+@handle_errors
+def schema_command(
+    output: OutputOption = None,
+) -> None:
+    """Print the JSON Schema of tokx's --format json output (estimate, recommend, check)."""
+    from tokenexport_cli.render.json_schema import schema_text
+    from tokenexport_cli.render.output import write_output
+
+    write_output(schema_text(), output)

@@ -11,12 +11,13 @@ from tokenexport_cli.cli.common import (
     AsOfOption,
     CatalogVersionOption,
     FormatOption,
+    OutputOption,
     OverlayOption,
+    QuietOption,
     check_format,
     handle_errors,
     parse_decimal,
     split_values,
-    write_stdout,
 )
 from tokenexport_cli.cli.cost_cmd import (
     BatchFraction,
@@ -32,9 +33,9 @@ from tokenexport_cli.cli.cost_cmd import (
     Providers,
     WorkloadArg,
     build_context,
-    print_renderables,
     run_estimate,
 )
+from tokenexport_cli.render.output import FORMATS, emit
 
 ModelArg = Annotated[str, typer.Argument(help="Model id or alias, e.g. deepseek-v3.2.")]
 
@@ -78,6 +79,8 @@ def compare_command(
     fx: FxOption = None,
     long_inputs: LongInputs = "exclude",
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -89,7 +92,7 @@ def compare_command(
     from tokenexport_cli.ranking import Constraints, compare_paths
     from tokenexport_cli.render.compare import compare_json, compare_table
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     blended = not _has_traffic(workload, input_files, input_tokens)
     if blended:
         # 250 requests of 3,000 in + 1,000 out = 750K input + 250K output tokens
@@ -119,10 +122,15 @@ def compare_command(
         billing_countries=tuple(c.upper() for c in split_values(billing_country)),
     )
     comparison = compare_paths(context.index, found, result, constraints, blended)
-    if output_format == "json":
-        write_stdout(compare_json(comparison))
-    else:
-        print_renderables(compare_table(comparison))
+    emit(
+        output_format,
+        json_text=lambda: compare_json(comparison),
+        key="paths",
+        title=f"{found.id} across delivery paths",
+        renderables=lambda: compare_table(comparison),
+        output=output,
+        quiet=quiet,
+    )
 
 
 @handle_errors
@@ -166,6 +174,8 @@ def selfhost_command(
         ),
     ] = "0.6",
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -176,7 +186,7 @@ def selfhost_command(
     from tokenexport_cli.pricing.selfhost import SelfhostOptions, breakeven, rigs_for
     from tokenexport_cli.render.compare import selfhost_json, selfhost_table
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     options = SelfhostOptions(
         gpu=gpu,
         gpus=gpus,
@@ -214,11 +224,13 @@ def selfhost_command(
     api = result.lines[0] if result.lines else None
     usage = context.usage.usage_for(found)
     points = [breakeven(rig, usage, api) for rig in usable]
-    if output_format == "json":
-        write_stdout(
-            selfhost_json(found.id, points, usage.requests_per_month, result.catalog_version)
-        )
-    else:
-        print_renderables(
-            selfhost_table(found.id, points, usage.requests_per_month, result.catalog_version)
-        )
+    requests = usage.requests_per_month
+    emit(
+        output_format,
+        json_text=lambda: selfhost_json(found.id, points, requests, result.catalog_version),
+        key="profiles",
+        title=f"Self-hosting {found.id}",
+        renderables=lambda: selfhost_table(found.id, points, requests, result.catalog_version),
+        output=output,
+        quiet=quiet,
+    )

@@ -11,14 +11,16 @@ from tokenexport_cli.cli.common import (
     AsOfOption,
     CatalogVersionOption,
     FormatOption,
+    OutputOption,
     OverlayOption,
+    QuietOption,
     check_format,
     handle_errors,
     parse_date,
     split_values,
-    write_stdout,
 )
 from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.render.output import FORMATS, emit, write_output
 
 
 def register(app: typer.Typer) -> None:
@@ -90,6 +92,8 @@ def tokens_command(
         ),
     ] = False,
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
@@ -101,7 +105,7 @@ def tokens_command(
     from tokenexport_cli.tokens.counting import count_bytes, count_paths
     from tokenexport_cli.tokens.families import expand_paths, family_spec, model_family
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     index = CatalogIndex(
         load_catalog(catalog_version, tuple(catalog or ()), parse_date(as_of, "--as-of"))
     )
@@ -142,12 +146,14 @@ def tokens_command(
     if all(item.skipped or item.size_bytes == 0 for item in report.inputs):
         raise DataError("nothing to count: every input is empty or binary")
     if plain:
-        write_stdout(str(report.totals[0].tokens))
-    elif output_format == "json":
-        write_stdout(tokens_json(report, index.catalog.version))
-    else:
-        from tokenexport_cli.render.text import console
-
-        out = console()
-        for item in tokens_table(report, per_file):
-            out.print(item)
+        write_output(str(report.totals[0].tokens), output)
+        return
+    emit(
+        output_format,
+        json_text=lambda: tokens_json(report, index.catalog.version),
+        key="totals",
+        title="Tokens",
+        renderables=lambda: tokens_table(report, per_file),
+        output=output,
+        quiet=quiet,
+    )

@@ -11,12 +11,14 @@ import typer
 from tokenexport_cli.cli.common import (
     CatalogVersionOption,
     FormatOption,
+    OutputOption,
     OverlayOption,
+    QuietOption,
     check_format,
     handle_errors,
     split_values,
-    write_stdout,
 )
+from tokenexport_cli.render.output import FORMATS, emit
 
 app = typer.Typer(help="Inspect workload files.", no_args_is_help=True)
 DEFAULT_FAMILIES = ("o200k_base", "cl100k_base", "qwen", "deepseek-v3")
@@ -55,6 +57,8 @@ def show_command(
         ),
     ] = None,
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     catalog: OverlayOption = None,
 ) -> None:
@@ -66,7 +70,7 @@ def show_command(
     from tokenexport_cli.tokens.workload_counts import count_workload
     from tokenexport_cli.workload import load_workload
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     index = CatalogIndex(load_catalog(catalog_version, tuple(catalog or ())))
     loaded = load_workload(workload)
     names = list(split_values(tokenizer) or DEFAULT_FAMILIES)
@@ -75,14 +79,15 @@ def show_command(
     with CountCache() as cache:
         counts = [count_workload(loaded, spec, cache=cache) for spec in specs]
     _warn_all(counts[0].warnings)
-    if output_format == "json":
-        write_stdout(workload_json(loaded, counts, index.catalog.version))
-    else:
-        from tokenexport_cli.render.text import console
-
-        out = console()
-        for item in workload_table(loaded, counts):
-            out.print(item)
+    emit(
+        output_format,
+        json_text=lambda: workload_json(loaded, counts, index.catalog.version),
+        key="families",
+        title=f"Workload {loaded.name}",
+        renderables=lambda: workload_table(loaded, counts),
+        output=output,
+        quiet=quiet,
+    )
 
 
 @handle_errors
@@ -97,6 +102,8 @@ def calibrate_command(
         bool, typer.Option("--dry-run", help="Fit and print, but do not save.")
     ] = False,
     output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
     catalog: OverlayOption = None,
 ) -> None:
@@ -109,7 +116,7 @@ def calibrate_command(
     from tokenexport_cli.workload.calibrate import calibrate_log, calibration_path, save_calibration
     from tokenexport_cli.workload.request import Request
 
-    check_format(output_format, ("table", "json"))
+    check_format(output_format, FORMATS)
     index = CatalogIndex(load_catalog(catalog_version, tuple(catalog or ())))
 
     def resolve(name: str) -> str | None:
@@ -134,9 +141,12 @@ def calibrate_command(
             f"tokx: saved calibration for {len(result.calibration.models)} "
             f"model(s) to {calibration_path()}\n"
         )
-    if output_format == "json":
-        write_stdout(calibration_json(result.calibration))
-    else:
-        from tokenexport_cli.render.text import console
-
-        console().print(calibration_table(result.calibration))
+    emit(
+        output_format,
+        json_text=lambda: calibration_json(result.calibration),
+        key="fits",
+        title="Calibration",
+        renderables=lambda: [calibration_table(result.calibration)],
+        output=output,
+        quiet=quiet,
+    )

@@ -43,6 +43,7 @@ class Estimate:
     exclusions: tuple[Exclusion, ...]
     unpriced: tuple[Unpriced, ...]
     fx_sources: dict[str, str] = field(default_factory=dict)
+    workload_digest: str | None = None
 
 
 def check_path_kinds(kinds: tuple[str, ...]) -> None:

@@ -53,6 +53,7 @@ def estimate_payload(result: Estimate) -> dict[str, Any]:
         "catalog_version": result.catalog_version,
         "currency": result.currency,
         "requests_per_month": decimal_str(result.requests_per_month),
+        "workload_digest": result.workload_digest,
         "lines": [line_json(line) for line in result.lines],
         "excluded": [
             {"model": e.model, "provider": e.provider, "reason": e.reason}
@@ -63,8 +64,12 @@ def estimate_payload(result: Estimate) -> dict[str, Any]:
     }
 
 
-def estimate_json(result: Estimate) -> str:
-    return _json(estimate_payload(result))
+def estimate_json(result: Estimate, months: list[list[Decimal]] | None = None) -> str:
+    payload = estimate_payload(result)
+    if months:
+        for line, series in zip(payload["lines"], months, strict=True):
+            line["projection"] = [decimal_str(value) for value in series]
+    return _json(payload)
 
 
 def _cost(line: CostLine, value: Decimal) -> str:

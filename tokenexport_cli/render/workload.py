@@ -132,5 +132,9 @@ def calibration_table(calibration: Calibration) -> Any:
 
 
 def calibration_json(calibration: Calibration) -> str:
-    payload = {"schema_version": JSON_SCHEMA_VERSION, **msgspec.to_builtins(calibration)}
+    payload = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        **msgspec.to_builtins(calibration),
+        "fits": [msgspec.to_builtins(fit) for fit in calibration.models.values()],
+    }
     return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()

@@ -54,6 +54,18 @@ def _content_key(request: Request) -> str:
     return hasher.hexdigest()
 
 
+def request_digest(request: Request) -> str:
+    """Content hash of one request: its text parts, or a streamed file's bytes, or its usage."""
+    if request.streamed and request.path is not None:
+        from tokenexport_cli.tokens.cache import sha256_of
+
+        with open(request.path, "rb") as handle:
+            return sha256_of(handle)
+    usage = request.usage
+    recorded = f"{usage.prompt_tokens}|{usage.completion_tokens}" if usage else ""
+    return f"{_content_key(request)}|{request.message_count}|{recorded}"
+
+
 def _exact_content_counts(
     requests: list[Request], family: str, cache: CountCache | None, fast: bool
 ) -> list[int | None]:
