@@ -49,7 +49,7 @@ def test_csv_has_one_row_per_cost_line(fixture_root: Path) -> None:
     result = runner.invoke(app, ["estimate", *QUICK, "--format", "csv"])
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(r["model"], r["provider"], r["monthly"]) for r in rows][0] == (
+    assert next((r["model"], r["provider"], r["monthly"]) for r in rows) == (
         "beta-2",
         "betaai",
         "1.2235449735",
