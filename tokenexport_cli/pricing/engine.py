@@ -8,6 +8,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from itertools import accumulate
 
 from tokenexport_cli.errors import DataError
@@ -156,7 +157,13 @@ def to_decimal(value: Fraction) -> Decimal:
 
 
 def _f(value: Decimal | None) -> Fraction:
-    return Fraction(value) if value is not None else NOTHING
+    return _fraction(value) if value is not None else NOTHING
+
+
+@lru_cache(maxsize=8192)
+def _fraction(value: Decimal) -> Fraction:
+    """Catalog prices repeat across offers and requests: convert each Decimal once."""
+    return Fraction(value)
 
 
 def _components(

@@ -34,27 +34,16 @@ def compare_table(comparison: Comparison) -> list[Any]:
         f"(catalog {comparison.estimate.catalog_version})",
         title_justify="left",
     )
-    for header in (
-        "provider",
-        "path",
-        _cost_label(comparison),
-        "in/out per 1M",
-        "context",
-        "billed by",
-        "regions",
-        "cache",
-        "batch",
-        "fees",
-        "note",
-    ):
-        table.add_column(header, overflow="fold")
+    headers = ["provider", "path", _cost_label(comparison), "in/out per 1M", "context",
+               "billed by", "regions", "cache", "batch", "fees", "note"]
+    cells: list[list[str]] = []
     for row in comparison.rows:
         offer, line, provider = row.offer, row.line, row.provider
         cost = money(line.monthly, line.currency, line.band_percent) if line else "excluded"
         billed = "-"
         if provider is not None and (provider.billing_entity or provider.billing_country):
             billed = " ".join(filter(None, (provider.billing_entity, provider.billing_country)))
-        table.add_row(
+        cells.append([
             line.provider if provider is None and line else (provider.id if provider else "-"),
             line.path_kind if line else (provider.kind if provider else "-"),
             cost,
@@ -80,7 +69,13 @@ def compare_table(comparison: Comparison) -> list[Any]:
             "yes" if offer and offer.batch else "-",
             _fees(row),
             row.reason or "",
-        )
+        ])
+    # columns no path has data for (e.g. billing entity where no source states it) are left out
+    keep = [i for i, _ in enumerate(headers) if i < 3 or any(c[i] not in ("-", "") for c in cells)]
+    for i in keep:
+        table.add_column(headers[i], overflow="fold")
+    for row_cells in cells:
+        table.add_row(*(row_cells[i] for i in keep))
     out: list[Any] = [table]
     sources = Table(title="Sources", title_justify="left")
     for header in ("provider", "price source", "as of"):
