@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 
 def best_of(repeat: int, func) -> tuple[float, float]:  # type: ignore[no-untyped-def]

@@ -138,7 +138,7 @@ def _constraint_reason(index: CatalogIndex, line: CostLine, constraints: Constra
 
 def weighted_score(scores: Mapping[str, Decimal], weights: Mapping[str, Decimal]) -> Decimal | None:
     """Weighted mean of the benchmark scores, or None when any weighted benchmark is missing."""
-    if any(name not in scores for name in weights):
+    if not weights or any(name not in scores for name in weights):
         return None
     total = sum((Fraction(weight) for weight in weights.values()), Fraction(0))
     value = sum(

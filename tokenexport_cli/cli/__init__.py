@@ -12,6 +12,7 @@ from tokenexport_cli.cli import (
     catalog_cmd,
     cost_cmd,
     model_cmd,
+    report_cmd,
     tokens_cmd,
     workload_cmd,
 )
@@ -29,6 +30,7 @@ model_cmd.register(app)
 tokens_cmd.register(app)
 budget_cmd.register(app)
 workload_cmd.register(app)
+report_cmd.register(app)
 
 
 def _version_callback(value: bool) -> None:

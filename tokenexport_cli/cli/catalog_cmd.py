@@ -21,6 +21,7 @@ from tokenexport_cli.cli.common import (
     parse_date,
     write_stdout,
 )
+from tokenexport_cli.cli.complete import complete_model
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.render.output import FORMATS, emit
 
@@ -108,7 +109,12 @@ def list_models(
 @app.command("show")
 @handle_errors
 def show(
-    model: Annotated[str, typer.Argument(help="Model id or alias, e.g. deepseek-v3.2.")],
+    model: Annotated[
+        str,
+        typer.Argument(
+            help="Model id or alias, e.g. deepseek-v3.2.", autocompletion=complete_model
+        ),
+    ],
     output_format: FormatOption = "table",
     output: OutputOption = None,
     quiet: QuietOption = False,

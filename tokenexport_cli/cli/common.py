@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from tokenexport_cli.cli.complete import complete_catalog_version
 from tokenexport_cli.errors import TokxError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,6 +24,7 @@ CatalogVersionOption = Annotated[
         envvar="TOKX_CATALOG_VERSION",
         help="Catalog version to use (default: the newest).",
         show_default=False,
+        autocompletion=complete_catalog_version,
     ),
 ]
 AsOfOption = Annotated[

@@ -22,17 +22,35 @@ from tokenexport_cli.cli.common import (
     parse_pairs,
     split_values,
 )
+from tokenexport_cli.cli.complete import (
+    complete_benchmark,
+    complete_currency,
+    complete_model,
+    complete_path_kind,
+    complete_provider,
+)
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.pricing.estimate import check_path_kinds
 from tokenexport_cli.render.output import FORMATS, emit
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tokenexport_cli.catalog import CatalogIndex
     from tokenexport_cli.pricing.engine import PricingOptions
     from tokenexport_cli.pricing.estimate import Estimate
     from tokenexport_cli.pricing.fx import Fx
+    from tokenexport_cli.ranking import Ranked
     from tokenexport_cli.usage import UsageSource
 
+ChartOption = Annotated[
+    bool,
+    typer.Option(
+        "--chart",
+        help="Bar chart of monthly cost instead of the table (log scale past 100x); "
+        "* marks the Pareto frontier.",
+    ),
+]
 WorkloadArg = Annotated[
     Path | None,
     typer.Argument(help="Workload YAML file (or use the quick flags below).", show_default=False),
@@ -84,7 +102,10 @@ BatchFraction = Annotated[
 Currency = Annotated[
     str,
     typer.Option(
-        "--currency", envvar="TOKX_CURRENCY", help="Currency of the results (USD, CNY, ...)."
+        "--currency",
+        envvar="TOKX_CURRENCY",
+        help="Currency of the results (USD, CNY, ...).",
+        autocompletion=complete_currency,
     ),
 ]
 FxOption = Annotated[
@@ -112,12 +133,16 @@ Models = Annotated[
         "-m",
         help="Only these models (ids or aliases; repeat or comma-separate).",
         show_default=False,
+        autocompletion=complete_model,
     ),
 ]
 Providers = Annotated[
     list[str] | None,
     typer.Option(
-        "--provider", help="Only these providers (repeat or comma-separate).", show_default=False
+        "--provider",
+        help="Only these providers (repeat or comma-separate).",
+        show_default=False,
+        autocompletion=complete_provider,
     ),
 ]
 Paths = Annotated[
@@ -126,6 +151,7 @@ Paths = Annotated[
         "--path",
         help="Only these path kinds: direct, aggregator, platform, hyperscaler, selfhost.",
         show_default=False,
+        autocompletion=complete_path_kind,
     ),
 ]
 
@@ -196,6 +222,31 @@ def run_estimate(
     return replace(result, workload_digest=context.usage.digest())
 
 
+def print_chart(
+    ranked: Sequence[Ranked],
+    limit: int | None,
+    currency: str,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """``--chart``: bars of monthly cost instead of the table (plain ASCII into a file)."""
+    from tokenexport_cli.render.chart import chart_rows, cost_chart, default_width
+    from tokenexport_cli.render.output import write_output
+
+    if output_format != "table":
+        raise UsageError(f"--chart draws a chart, not {output_format}: drop --format or --chart")
+    to_file = output is not None and str(output) != "-"
+    write_output(
+        cost_chart(
+            chart_rows(ranked, limit),
+            currency,
+            default_width(),
+            ascii_only=True if to_file else None,
+        ),
+        output,
+    )
+
+
 def print_renderables(renderables: list[object]) -> None:
     from tokenexport_cli.render.text import console
 
@@ -236,6 +287,7 @@ def estimate_command(
     show_all: Annotated[
         bool, typer.Option("--all", help="Show every row, not just the first 30.")
     ] = False,
+    chart: ChartOption = False,
     currency: Currency = "USD",
     fx: FxOption = None,
     long_inputs: LongInputs = "exclude",
@@ -271,6 +323,12 @@ def estimate_command(
     result = run_estimate(context, split_values(model), split_values(provider), split_values(path))
     growth = context.usage.growth_percent
     series = [projection(line.monthly, growth, months) for line in result.lines] if months else None
+    if chart:
+        from tokenexport_cli.ranking import Constraints, recommend
+
+        ranked = recommend(context.index, result, Constraints(), "cheapest").ranked
+        print_chart(ranked, None if show_all else 30, result.currency, output_format, output)
+        return
     emit(
         output_format,
         json_text=lambda: estimate_json(result, series),
@@ -295,7 +353,6 @@ def recommend_command(
         str,
         typer.Option(
             "--objective",
-            "-o",
             envvar="TOKX_OBJECTIVE",
             help="cheapest, value (score per dollar) or best (highest score within the constraints).",
         ),
@@ -316,7 +373,10 @@ def recommend_command(
     minimum: Annotated[
         list[str] | None,
         typer.Option(
-            "--min", help="Benchmark floor, e.g. --min swe-bench-verified=60.", show_default=False
+            "--min",
+            help="Benchmark floor, e.g. --min swe-bench-verified=60.",
+            show_default=False,
+            autocompletion=complete_benchmark,
         ),
     ] = None,
     weight: Annotated[
@@ -325,14 +385,16 @@ def recommend_command(
             "--weight",
             help="Benchmark weights for value/best, e.g. --weight gpqa-diamond=2,swe-bench-verified=1.",
             show_default=False,
+            autocompletion=complete_benchmark,
         ),
     ] = None,
     harness: Annotated[
         list[str] | None,
         typer.Option(
             "--harness",
-            help="Compare a benchmark within this harness, e.g. --harness swe-bench-verified=vendor-readme.",
+            help="Compare a benchmark within this harness, e.g. --harness swe-bench-verified=vendor-reported.",
             show_default=False,
+            autocompletion=complete_benchmark,
         ),
     ] = None,
     open_weights: Annotated[
@@ -375,6 +437,7 @@ def recommend_command(
         bool, typer.Option("--explain", help="List every excluded candidate with the reason.")
     ] = False,
     top: Annotated[int, typer.Option("--top", help="How many candidates to show.")] = 15,
+    chart: ChartOption = False,
     currency: Currency = "USD",
     fx: FxOption = None,
     long_inputs: LongInputs = "exclude",
@@ -424,6 +487,9 @@ def recommend_command(
         context.index.provider(name)
     weights = parse_pairs(weight, "--weight") or None
     rec = recommend(context.index, result, constraints, objective, weights, pinned)
+    if chart:
+        print_chart(rec.ranked, top, rec.estimate.currency, output_format, output)
+        return
     emit(
         output_format,
         json_text=lambda: recommendation_json(rec),

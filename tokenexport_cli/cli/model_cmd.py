@@ -19,6 +19,7 @@ from tokenexport_cli.cli.common import (
     parse_decimal,
     split_values,
 )
+from tokenexport_cli.cli.complete import complete_model
 from tokenexport_cli.cli.cost_cmd import (
     BatchFraction,
     Currency,
@@ -37,7 +38,10 @@ from tokenexport_cli.cli.cost_cmd import (
 )
 from tokenexport_cli.render.output import FORMATS, emit
 
-ModelArg = Annotated[str, typer.Argument(help="Model id or alias, e.g. deepseek-v3.2.")]
+ModelArg = Annotated[
+    str,
+    typer.Argument(help="Model id or alias, e.g. deepseek-v3.2.", autocompletion=complete_model),
+]
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from tokenexport_cli.cli.common import (
     parse_date,
     split_values,
 )
+from tokenexport_cli.cli.complete import complete_model, complete_tokenizer
 from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.render.output import FORMATS, emit, write_output
 
@@ -68,12 +69,17 @@ def tokens_command(
             envvar="TOKX_TOKENIZER",
             help="Tokenizer families, e.g. -t o200k_base,qwen,deepseek-v3 (default o200k_base).",
             show_default=False,
+            autocompletion=complete_tokenizer,
         ),
     ] = None,
     model: Annotated[
         list[str] | None,
         typer.Option(
-            "--model", "-m", help="Count with these models' tokenizer families.", show_default=False
+            "--model",
+            "-m",
+            help="Count with these models' tokenizer families.",
+            show_default=False,
+            autocompletion=complete_model,
         ),
     ] = None,
     plain: Annotated[

@@ -34,8 +34,19 @@ def compare_table(comparison: Comparison) -> list[Any]:
         f"(catalog {comparison.estimate.catalog_version})",
         title_justify="left",
     )
-    headers = ["provider", "path", _cost_label(comparison), "in/out per 1M", "context",
-               "billed by", "regions", "cache", "batch", "fees", "note"]
+    headers = [
+        "provider",
+        "path",
+        _cost_label(comparison),
+        "in/out per 1M",
+        "context",
+        "billed by",
+        "regions",
+        "cache",
+        "batch",
+        "fees",
+        "note",
+    ]
     cells: list[list[str]] = []
     for row in comparison.rows:
         offer, line, provider = row.offer, row.line, row.provider
@@ -43,33 +54,35 @@ def compare_table(comparison: Comparison) -> list[Any]:
         billed = "-"
         if provider is not None and (provider.billing_entity or provider.billing_country):
             billed = " ".join(filter(None, (provider.billing_entity, provider.billing_country)))
-        cells.append([
-            line.provider if provider is None and line else (provider.id if provider else "-"),
-            line.path_kind if line else (provider.kind if provider else "-"),
-            cost,
-            f"{price(offer.input, offer.currency)}/{price(offer.output, offer.currency)}"
-            if offer
-            else "GPU rental",
-            tokens(
-                line.context_window
-                if line
-                else (offer.context_window if offer else None) or model.context_window
-            ),
-            billed,
-            (
-                offer.region
-                if offer and offer.region
-                else ", ".join(provider.regions)
-                if provider and provider.regions
-                else "-"
-            ),
-            ("read " + price(offer.cache_read, offer.currency))
-            if offer and offer.cache_read is not None
-            else "-",
-            "yes" if offer and offer.batch else "-",
-            _fees(row),
-            row.reason or "",
-        ])
+        cells.append(
+            [
+                line.provider if provider is None and line else (provider.id if provider else "-"),
+                line.path_kind if line else (provider.kind if provider else "-"),
+                cost,
+                f"{price(offer.input, offer.currency)}/{price(offer.output, offer.currency)}"
+                if offer
+                else "GPU rental",
+                tokens(
+                    line.context_window
+                    if line
+                    else (offer.context_window if offer else None) or model.context_window
+                ),
+                billed,
+                (
+                    offer.region
+                    if offer and offer.region
+                    else ", ".join(provider.regions)
+                    if provider and provider.regions
+                    else "-"
+                ),
+                ("read " + price(offer.cache_read, offer.currency))
+                if offer and offer.cache_read is not None
+                else "-",
+                "yes" if offer and offer.batch else "-",
+                _fees(row),
+                row.reason or "",
+            ]
+        )
     # columns no path has data for (e.g. billing entity where no source states it) are left out
     keep = [i for i, _ in enumerate(headers) if i < 3 or any(c[i] not in ("-", "") for c in cells)]
     for i in keep:

@@ -1,0 +1,1 @@
+complete --command tokx --no-files --arguments "(env _TOKX_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) tokx)" --condition "env _TOKX_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) tokx"

@@ -1,0 +1,67 @@
+"""Importers of external price sources into tokx's catalog schema, one module per format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import ModuleType
+
+from tokenexport_cli.catalog.importers import genai_prices, litellm, models_dev, openrouter
+from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
+from tokenexport_cli.errors import DataError, UsageError
+
+FORMATS: dict[str, ModuleType] = {
+    "openrouter": openrouter,
+    "litellm": litellm,
+    "genai-prices": genai_prices,
+    "models-dev": models_dev,
+}
+MAX_SOURCE_BYTES = 256 * 1024 * 1024
+
+__all__ = ["FORMATS", "SourceEntry", "SourceInfo", "format_module", "parse_bytes", "parse_path"]
+
+
+def format_module(name: str) -> ModuleType:
+    """The importer for a format name; UsageError with the choices otherwise."""
+    module = FORMATS.get(name.strip().lower().replace("_", "-"))
+    if module is None:
+        raise UsageError(f"unknown source format '{name}' (choose from {', '.join(FORMATS)})")
+    return module
+
+
+def parse_bytes(module: ModuleType, data: bytes, where: str, at: dt.date) -> list[SourceEntry]:
+    """Entries of one document (a response body or a file's bytes)."""
+    try:
+        if module is genai_prices:
+            return genai_prices.parse(data, where, at)
+        entries: list[SourceEntry] = module.parse(data, where)
+        return entries
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        raise DataError(f"{where}: unexpected {module.FORMAT} structure ({exc!r})") from None
+
+
+def parse_path(module: ModuleType, path: Path, at: dt.date) -> list[SourceEntry]:
+    """Entries of a local file, or of a folder for the tree formats (genai-prices, models-dev)."""
+    try:
+        if path.is_dir():
+            if module is genai_prices:
+                return genai_prices.parse_tree(path, at)
+            if module is models_dev:
+                return models_dev.parse_tree(path)
+            raise UsageError(f"{path}: is a folder; the {module.FORMAT} format is one JSON file")
+        data = _read_capped(path)
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        raise DataError(f"{path}: unexpected {module.FORMAT} structure ({exc!r})") from None
+    return parse_bytes(module, data, str(path), at)
+
+
+def _read_capped(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise DataError(f"{path}: file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,} limit")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None

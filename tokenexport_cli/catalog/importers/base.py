@@ -1,0 +1,151 @@
+"""Shared types of the importers: where a source came from, one source entry, exact price maths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.schema import Batch, Tier, TimeBand
+
+MILLION = Decimal(1_000_000)
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Provenance of one import: the format, the URL or file read, and when it was retrieved."""
+
+    format: str
+    location: str
+    retrieved: dt.datetime
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.retrieved.astimezone(dt.UTC).date()
+
+    @property
+    def stamp(self) -> str:
+        return self.retrieved.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Per-million token prices of one source entry, exact."""
+
+    input: Decimal
+    output: Decimal
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    tiers: tuple[Tier, ...] = ()
+    time_bands: tuple[TimeBand, ...] = ()
+    batch: Batch | None = None
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One priced (or unpriceable) entry of a source, before it is matched to the catalog."""
+
+    key: str
+    provider: str
+    provider_model_id: str
+    names: tuple[str, ...]
+    prices: Prices | None
+    skip_reason: str | None = None
+    name: str | None = None
+    vendor: str | None = None
+    context_window: int | None = None
+    max_output: int | None = None
+    open_weights: bool | None = None
+    released: dt.date | None = None
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def decimal_of(value: Any, where: str) -> Decimal:
+    """An exact Decimal from a JSON/YAML/TOML number or numeric string; DataError otherwise."""
+    if isinstance(value, bool):
+        raise DataError(f"{where}: expected a number, got {value!r}")
+    if isinstance(value, float):
+        value = repr(value)  # only reached for sources parsed without Decimal floats
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DataError(f"{where}: expected a number, got {value!r}") from None
+    if not number.is_finite():
+        raise DataError(f"{where}: number {value!r} is not finite")
+    return number
+
+
+def norm(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching integers to exponent notation."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+
+
+def per_million(per_token: Any, where: str) -> Decimal:
+    """Exact per-million price from a per-token figure."""
+    return norm(decimal_of(per_token, where) * MILLION)
+
+
+def per_million_exact(per_mtok: Any, where: str) -> Decimal:
+    """A price already per million tokens, made an exact normalised Decimal."""
+    return norm(decimal_of(per_mtok, where))
+
+
+def positive_int(value: Any) -> int | None:
+    """A positive integer limit, or None for anything else (sources use 0 and null for unknown)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 and number == value else None
+
+
+def parse_json(data: bytes, where: str) -> Any:
+    """Parse JSON with exact Decimal floats; DataError naming the source on failure."""
+    try:
+        return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{where}: not valid JSON: {exc}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-finite number {name}")
+
+
+def expect(condition: bool, where: str, problem: str) -> None:
+    if not condition:
+        raise DataError(f"{where}: {problem}")
+
+
+def date_or_none(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def tier_of(above: int, values: dict[str, Decimal | None]) -> Tier:
+    """A long-context tier from per-field prices; input and output must be present."""
+    tier_input, tier_output = values["input"], values["output"]
+    assert tier_input is not None and tier_output is not None
+    return Tier(
+        above=above,
+        input=tier_input,
+        output=tier_output,
+        cache_read=values.get("cache_read"),
+        cache_write=values.get("cache_write"),
+    )

@@ -1,0 +1,231 @@
+"""Match imported source entries to catalog models and providers, and plan the offers to write."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from types import ModuleType
+
+from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
+from tokenexport_cli.catalog.index import CatalogIndex
+from tokenexport_cli.schema import Catalog, Modalities, Model, Offer
+
+OfferKey = tuple[str, str, str]
+UNKNOWN_ORIGIN = "ZZ"  # ISO 3166 user-assigned code: origin not known from the source
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A source entry that did not become an offer, and why (``reason`` is a stable code)."""
+
+    key: str
+    provider: str
+    reason: str  # no-price | no-provider | no-model | duplicate
+    detail: str
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import changes in the base catalog."""
+
+    source: SourceInfo
+    base_version: str
+    entries: int
+    offers: tuple[Offer, ...]
+    replaced: tuple[OfferKey, ...]
+    models: tuple[Model, ...]
+    unmatched: tuple[Unmatched, ...]
+
+    @property
+    def added(self) -> tuple[OfferKey, ...]:
+        replaced = set(self.replaced)
+        return tuple(offer.key for offer in self.offers if offer.key not in replaced)
+
+
+def catalog_provider(entry: SourceEntry, module: ModuleType, index: CatalogIndex) -> str | None:
+    mapped = module.PROVIDER_MAP.get(entry.provider)
+    for candidate in (mapped, entry.provider, entry.provider.replace("_", "-")):
+        if candidate and candidate in index.providers:
+            return str(candidate)
+    return None
+
+
+def plan_import(
+    catalog: Catalog,
+    entries: list[SourceEntry],
+    source: SourceInfo,
+    module: ModuleType,
+    *,
+    add_models: bool = False,
+) -> ImportPlan:
+    """Every entry becomes an offer (replacing the base offer with the same key) or an Unmatched."""
+    index = CatalogIndex(catalog)
+    base_offers = {offer.key: offer for offer in catalog.offers}
+    unmatched: list[Unmatched] = []
+    candidates: dict[OfferKey, list[tuple[tuple[int, int, int], SourceEntry]]] = defaultdict(list)
+    new_models = _NewModels(index, source)
+    for position, entry in enumerate(entries):
+        provider = catalog_provider(entry, module, index)
+        if entry.prices is None:
+            unmatched.append(
+                Unmatched(entry.key, entry.provider, "no-price", entry.skip_reason or "")
+            )
+            continue
+        if provider is None:
+            detail = f"source provider '{entry.provider}' is not a catalog provider"
+            unmatched.append(Unmatched(entry.key, entry.provider, "no-provider", detail))
+            continue
+        model = next((m for m in map(index.find_model, entry.names) if m is not None), None)
+        model_id = model.id if model is not None else None
+        if model_id is None and add_models:
+            model_id = new_models.add(entry)
+        if model_id is None:
+            detail = "no catalog model has any of these ids or aliases: " + ", ".join(entry.names)
+            unmatched.append(Unmatched(entry.key, entry.provider, "no-model", detail))
+            continue
+        key = (model_id, provider, "")
+        existing = base_offers.get(key)
+        same_id = existing is not None and existing.provider_model_id == entry.provider_model_id
+        rank = (0 if same_id else 1, entry.key.count("/"), position)
+        candidates[key].append((rank, entry))
+    offers = []
+    for key, ranked in sorted(candidates.items()):
+        ranked.sort(key=lambda pair: pair[0])
+        winner = ranked[0][1]
+        for _, loser in ranked[1:]:
+            detail = f"offer {'/'.join(key[:2])} already imported from '{winner.key}'"
+            unmatched.append(Unmatched(loser.key, loser.provider, "duplicate", detail))
+        offers.append(_offer(key, winner, base_offers.get(key), source, module))
+    return ImportPlan(
+        source=source,
+        base_version=catalog.version,
+        entries=len(entries),
+        offers=tuple(offers),
+        replaced=tuple(offer.key for offer in offers if offer.key in base_offers),
+        models=new_models.models(),
+        unmatched=tuple(unmatched),
+    )
+
+
+def source_ref(source: SourceInfo, key: str) -> str:
+    return f"{source.format}:{source.location}#{key}"
+
+
+def _offer(
+    key: OfferKey, entry: SourceEntry, base: Offer | None, source: SourceInfo, module: ModuleType
+) -> Offer:
+    assert entry.prices is not None
+    prices = entry.prices
+    kept = {}
+    notes = [f"imported by tokx from {source.format} ({source.location}), retrieved {source.stamp}"]
+    if base is not None:
+        for name in module.KEPT_FIELDS:
+            value = getattr(base, name)
+            if value:
+                kept[name] = value
+        if kept:
+            notes.append(
+                f"{', '.join(kept)} kept from {base.source} ({base.as_of}): "
+                f"{source.format} does not publish them"
+            )
+    notes.extend(entry.notes)
+    values = {
+        "tiers": prices.tiers,
+        "time_bands": prices.time_bands,
+        "batch": prices.batch,
+        **kept,
+    }
+    return Offer(
+        model=key[0],
+        provider=key[1],
+        provider_model_id=entry.provider_model_id,
+        currency="USD",
+        input=prices.input,
+        output=prices.output,
+        cache_read=prices.cache_read,
+        cache_write=prices.cache_write,
+        context_window=entry.context_window,
+        max_output=entry.max_output,
+        source=source_ref(source, entry.key),
+        as_of=source.as_of,
+        note="; ".join(notes),
+        **values,
+    )
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
+
+
+class _NewModels:
+    """Models created for unmatched entries (``--add-models``), grouped by a slug of their id."""
+
+    def __init__(self, index: CatalogIndex, source: SourceInfo) -> None:
+        self.index = index
+        self.source = source
+        self.entries: dict[str, list[SourceEntry]] = {}
+        self.owner: dict[str, str] = {}
+        tokenizers = index.tokenizers
+        fallback = next(iter(tokenizers), "unknown")
+        self.tokenizer = next((t for t in ("unknown", "o200k_base") if t in tokenizers), fallback)
+
+    def add(self, entry: SourceEntry) -> str:
+        for name in entry.names:
+            if name.lower() in self.owner:
+                model_id = self.owner[name.lower()]
+                self.entries[model_id].append(entry)
+                return model_id
+        model_id = self._slug(entry)
+        self.entries[model_id] = [entry]
+        for name in (model_id, *entry.names):
+            self.owner.setdefault(name.lower(), model_id)
+        return model_id
+
+    def _slug(self, entry: SourceEntry) -> str:
+        tail = entry.provider_model_id.rsplit("/", 1)[-1]
+        base = _NOT_SLUG.sub("-", tail.lower()).lstrip("._-")[:72] or "model"
+        slug = base
+        counter = 2
+        while self.index.find_model(slug) is not None or slug in self.entries:
+            slug = f"{base}-{counter}"
+            counter += 1
+        return slug
+
+    def models(self) -> tuple[Model, ...]:
+        return tuple(
+            self._model(model_id, group) for model_id, group in sorted(self.entries.items())
+        )
+
+    def _model(self, model_id: str, group: list[SourceEntry]) -> Model:
+        first = group[0]
+        aliases = [
+            name
+            for entry in group
+            for name in entry.names
+            if name.lower() != model_id and self.owner.get(name.lower()) == model_id
+        ]
+        unknown = [
+            f"origin unknown ({UNKNOWN_ORIGIN})",
+            f"tokenizer unknown (counted as '{self.tokenizer}')",
+        ]
+        if first.open_weights is None:
+            unknown.append("open_weights unknown (false)")
+        inputs = first.input_modalities or ("text",)
+        outputs = first.output_modalities or ("text",)
+        return Model(
+            id=model_id,
+            name=first.name or first.provider_model_id,
+            vendor=first.vendor or first.provider,
+            origin=UNKNOWN_ORIGIN,
+            open_weights=bool(first.open_weights),
+            released=first.released,
+            context_window=first.context_window,
+            max_output=first.max_output,
+            tokenizer=self.tokenizer,
+            modalities=Modalities(input=tuple(inputs), output=tuple(outputs)),
+            aliases=tuple(dict.fromkeys(aliases)),
+            source=source_ref(self.source, first.key),
+            as_of=self.source.as_of,
+            note=f"added by tokx catalog import --add-models from {self.source.format}: "
+            + "; ".join(unknown),
+        )
