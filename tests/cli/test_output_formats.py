@@ -68,6 +68,10 @@ def test_markdown_table(fixture_root: Path) -> None:
 
 def test_output_file_and_quiet(fixture_root: Path, tmp_path: Path) -> None:
     target = tmp_path / "out" / "estimate.json"
+    missing = runner.invoke(app, ["estimate", *QUICK, "-o", str(target)])
+    assert missing.exit_code == 2
+    assert missing.stderr == f"tokx: error: --output: folder '{target.parent}' does not exist\n"
+    target.parent.mkdir()
     result = runner.invoke(app, ["estimate", *QUICK, "--format", "json", "-o", str(target)])
     assert (result.exit_code, result.stdout) == (0, "")
     assert json.loads(target.read_text())["catalog_version"] == "2026-03-01"

@@ -278,12 +278,9 @@ def check_command(
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None or str(output) == "-":
-        write_stdout(text)
-        return
-    from tokenexport_cli.atomic import write_atomic
+    from tokenexport_cli.render.output import write_output
 
-    write_atomic(output, text.encode())
+    write_output(text, output)
 
 
 @handle_errors

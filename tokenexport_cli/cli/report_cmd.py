@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -124,32 +122,10 @@ def gather_report(
 
 
 def write_atomically(text: str, target: str) -> None:
-    """Write ``text`` to ``target`` via a temporary file and a rename; ``-`` means stdout."""
-    if target == "-":
-        sys.stdout.write(text)
-        return
-    path = Path(target)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--output: folder '{folder}' does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write in '{folder}': {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would make it unshareable
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"--output: cannot write '{target}': {exc.strerror or exc}") from None
+    """Write ``text`` to ``target`` atomically; ``-`` means stdout."""
+    from tokenexport_cli.render.output import write_output
 
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+    write_output(text, None if target == "-" else Path(target))
 
 
 @handle_errors

@@ -80,8 +80,15 @@ def write_output(text: str, output: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     from tokenexport_cli.atomic import write_atomic
+    from tokenexport_cli.errors import UsageError
 
-    write_atomic(output, text.encode())
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--output: folder '{folder}' does not exist")
+    try:
+        write_atomic(output, text.encode())
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write '{output}': {exc.strerror or exc}") from None
 
 
 def emit(
