@@ -6,7 +6,15 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import (
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
 from fractions import Fraction
 from functools import lru_cache
 from itertools import accumulate
@@ -151,9 +159,16 @@ class ShapeSet:
         )
 
 
+# Sums and products of catalog decimals, and division by a million, are exact at this
+# precision; the Inexact trap turns any silent rounding into an error instead.
+EXACT = Context(prec=120, traps=[Inexact, InvalidOperation, DivisionByZero, Overflow])
+ROUNDED = Context(prec=28)
+DECIMAL_MILLION = Decimal(1_000_000)
+
+
 def to_decimal(value: Fraction) -> Decimal:
     """The one rounding step: exact when the value is a terminating decimal, else 28 digits."""
-    return Decimal(value.numerator) / Decimal(value.denominator)
+    return ROUNDED.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
 def _f(value: Decimal | None) -> Fraction:
@@ -168,26 +183,33 @@ def _fraction(value: Decimal) -> Fraction:
 
 def _components(
     count: int, input_tokens: int, output_tokens: int, prices: Prices, usage: Usage
-) -> tuple[Fraction, Fraction, Fraction, Fraction]:
+) -> tuple[Decimal, Decimal, Decimal, Decimal]:
     """(input, cached input, cache write, output) cost of ``count`` requests, per-million prices.
 
     Cached prefix tokens bill at the cache-read price on a hit; on a miss the prefix is written
     to the cache at the cache-write price where the offer has one, else billed as plain input.
     """
-    prefix = Fraction(usage.prefix_tokens * count)
-    cached = prefix * _f(usage.cache_hit_rate) if prices.cache_read is not None else NOTHING
-    written = (prefix - cached) if (prices.cache_write is not None and cached) else NOTHING
-    plain = input_tokens - cached - written
-    return (
-        plain * _f(prices.input) / MILLION,
-        cached * _f(prices.cache_read) / MILLION,
-        written * _f(prices.cache_write) / MILLION,
-        output_tokens * _f(prices.output) / MILLION,
-    )
+    with localcontext(EXACT):
+        prefix = Decimal(usage.prefix_tokens * count)
+        cached = prefix * usage.cache_hit_rate if prices.cache_read is not None else ZERO
+        written = (prefix - cached) if (prices.cache_write is not None and cached) else ZERO
+        plain = input_tokens - cached - written
+        return (
+            plain * prices.input / DECIMAL_MILLION,
+            cached * (prices.cache_read or ZERO) / DECIMAL_MILLION,
+            written * (prices.cache_write or ZERO) / DECIMAL_MILLION,
+            output_tokens * prices.output / DECIMAL_MILLION,
+        )
 
 
-def _sum(parts: list[tuple[Fraction, Fraction, Fraction, Fraction]]) -> tuple[Fraction, ...]:
-    return tuple(sum((part[i] for part in parts), NOTHING) for i in range(4))
+def _exact_total(parts: tuple[Decimal, ...]) -> Fraction:
+    with localcontext(EXACT):
+        return Fraction(sum(parts, ZERO))
+
+
+def _sum(parts: list[tuple[Decimal, Decimal, Decimal, Decimal]]) -> tuple[Decimal, ...]:
+    with localcontext(EXACT):
+        return tuple(sum((part[i] for part in parts), ZERO) for i in range(4))
 
 
 def _base_prices(offer: Offer) -> Prices:
@@ -196,7 +218,7 @@ def _base_prices(offer: Offer) -> Prices:
 
 def _tiered(
     shapes: ShapeSet, offer: Offer, usage: Usage, override: Prices | None = None
-) -> tuple[Fraction, ...]:
+) -> tuple[Decimal, ...]:
     """Cost components with each request at its tier's prices (or all at ``override``)."""
     if override is not None or not offer.tiers:
         count, tokens_in, tokens_out = shapes.segment(None, None)
@@ -217,13 +239,14 @@ def _tiered(
     return _sum(parts)
 
 
-def _batch_prices(offer: Offer, shapes: ShapeSet, usage: Usage) -> tuple[Fraction, ...] | None:
+def _batch_prices(offer: Offer, shapes: ShapeSet, usage: Usage) -> tuple[Decimal, ...] | None:
     batch = offer.batch
     if batch is None:
         return None
     if batch.discount is not None:
-        keep = 1 - Fraction(batch.discount)
-        return tuple(part * keep for part in _tiered(shapes, offer, usage))
+        with localcontext(EXACT):
+            keep = 1 - batch.discount
+            return tuple(part * keep for part in _tiered(shapes, offer, usage))
     prices = Prices(
         batch.input if batch.input is not None else offer.input,
         batch.output if batch.output is not None else offer.output,
@@ -287,9 +310,12 @@ def price_offer(
     if reason is not None:
         return Exclusion(model.id, provider.id, reason)
     shape_set = ShapeSet(shapes)
-    listed = _tiered(shape_set, offer, usage, override=_base_prices(offer))
+    # exact Decimal sums per price scenario, then exact fractions where shares and FX come in
+    listed = [
+        Fraction(part) for part in _tiered(shape_set, offer, usage, override=_base_prices(offer))
+    ]
     listed_total = sum(listed, NOTHING)
-    tier_total = sum(_tiered(shape_set, offer, usage), NOTHING)
+    tier_total = _exact_total(_tiered(shape_set, offer, usage))
     realtime = 1 - _f(usage.batch_fraction)
     time_of_day = NOTHING
     shares = NOTHING
@@ -297,7 +323,7 @@ def price_offer(
         share = band_share_fraction(band, usage.traffic_weights, usage.traffic_timezone)
         shares += share
         band_prices = Prices(band.input, band.output, band.cache_read, band.cache_write)
-        band_total = sum(_tiered(shape_set, offer, usage, override=band_prices), NOTHING)
+        band_total = _exact_total(_tiered(shape_set, offer, usage, override=band_prices))
         time_of_day += realtime * share * (band_total - tier_total)
     if shares > 1:
         raise DataError(
@@ -310,7 +336,7 @@ def price_offer(
     if usage.batch_fraction and batch_total is None:
         notes.append("no batch price: batchable requests priced in real time")
     elif batch_total is not None:
-        batch_savings = _f(usage.batch_fraction) * (sum(batch_total, NOTHING) - tier_total)
+        batch_savings = _f(usage.batch_fraction) * (_exact_total(batch_total) - tier_total)
     subtotal = tier_total + time_of_day + batch_savings
     fees = subtotal * sum((Fraction(fee.percent) for fee in provider.fees), NOTHING) / 100
     requests = len(usage.shapes)
