@@ -207,3 +207,11 @@ def test_documented_workflow_and_pre_commit_commands_run(ci_repo: Path) -> None:
     lengthen_prompt(ci_repo)
     for command in commands:
         assert tokx(*shlex.split(command)[1:], cwd=ci_repo).returncode == 1, command
+
+
+def test_catalog_version_override_and_as_of(ci_repo: Path) -> None:
+    # the config pins 2026-08-21; --as-of reproduces the check on the catalog of that date
+    result = runner.invoke(app, ["check", "--as-of", "2026-06-01", "--format", "json"])
+    assert json.loads(result.stdout)["catalog_version"] == "2026-05-28"
+    result = runner.invoke(app, ["baseline", "-o", "-", "--catalog-version", "2026-05-28"])
+    assert json.loads(result.stdout)["catalog_version"] == "2026-05-28"

@@ -14,6 +14,7 @@ import pytest
 
 from tokenexport_cli.catalog import CatalogIndex, load_catalog
 from tokenexport_cli.pricing.engine import CostLine, PricingOptions, Shape, Usage, price_offer
+from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.schema import Offer, Provider
 
 genai_prices = pytest.importorskip("genai_prices")
@@ -70,7 +71,7 @@ def _compare(
                 cache_hit_rate=Decimal(1),
                 traffic_weights=_one_hot(moment),
             )
-            ours = price_offer(offer, model, provider, usage, _FX, PricingOptions())
+            ours = price_offer(offer, model, provider, usage, fx, PricingOptions())
             assert isinstance(ours, CostLine)
             theirs = genai_prices.calc_price(
                 genai_prices.Usage(
@@ -86,15 +87,9 @@ def _compare(
     return True, compared
 
 
-_FX = None
-
-
 def test_costs_match_genai_prices_or_are_known_differences() -> None:
-    global _FX
-    from tokenexport_cli.pricing.fx import Fx
-
     index = CatalogIndex(load_catalog("2026-08-21"))
-    _FX = Fx(index.catalog.fx)
+    fx = Fx(index.catalog.fx)
     rng = random.Random(20260821)
     matched, differing, compared = [], [], 0
     for offer in index.catalog.offers:
@@ -102,7 +97,7 @@ def test_costs_match_genai_prices_or_are_known_differences() -> None:
         if not found or offer.currency != "USD":
             continue
         try:
-            equal, samples = _compare(index, offer, found.group(1), found.group(2), rng)
+            equal, samples = _compare(index, fx, offer, found.group(1), found.group(2), rng)
         except LookupError:  # the package does not carry this model or provider id
             continue
         compared += samples

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tokenexport_cli.cli.common import handle_errors, split_values, write_stdout
+from tokenexport_cli.cli.common import (
+    AsOfOption,
+    CatalogVersionOption,
+    handle_errors,
+    split_values,
+    write_stdout,
+)
+from tokenexport_cli.cli.complete import complete_catalog_version
 from tokenexport_cli.errors import BudgetExceeded, UsageError
 
 if TYPE_CHECKING:
@@ -119,13 +126,18 @@ def _evaluate(
     baseline: Path | None,
     only: tuple[str, ...],
     compare: bool = True,
+    version: str | None = None,
+    as_of: str | None = None,
 ) -> tuple[CatalogIndex, list[CheckResult]]:
+    """Price every workload; ``version``/``as_of`` override the config's pinned version."""
     from tokenexport_cli.budget import read_baseline, run_checks
     from tokenexport_cli.catalog import CatalogIndex, load_catalog
+    from tokenexport_cli.cli.common import parse_date
     from tokenexport_cli.pricing.fx import Fx
 
     overlays = tuple((config_path.parent / o) for o in config.overlays)
-    index = CatalogIndex(load_catalog(config.catalog_version, overlays))
+    pinned = version or (None if as_of else config.catalog_version)
+    index = CatalogIndex(load_catalog(pinned, overlays, parse_date(as_of, "--as-of")))
     fx = Fx(index.catalog.fx, dict(config.fx))
     fx.rate("USD", config.currency)
     baseline_path = baseline or (
@@ -201,13 +213,15 @@ def check_command(
         typer.Option(
             "--catalog-version",
             envvar="TOKX_CATALOG_VERSION",
-            help="With --workload: catalog version (a config pins its own).",
+            help="Catalog version (overrides the config's pinned version).",
+            autocompletion=complete_catalog_version,
             show_default=False,
         ),
     ] = None,
     currency: Annotated[
         str, typer.Option("--currency", envvar="TOKX_CURRENCY", help="With --workload: currency.")
     ] = "USD",
+    as_of: AsOfOption = None,
     output_format: CheckFormat = None,
     output: Annotated[
         Path | None,
@@ -259,7 +273,9 @@ def check_command(
             )
         path = _config_path(config)
         cfg = load_config(path)
-    index, results = _evaluate(cfg, path, baseline, split_values(workload_name))
+    index, results = _evaluate(
+        cfg, path, baseline, split_values(workload_name), True, catalog_version, as_of
+    )
     if fmt == "github":
         sys.stdout.write(github_annotations(results, path))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -286,16 +302,19 @@ def _emit(text: str, output: Path | None) -> None:
 @handle_errors
 def baseline_command(
     output: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--output",
             "-o",
-            envvar="TOKX_BASELINE",
-            help="Where to write the baseline JSON ('-' for stdout).",
+            help="Where to write the baseline JSON ('-' for stdout; default: the config's "
+            "baseline, else tokx-baseline.json next to the config).",
+            show_default=False,
         ),
-    ] = Path("tokx-baseline.json"),
+    ] = None,
     config: ConfigOption = None,
     workload_name: WorkloadNames = None,
+    catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write the current projection per workload as a baseline JSON for later checks and diffs."""
     from tokenexport_cli.budget import encode_baseline, load_config, make_baseline
@@ -304,7 +323,9 @@ def baseline_command(
     cfg = load_config(path)
     if output is None:
         output = path.parent / (cfg.baseline or "tokx-baseline.json")
-    index, results = _evaluate(cfg, path, None, split_values(workload_name), compare=False)
+    index, results = _evaluate(
+        cfg, path, None, split_values(workload_name), False, catalog_version, as_of
+    )
     _emit(encode_baseline(make_baseline(results, index.catalog.version)).decode(), output)
     if str(output) != "-":
         sys.stderr.write(f"tokx: wrote baseline for {len(results)} workload(s) to {output}\n")

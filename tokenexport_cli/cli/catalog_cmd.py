@@ -149,6 +149,7 @@ def validate(
         ),
     ] = None,
     catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Validate a catalog version or an overlay file; exit 0 when valid, 3 when not."""
     from tokenexport_cli.catalog import CatalogInvalid, load_path
@@ -161,7 +162,7 @@ def validate(
             catalog = load_path(path)
             what = str(path)
         else:
-            version = resolve_version(catalog_version)
+            version = resolve_version(catalog_version, parse_date(as_of, "--as-of"))
             overlays = (path,) if path is not None else ()
             catalog = compile_catalog(read_files(version, overlays), version.name)
             what = (

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from tokenexport_cli.cli.common import (
+    AsOfOption,
     CatalogVersionOption,
     FormatOption,
     OutputOption,
@@ -16,6 +17,7 @@ from tokenexport_cli.cli.common import (
     QuietOption,
     check_format,
     handle_errors,
+    parse_date,
     split_values,
 )
 from tokenexport_cli.render.output import FORMATS, emit
@@ -60,6 +62,7 @@ def show_command(
     output: OutputOption = None,
     quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
     catalog: OverlayOption = None,
 ) -> None:
     """A workload's volume, traffic and token statistics per tokenizer family."""
@@ -71,7 +74,9 @@ def show_command(
     from tokenexport_cli.workload import load_workload
 
     check_format(output_format, FORMATS)
-    index = CatalogIndex(load_catalog(catalog_version, tuple(catalog or ())))
+    index = CatalogIndex(
+        load_catalog(catalog_version, tuple(catalog or ()), parse_date(as_of, "--as-of"))
+    )
     loaded = load_workload(workload)
     names = list(split_values(tokenizer) or DEFAULT_FAMILIES)
     names += [index.model(name).tokenizer for name in split_values(model)]
@@ -105,6 +110,7 @@ def calibrate_command(
     output: OutputOption = None,
     quiet: QuietOption = False,
     catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
     catalog: OverlayOption = None,
 ) -> None:
     """Fit, per model, the ratio between API-reported prompt tokens and tokx's local count, and
@@ -117,7 +123,9 @@ def calibrate_command(
     from tokenexport_cli.workload.request import Request
 
     check_format(output_format, FORMATS)
-    index = CatalogIndex(load_catalog(catalog_version, tuple(catalog or ())))
+    index = CatalogIndex(
+        load_catalog(catalog_version, tuple(catalog or ()), parse_date(as_of, "--as-of"))
+    )
 
     def resolve(name: str) -> str | None:
         found = index.find_model(name)
