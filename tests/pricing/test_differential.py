@@ -52,7 +52,12 @@ def _one_hot(moment: dt.datetime) -> tuple[Decimal, ...]:
 
 
 def _compare(
-    index: CatalogIndex, offer: Offer, genai_provider: str, genai_model: str, rng: random.Random
+    index: CatalogIndex,
+    fx: Fx,
+    offer: Offer,
+    genai_provider: str,
+    genai_model: str,
+    rng: random.Random,
 ) -> tuple[bool, int]:
     """(all samples equal, samples compared); raises LookupError when genai lacks the model."""
     model = index.models[offer.model]
