@@ -155,17 +155,30 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
     from rich.table import Table
     from rich.text import Text
 
-    names = list(rec.weights)
+    shown = rec.ranked[:limit]
+    # benchmark columns appear only where a shown candidate has a score in them
+    names = [n for n in rec.weights if any(n in item.scores for item in shown)]
+    with_score = any(item.score is not None for item in shown)
     harness_note = ", ".join(f"{name}: {harness}" for name, harness in rec.harnesses.items())
     table = Table(
         title=f"Recommendation ({rec.objective}; * = Pareto frontier of cost vs score;"
         f" catalog {rec.estimate.catalog_version})",
         title_justify="left",
     )
-    for header in ("#", "", "model", "provider", "path", "monthly", "context", "score", *names):
-        table.add_column(header, justify="right" if header in ("#", "monthly", "score") else "left")
-    for rank, item in enumerate(rec.ranked[:limit], start=1):
+    headers = ["#", "", "model", "provider", "path", "monthly", "context"]
+    headers += (["score"] if with_score else []) + names
+    for header in headers:
+        table.add_column(
+            header,
+            justify="right" if header in ("#", "monthly", "score") else "left",
+            no_wrap=header in ("model", "path", "monthly"),
+            overflow="fold",
+        )
+    for rank, item in enumerate(shown, start=1):
         line = item.line
+        scores = (
+            [f"{item.score:.1f}" if item.score is not None else "missing"] if with_score else []
+        )
         table.add_row(
             str(rank),
             "*" if item.pareto else "",
@@ -174,10 +187,20 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
             line.path_kind,
             _cost(line, line.monthly),
             tokens(line.context_window),
-            f"{item.score:.1f}" if item.score is not None else "missing",
+            *scores,
             *(f"{item.scores[n].normalize():f}" if n in item.scores else "missing" for n in names),
         )
-    out: list[Any] = [table, Text(f"Scores compared within one harness each: {harness_note}")]
+    out: list[Any] = [table]
+    if with_score or names:
+        out.append(Text(f"Scores compared within one harness each: {harness_note}"))
+    elif rec.weights:
+        out.append(
+            Text(
+                "None of these candidates has scores for "
+                + ", ".join(rec.weights)
+                + "; --objective value or best ranks by them."
+            )
+        )
     if rec.ranked:
         best = rec.ranked[0]
         out.append(Text(_why(rec, best)))
