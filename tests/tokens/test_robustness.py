@@ -62,12 +62,12 @@ def test_python_pretokenised_path_equals_tiktoken(monkeypatch_text: str) -> None
             counter = encoder(family)
             assert isinstance(counter, encoders.TiktokenEncoder)
             text = monkeypatch_text
-            expected = len(counter._core.encode_ordinary(text))
+            expected = counter._list_length(text)
             if family == "qwen":
                 import unicodedata
 
                 text = unicodedata.normalize("NFC", text)
-                expected = len(counter._core.encode_ordinary(text))
+                expected = counter._list_length(text)
             assert counter._count_around_long_runs(text) == expected, (family, text)
     finally:
         encoders._LONG_RUN_RE = original
@@ -78,3 +78,77 @@ def test_long_whitespace_detection_finds_every_long_run() -> None:
         text = "x" * offset + " " * encoders.LONG_RUN + "y"
         assert encoders.may_have_long_whitespace(text)
     assert not encoders.may_have_long_whitespace("word " * 10_000)
+
+
+_FAMILIES_ON_TIKTOKEN = ("o200k_base", "cl100k_base", "qwen", "llama3", "mistral-tekken")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_buffer_count_equals_encode_ordinary(text: str) -> None:
+    """The list-free buffer path counts exactly what tiktoken's encode_ordinary returns."""
+    for family in _FAMILIES_ON_TIKTOKEN:
+        counter = encoder(family)
+        assert isinstance(counter, encoders.TiktokenEncoder)
+        clean = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        assert counter._buffer_length(clean) == counter._list_length(clean), (family, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<|endoftext|> hello",
+        "a <|tokx-unused-special|> b",
+        "<|tokx-unused-special|><|tokx-unused-special|>",
+        "<|fim_prefix|>x<|im_start|>",
+    ],
+)
+def test_special_token_text_counts_as_ordinary_text(text: str) -> None:
+    for family in _FAMILIES_ON_TIKTOKEN:
+        counter = encoder(family)
+        assert isinstance(counter, encoders.TiktokenEncoder)
+        assert counter.count(text) == counter._list_length(text) > 1, (family, text)
+
+
+def test_lone_surrogates_are_replaced_like_tiktoken() -> None:
+    text = "left \ud800 right \udfff"
+    reference = build_tiktoken(get_exact_family("o200k_base"), use_cache=False)
+    assert encoder("o200k_base").count(text) == len(reference.encode_ordinary(text))
+
+
+def test_tiktoken_without_buffer_method_falls_back_to_lists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    family = get_exact_family("cl100k_base")
+
+    class ListOnlyCore:
+        def __init__(self, core: object) -> None:
+            self.encode_ordinary = core.encode_ordinary  # type: ignore[attr-defined]
+
+    encoding = build_tiktoken(family, use_cache=False)
+    real = encoding._core_bpe
+    encoding._core_bpe = ListOnlyCore(real)
+    counter = encoders.TiktokenEncoder(encoding, family)
+    text = "Fallback path: 中文 text, code() and  spaces\n"
+    assert counter._length == counter._list_length
+    assert counter.count(text) == len(real.encode_ordinary(text))
+
+
+def test_regex_error_from_tiktoken_falls_back_to_python_splitting() -> None:
+    """tiktoken reports a regex failure as ValueError; the count then comes from Python pieces."""
+    family = get_exact_family("o200k_base")
+
+    class FailingCore:
+        def __init__(self, core: object) -> None:
+            self.encode_ordinary = core.encode_ordinary  # type: ignore[attr-defined]
+            self.encode_single_piece = core.encode_single_piece  # type: ignore[attr-defined]
+
+        def encode_to_tiktoken_buffer(self, text: str, allowed: set[str]) -> object:
+            raise ValueError("Regex error while tokenizing: backtrack limit exceeded")
+
+    encoding = build_tiktoken(family, use_cache=False)
+    real = encoding._core_bpe
+    encoding._core_bpe = FailingCore(real)
+    counter = encoders.TiktokenEncoder(encoding, family)
+    text = "Some text,   with runs\n\n  and 中文 and numbers 12345."
+    assert counter.count(text) == len(real.encode_ordinary(text))

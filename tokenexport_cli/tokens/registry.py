@@ -64,6 +64,9 @@ _PATTERNS = {
     "llama3": _LLAMA3_PATTERN,
 }
 _NFC_FAMILIES = frozenset({"qwen"})
+# The one special token tokx's encodings define; counting never allows it, so text that
+# happens to contain it is counted as ordinary text.
+UNUSED_SPECIAL = "<|tokx-unused-special|>"
 # quicktok's encoding names for the families it reproduces exactly (checked in the tests).
 _QUICKTOK_NAMES = {"o200k_base": "o200k_base", "cl100k_base": "cl100k_base", "qwen": "qwen3"}
 
@@ -266,8 +269,14 @@ def build_tiktoken(family: ExactFamily, data_dir: Path = DATA_DIR, use_cache: bo
 
     pattern = family.pattern if family.pattern is not None else tekken_pattern(data_dir)
     ranks = load_ranks(family.source, data_dir, use_cache)
+    # One unused special token: with none, tiktoken's special-token regex is empty and
+    # matches at every position, which makes the list-free ``encode_to_tiktoken_buffer``
+    # path (see encoders.py) crawl. Ordinary encoding never produces it.
     return tiktoken.Encoding(
-        name=f"tokx-{family.name}", pat_str=pattern, mergeable_ranks=ranks, special_tokens={}
+        name=f"tokx-{family.name}",
+        pat_str=pattern,
+        mergeable_ranks=ranks,
+        special_tokens={UNUSED_SPECIAL: max(ranks.values(), default=-1) + 1},
     )
 
 
