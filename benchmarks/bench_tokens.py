@@ -217,27 +217,31 @@ def main() -> int:
         run_tokx(paths, args.family, args.jobs, cache, False, True)
         warm_time, _, _ = run_tokx(paths, args.family, args.jobs, cache, False, True)
         raw = statistics.median(raw_runs)
-        rows: list[tuple[str, float, float | None, float | None]] = [
-            ("raw tiktoken batch", raw, None, None)
+        rows: list[tuple[str, float, float | None, float | None, float | None]] = [
+            ("raw tiktoken batch", raw, None, None, None)
         ]
         for name, runs in (("tokx default", tokx_runs), ("tokx fast", fast_runs)):
             if runs:
                 whole = statistics.median(total for total, _, _ in runs)
                 counting = statistics.median(total - load for total, load, _ in runs)
-                rows.append((name, whole, counting, max(peak for _, _, peak in runs)))
+                load = statistics.median(load for _, load, _ in runs)
+                rows.append((name, whole, counting, load, max(peak for _, _, peak in runs)))
         print()
         print(
             f"median of {args.repeat} rounds, {megabytes:.0f} MB, {args.family}, {args.jobs} jobs"
         )
-        print("(whole = encoder load + counting; loaded = counting once encoders are loaded)")
-        header = f"{'engine':<20}{'MB/s whole':>11}{'vs raw':>8}{'MB/s loaded':>12}{'vs raw':>8}"
-        print(f"{header}{'peak PSS':>10}")
-        for label, total, loaded, top in rows:
-            line = f"{label:<20}{megabytes / total:>11.1f}{raw / total:>7.2f}x"
-            if loaded is None or top is None:
-                print(line)
+        print(
+            "(loaded = counting with the encoder loaded, as the raw figure is; whole = one-off"
+            " encoder load + counting)"
+        )
+        header = f"{'engine':<20}{'MB/s loaded':>12}{'vs raw':>8}{'MB/s whole':>11}{'vs raw':>8}"
+        print(f"{header}{'load':>8}{'peak PSS':>10}")
+        for label, total, loaded, load, top in rows:
+            if loaded is None or load is None or top is None:
+                print(f"{label:<20}{megabytes / total:>12.1f}{1:>7.2f}x")
                 continue
-            line += f"{megabytes / loaded:>12.1f}{raw / loaded:>7.2f}x{top:>7.0f} MB"
+            line = f"{label:<20}{megabytes / loaded:>12.1f}{raw / loaded:>7.2f}x"
+            line += f"{megabytes / total:>11.1f}{raw / total:>7.2f}x{load:>7.2f}s{top:>7.0f} MB"
             print(line)
         if not fast_runs:
             print("tokx fast: quicktok not installed, skipped")

@@ -92,8 +92,18 @@ def test_binary_files_are_skipped_with_a_warning(mixed_folder: Path) -> None:
     (mixed_folder / "blob.bin").write_bytes(b"\x00\x01\x02" * 100)
     result = runner.invoke(app, ["tokens", str(mixed_folder), "--plain"])
     assert result.exit_code == 0
-    assert "tokx: warning:" in result.stderr and "blob.bin" in result.stderr
+    blob = str(mixed_folder / "blob.bin")
+    assert f"tokx: warning: {blob}: binary file (NUL byte in the first 8 KiB), skipped\n" in (
+        result.stderr
+    )
+    assert result.stderr.count(blob) == 1
     assert int(result.stdout) == reference_counts()["o200k_base"]
+
+
+def test_stdin_warnings_name_stdin_once() -> None:
+    result = runner.invoke(app, ["tokens", "-", "--plain"], input=b"ok \xff\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "tokx: warning: <stdin>: 1 invalid UTF-8 sequence(s) replaced\n"
 
 
 @pytest.mark.parametrize(
@@ -119,3 +129,44 @@ def test_errors(tmp_path: Path, args: list[str], code: int, message: str) -> Non
     result = runner.invoke(app, [str(empty) if a == "EMPTY" else a for a in args])
     assert result.exit_code == code
     assert result.stderr.endswith(f"tokx: error: {message}\n")
+
+
+def test_progress_bar_appears_only_after_a_second() -> None:
+    """Nothing is drawn before the delay; after it the bar shows the bytes done so far."""
+    import io
+
+    from rich.console import Console
+
+    from tokenexport_cli.cli.tokens_cmd import LazyProgress
+
+    now = [0.0]
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    with LazyProgress(4 << 20, console=console, clock=lambda: now[0]) as bar:
+        bar(1 << 20)
+        now[0] = 0.5
+        bar(1 << 20)
+        assert bar.bar is None and stream.getvalue() == ""
+        now[0] = 1.2
+        bar(1 << 20)
+        assert bar.bar is not None
+        assert bar.bar.tasks[0].completed == 3 << 20 and bar.bar.tasks[0].total == 4 << 20
+        bar(1 << 20)
+        assert bar.bar.tasks[0].completed == 4 << 20
+    assert "counting" in stream.getvalue()
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.txt"
+    path.write_text("The quick brown fox jumps over the lazy dog.\n" * 250_000)
+    result = subprocess.run(
+        [sys.executable, "-m", "tokenexport_cli", "tokens", str(path), "--plain", "--no-cache"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stderr == ""
+    assert int(result.stdout) > 0

@@ -10,7 +10,7 @@ from token_samples import SAMPLE
 
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.tokens import counting
-from tokenexport_cli.tokens.counting import count_bytes, count_paths, count_text
+from tokenexport_cli.tokens.counting import count_bytes, count_paths, count_stream, count_text
 from tokenexport_cli.tokens.registry import encoder
 from tokenexport_cli.tokens.results import ApproximateFamily
 
@@ -99,6 +99,36 @@ def test_count_bytes_handles_stdin_like_input() -> None:
     result = count_bytes("héllo\n".encode() + b"\xff", ["cl100k_base"], source="<stdin>")
     assert result.source == "<stdin>" and result.warnings[0].kind == "invalid_utf8"
     assert count_bytes(b"\x00\x01", ["cl100k_base"]).skipped
+
+
+def test_count_stream_spools_and_labels_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stdin is spooled to a private temp file in blocks, counted like a file, then removed."""
+    import io
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    data = ("\n".join(SAMPLE) + "\n").encode() * 40 + b"\xff tail"
+    stream = io.BytesIO(data)
+    report = count_stream(stream, ["o200k_base", "qwen"], block_bytes=4096, jobs=1)
+    (item,) = report.inputs
+    expected = count_bytes(data, ["o200k_base", "qwen"])
+    assert item.source == "<stdin>" and item.size_bytes == len(data)
+    assert [c.tokens for c in item.counts] == [c.tokens for c in expected.counts]
+    assert [w.kind for w in item.warnings] == ["invalid_utf8"]
+    assert "<stdin>" in item.warnings[0].message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_count_stream_in_parallel_equals_one_process(tmp_path: Path) -> None:
+    import io
+
+    data = ("\n".join(SAMPLE) + "\n").encode() * 7000
+    parallel = count_stream(io.BytesIO(data), ["cl100k_base"], jobs=2)
+    inline = count_stream(io.BytesIO(data), ["cl100k_base"], jobs=1)
+    assert len(data) > 8 << 20
+    assert parallel.totals[0].tokens == inline.totals[0].tokens > 0
 
 
 def test_totals_sum_inputs(tmp_path: Path) -> None:

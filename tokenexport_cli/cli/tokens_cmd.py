@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -32,25 +34,65 @@ def warn(message: str) -> None:
     sys.stderr.write(f"tokx: warning: {message}\n")
 
 
+class LazyProgress:
+    """A byte progress bar on stderr that appears only once counting has taken ``delay`` seconds.
+
+    Used as a context manager and as the counting engine's progress callback. Nothing is
+    drawn (and no refresh thread runs) before the delay, so quick counts print nothing and
+    worker processes can still be forked from a single-threaded parent.
+    """
+
+    def __init__(
+        self,
+        total_bytes: int,
+        delay: float = 1.0,
+        console: Any = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.total = total_bytes
+        self.delay = delay
+        self.console = console
+        self.clock = clock
+        self.started = clock()
+        self.done = 0
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> LazyProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, finished: int) -> None:
+        self.done += finished
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
+        elif self.clock() - self.started >= self.delay:
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+            self.bar = Progress(
+                "counting",
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                console=self.console or Console(stderr=True),
+                transient=True,
+            )
+            self.task = self.bar.add_task("count", total=self.total, completed=self.done)
+            self.bar.start()
+
+
 def progress_bar(total_bytes: int) -> tuple[Any, Any]:
-    """A byte progress bar on stderr, only on a terminal; returns (context, callback)."""
+    """(context, callback): a progress bar after one second on a terminal, else nothing."""
     import contextlib
 
-    if not sys.stderr.isatty() or total_bytes < 8 * 1024 * 1024:
+    if not sys.stderr.isatty():
         return contextlib.nullcontext(), None
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-
-    bar = Progress(
-        "counting",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("count", total=total_bytes)
-    return bar, lambda done: bar.advance(task, done)
+    bar = LazyProgress(total_bytes)
+    return bar, bar
 
 
 @handle_errors
@@ -108,7 +150,7 @@ def tokens_command(
     from tokenexport_cli.catalog import CatalogIndex, load_catalog
     from tokenexport_cli.render.tokens import tokens_json, tokens_table
     from tokenexport_cli.tokens.cache import CountCache
-    from tokenexport_cli.tokens.counting import count_bytes, count_paths
+    from tokenexport_cli.tokens.counting import count_paths, count_stream
     from tokenexport_cli.tokens.families import expand_paths, family_spec, model_family
 
     check_format(output_format, FORMATS)
@@ -127,12 +169,7 @@ def tokens_command(
     if not inputs or inputs == ["-"]:
         if sys.stdin.isatty() and not inputs:
             raise UsageError("give files, folders or globs to count, or pipe text on stdin")
-        data = sys.stdin.buffer.read()
-        counted = count_bytes(data, specs, source="<stdin>", fast=fast)
-        report_inputs = (counted,)
-        from tokenexport_cli.tokens.results import CountReport
-
-        report = CountReport(report_inputs, counted.counts)
+        report = count_stream(sys.stdin.buffer, specs, source="<stdin>", fast=fast)
     else:
         if "-" in inputs:
             raise UsageError("'-' (stdin) cannot be mixed with file paths")
@@ -148,7 +185,7 @@ def tokens_command(
                 cache.close()
     for warning in report.warnings:
         if warning.kind != "empty":
-            warn(f"{warning.source}: {warning.message}")
+            warn(warning.message)
     if all(item.skipped or item.size_bytes == 0 for item in report.inputs):
         raise DataError("nothing to count: every input is empty or binary")
     if plain:

@@ -1,7 +1,7 @@
 """The tokens stage: exact and approximate tokenizer families, the counting engine and the count cache.
 
 Public API (imported lazily so ``import tokenexport_cli.tokens`` stays cheap):
-``count_text``, ``count_bytes``, ``count_paths`` (counting), ``ApproximateFamily``,
+``count_text``, ``count_bytes``, ``count_paths``, ``count_stream`` (counting), ``ApproximateFamily``,
 ``TokenCount``, ``InputCount``, ``InputWarning``, ``CountReport`` (results),
 ``CountCache`` (cache), ``exact_family_names``, ``get_exact_family``, ``data_version`` (registry).
 """
@@ -15,6 +15,7 @@ _EXPORTS = {
     "count_text": "counting",
     "count_bytes": "counting",
     "count_paths": "counting",
+    "count_stream": "counting",
     "ApproximateFamily": "results",
     "TokenCount": "results",
     "InputCount": "results",

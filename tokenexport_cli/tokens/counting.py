@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.tokens.cache import CountCache, sha256_of
@@ -146,6 +148,7 @@ class _FileJob:
     digest: str | None
     missing: tuple[str, ...]
     tokens: dict[str, int]
+    label: str = ""
     replaced: int = 0
     cached: bool = False
     skipped: bool = False
@@ -165,7 +168,7 @@ def _open_input(path: Path) -> tuple[int, bytes]:
 
 def _prepare(path: Path, plan: _Plan, cache: CountCache | None) -> _FileJob:
     size, head = _open_input(path)
-    job = _FileJob(path, size, None, plan.exact, {})
+    job = _FileJob(path, size, None, plan.exact, {}, str(path))
     if looks_binary(head):
         job.skipped, job.missing = True, ()
         job.tokens = dict.fromkeys(plan.exact, 0)
@@ -220,11 +223,13 @@ def count_paths(
     fast: bool = False,
     chunk_bytes: int = CHUNK_BYTES,
     progress: Progress | None = None,
+    labels: Sequence[str] | None = None,
 ) -> CountReport:
     """Count files for each family; one file is one input.
 
     ``jobs``: worker processes (default: one per core; 1 forces this process). ``progress``
     is called with the number of bytes just finished (for a progress bar drawn elsewhere).
+    ``labels`` name the inputs in the report instead of their paths.
     Missing paths and directories raise ``UsageError``; binary files are skipped and
     reported, empty files counted as 0 and reported.
     """
@@ -232,6 +237,8 @@ def count_paths(
         raise UsageError("no input files given")
     plan = _plan(families)
     work = [_prepare(Path(path), plan, cache) for path in paths]
+    for job, label in zip(work, labels or (), strict=False):
+        job.label = label
     tasks: list[tuple[int, int, int]] = []
     for index, job in enumerate(work):
         if job.missing:
@@ -275,6 +282,31 @@ def count_paths(
     return _report(work, plan)
 
 
+def count_stream(
+    stream: BinaryIO,
+    families: Sequence[FamilySpec],
+    source: str = "<stdin>",
+    *,
+    fast: bool = False,
+    jobs: int | None = None,
+    block_bytes: int = CHUNK_BYTES,
+) -> CountReport:
+    """Count a stream (stdin) in bounded memory: spooled to a private temp file in blocks, then counted like a file.
+
+    The temp file is removed afterwards, also on errors and interrupts.
+    """
+    plan = _plan(families)
+    with tempfile.TemporaryDirectory(prefix="tokx-stdin-") as folder:
+        spool = Path(folder) / "stdin"
+        try:
+            with open(spool, "wb") as out:
+                while block := stream.read(block_bytes):
+                    out.write(block)
+        except OSError as exc:
+            raise UsageError(f"{source}: cannot spool to a temp file ({exc.strerror})") from None
+        return count_paths([spool], plan.requested, jobs=jobs, fast=fast, labels=[source])
+
+
 _Outcome = tuple[tuple[int, int, int], tuple[tuple[int, ...], int]]
 
 
@@ -291,7 +323,7 @@ def _collect(work: list[_FileJob], outcomes: Iterable[_Outcome], progress: Progr
 def _report(work: list[_FileJob], plan: _Plan) -> CountReport:
     inputs: list[InputCount] = []
     for job in work:
-        source = str(job.path)
+        source = job.label
         if job.skipped:
             inputs.append(_skipped(source, job.size, plan))
             continue
