@@ -19,7 +19,7 @@ from tokenexport_cli.tokens.registry import encoder, exact_family_names
 # Characters chosen to hit every pattern edge: newlines, mixed whitespace, "/", contractions,
 # letters of both cases, digits, CJK, combining marks, punctuation, emoji, Unicode spaces.
 ALPHABET = [
-    *"\n\n\n\r  \t/'sStTaAbZz019.,;:!-_(){}#",
+    *"\n\n\n\r  \t/'sStTaAbZz019.,;:!-_(){}#\"<>$@[]`\\~&",
     "中",
     "文",
     "カ",
@@ -75,6 +75,33 @@ def test_byte_ranges_cover_the_file_and_keep_counts(parts: list[str], target: in
         counter = encoder(family)
         pieces = [decode_utf8(data[start:end])[0] for start, end in ranges]
         assert sum(counter.count(piece) for piece in pieces) == counter.count(data.decode("utf-8"))
+
+
+# Letters next to ASCII punctuation, apostrophes and marks: the letter|punctuation cut.
+JSONISH = st.text(alphabet=st.sampled_from([*"abSTdlmrv'\":,.{}[]/\\_-$ 1\n", "é", "中", "\u0301"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(JSONISH)
+def test_letter_punctuation_cuts_keep_every_family_count(text: str) -> None:
+    for family in FAMILIES:
+        counter = encoder(family)
+        whole = counter.count(text)
+        for cut in _cut_points(text):
+            parts = counter.count(text[:cut]) + counter.count(text[cut:])
+            assert parts == whole, (family, text, cut)
+
+
+def test_minified_json_without_spaces_gets_cut() -> None:
+    text = '{"id":"abc","items":[{"name":"widget","tags":["x","y"]}]}' * 2000
+    data = text.encode()
+    ranges = plan_byte_ranges(io.BytesIO(data), len(data), 4096, window=256)
+    assert len(ranges) > 20
+    for family in FAMILIES:
+        counter = encoder(family)
+        pieces = [data[start:end].decode() for start, end in ranges]
+        assert sum(counter.count(piece) for piece in pieces) == counter.count(text), family
+    assert not is_safe_cut("it's", 2) and is_safe_cut("ab,", 2) and is_safe_cut('a"', 1)
 
 
 def test_slash_after_newline_is_not_a_cut() -> None:

@@ -20,6 +20,13 @@ letters (``"a| b"``): no piece takes a trailing space after letters, every patte
 piece start with one optional space before letters, and neither side has whitespace at
 its edge for ``$`` or ``(?!\\S)`` to see.
 
+A third, for long lines without spaces (minified JSON, say), is between an ASCII letter and
+ASCII punctuation other than the apostrophe (``"b|\","``): the piece holding the letter is a
+letter piece (optionally with a one-character prefix) or a contraction, and every pattern
+ends it at the first character that is neither a letter nor a mark unless an apostrophe
+starts a contraction; the right side starts with that punctuation in the whole text too,
+and no pattern looks behind.
+
 The same cut is safe on UTF-8 bytes: after ``b"\\n"`` the decoder holds no state, and
 the next byte is accepted only when it starts a character that is not whitespace and
 not ``"/"`` (ASCII ``!``..``~`` except ``/``, or a lead byte whose characters contain no
@@ -43,8 +50,15 @@ BINARY_SNIFF_BYTES = 8192
 
 
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_TEXT_CUT = re.compile(r"\n(?=[^\s/])|(?<=[A-Za-z])(?= [A-Za-z])")
-_BYTE_CUT = re.compile(rb"\n(?=[!-.0-~\xc3-\xe0\xe4-\xf4])|(?<=[A-Za-z])(?= [A-Za-z])")
+# ASCII punctuation and symbols except the apostrophe, which may start a contraction.
+_PUNCT_AFTER_LETTER = frozenset('!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~')
+_PUNCT_CLASS = r"[!-&(-/:-@\[-`{-~]"
+_TEXT_CUT = re.compile(rf"\n(?=[^\s/])|(?<=[A-Za-z])(?= [A-Za-z])|(?<=[A-Za-z])(?={_PUNCT_CLASS})")
+_BYTE_CUT = re.compile(
+    rb"\n(?=[!-.0-~\xc3-\xe0\xe4-\xf4])|(?<=[A-Za-z])(?= [A-Za-z])|(?<=[A-Za-z])(?="
+    + _PUNCT_CLASS.encode()
+    + rb")"
+)
 
 
 def is_safe_cut(text: str, position: int) -> bool:
@@ -54,6 +68,8 @@ def is_safe_cut(text: str, position: int) -> bool:
     before, following = text[position - 1], text[position]
     if before == "\n":
         return not following.isspace() and following != "/"
+    if before in _ASCII_LETTERS and following in _PUNCT_AFTER_LETTER:
+        return True
     return (
         following == " "
         and before in _ASCII_LETTERS
