@@ -40,18 +40,19 @@ def _cut_points(text: str) -> list[int]:
     return [p for p in range(1, len(text)) if is_safe_cut(text, p)]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts)
-def test_counting_at_every_safe_cut_equals_counting_whole(text: str) -> None:
+def _assert_every_cut_keeps_counts(text: str) -> None:
     for family in FAMILIES:
         counter = encoder(family)
         whole = counter.count(text)
         for cut in _cut_points(text):
-            assert counter.count(text[:cut]) + counter.count(text[cut:]) == whole, (
-                family,
-                text,
-                cut,
-            )
+            parts = counter.count(text[:cut]) + counter.count(text[cut:])
+            assert parts == whole, (family, text, cut)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_counting_at_every_safe_cut_equals_counting_whole(text: str) -> None:
+    _assert_every_cut_keeps_counts(text)
 
 
 @settings(max_examples=60, deadline=None)
@@ -84,12 +85,7 @@ JSONISH = st.text(alphabet=st.sampled_from([*"abSTdlmrv'\":,.{}[]/\\_-$ 1\n", "Ã
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(JSONISH)
 def test_letter_punctuation_cuts_keep_every_family_count(text: str) -> None:
-    for family in FAMILIES:
-        counter = encoder(family)
-        whole = counter.count(text)
-        for cut in _cut_points(text):
-            parts = counter.count(text[:cut]) + counter.count(text[cut:])
-            assert parts == whole, (family, text, cut)
+    _assert_every_cut_keeps_counts(text)
 
 
 def test_minified_json_without_spaces_gets_cut() -> None:
