@@ -173,6 +173,18 @@ def run_tiktoken_batch(paths: list[Path], family: str, threads: int) -> float:
     return seconds
 
 
+def run_tiktoken_single(paths: list[Path], family: str) -> float:
+    """Seconds for raw tiktoken encode_ordinary on one thread (how far tiktoken's batch scales)."""
+    from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family
+
+    encoding = build_tiktoken(get_exact_family(family))
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    start = time.perf_counter()
+    for text in texts:
+        encoding.encode_ordinary(text)
+    return time.perf_counter() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=104)
@@ -217,6 +229,7 @@ def main() -> int:
         run_tokx(paths, args.family, args.jobs, cache, False, True)
         warm_time, _, _ = run_tokx(paths, args.family, args.jobs, cache, False, True)
         raw = statistics.median(raw_runs)
+        single = run_tiktoken_single(paths, args.family)
         rows: list[tuple[str, float, float | None, float | None, float | None]] = [
             ("raw tiktoken batch", raw, None, None, None)
         ]
@@ -245,6 +258,10 @@ def main() -> int:
             print(line)
         if not fast_runs:
             print("tokx fast: quicktok not installed, skipped")
+        print(
+            f"raw tiktoken encode_ordinary on 1 thread: {megabytes / single:.1f} MB/s; its batch"
+            f" gains {single / raw:.2f}x on {args.jobs} threads"
+        )
         print(f"warm-cache re-run: {warm_time:.2f} s for {megabytes:.0f} MB ({len(paths)} files)")
         if args.gigabyte:
             big = folder / "big.txt"
