@@ -44,7 +44,7 @@ class TiktokenEncoder:
 
     Counting asks tiktoken's core for a token buffer (``encode_to_tiktoken_buffer`` with no
     special token allowed, which splits and merges exactly as ``encode_ordinary``) rather
-    than a list: building one Python int per token was a quarter of the time. tiktoken
+    than a list: building one Python int per token cost 10-15% of the time. tiktoken
     builds without that method fall back to ``encode_ordinary``.
     """
 
