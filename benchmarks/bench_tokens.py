@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -154,12 +155,17 @@ def run_tokx(
     return float(seconds), float(load), peak[0] / 1024
 
 
-def run_tiktoken_batch(paths: list[Path], family: str, threads: int) -> float:
-    """Seconds for raw tiktoken encode_ordinary_batch over the same files (read beforehand)."""
+def _raw_inputs(paths: list[Path], family: str) -> tuple[Any, list[str]]:
+    """A tiktoken Encoding from tokx's files and the corpus texts, read before any timing."""
     from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family
 
     encoding = build_tiktoken(get_exact_family(family))
-    texts = [path.read_text(encoding="utf-8") for path in paths]
+    return encoding, [path.read_text(encoding="utf-8") for path in paths]
+
+
+def run_tiktoken_batch(paths: list[Path], family: str, threads: int) -> float:
+    """Seconds for raw tiktoken encode_ordinary_batch over the same files (read beforehand)."""
+    encoding, texts = _raw_inputs(paths, family)
     # Batches of a few files: one batch of everything would hold every token id as a Python
     # int at once (about 1 GB here) and slow tiktoken down unfairly.
     group = 2 * threads
@@ -175,10 +181,7 @@ def run_tiktoken_batch(paths: list[Path], family: str, threads: int) -> float:
 
 def run_tiktoken_single(paths: list[Path], family: str) -> float:
     """Seconds for raw tiktoken encode_ordinary on one thread (how far tiktoken's batch scales)."""
-    from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family
-
-    encoding = build_tiktoken(get_exact_family(family))
-    texts = [path.read_text(encoding="utf-8") for path in paths]
+    encoding, texts = _raw_inputs(paths, family)
     start = time.perf_counter()
     for text in texts:
         encoding.encode_ordinary(text)

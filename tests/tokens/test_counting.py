@@ -121,6 +121,18 @@ def test_count_stream_spools_and_labels_the_input(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_count_stream_without_a_temp_dir_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import tempfile
+
+    def no_temp(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_temp)
+    with pytest.raises(UsageError, match="<stdin>: no usable temp dir to spool to"):
+        count_stream(io.BytesIO(b"text"), ["o200k_base"])
+
+
 def test_count_stream_in_parallel_equals_one_process(tmp_path: Path) -> None:
     import io
 

@@ -274,7 +274,7 @@ def check_command(
         path = _config_path(config)
         cfg = load_config(path)
     index, results = _evaluate(
-        cfg, path, baseline, split_values(workload_name), True, catalog_version, as_of
+        cfg, path, baseline, split_values(workload_name), version=catalog_version, as_of=as_of
     )
     if fmt == "github":
         sys.stdout.write(github_annotations(results, path))
@@ -324,7 +324,13 @@ def baseline_command(
     if output is None:
         output = path.parent / (cfg.baseline or "tokx-baseline.json")
     index, results = _evaluate(
-        cfg, path, None, split_values(workload_name), False, catalog_version, as_of
+        cfg,
+        path,
+        None,
+        split_values(workload_name),
+        compare=False,
+        version=catalog_version,
+        as_of=as_of,
     )
     _emit(encode_baseline(make_baseline(results, index.catalog.version)).decode(), output)
     if str(output) != "-":

@@ -295,8 +295,12 @@ def count_stream(
 
     The temp file is removed afterwards, also on errors and interrupts.
     """
-    plan = _plan(families)
-    with tempfile.TemporaryDirectory(prefix="tokx-stdin-") as folder:
+    plan = _plan(families)  # an unknown family fails before the stream is read
+    try:
+        spool_dir = tempfile.TemporaryDirectory(prefix="tokx-stdin-")
+    except OSError as exc:
+        raise UsageError(f"{source}: no usable temp dir to spool to ({exc})") from None
+    with spool_dir as folder:
         spool = Path(folder) / "stdin"
         try:
             with open(spool, "wb") as out:
