@@ -118,3 +118,43 @@ def test_decode_counts_each_invalid_sequence_like_replace() -> None:
     text, replaced = decode_utf8(data)
     assert text == data.decode("utf-8", "replace")
     assert replaced == text.count("\ufffd") == 4
+
+
+# Ideographs next to Chinese punctuation, with near misses: Ext-A letters (U+3400), a Yijing
+# hexagram symbol (U+4DC0), kana, marks, full-width letters, ASCII and spaces.
+CHINESE = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"中文一龥\u9fff，。、；：！？「」（）…",
+            "\u3400",
+            "\u4dc0",
+            "カ",
+            "\u0301",
+            "Ａ",
+            *"a1 ,'\n",
+        ]
+    )
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CHINESE)
+def test_ideograph_punctuation_cuts_keep_every_family_count(text: str) -> None:
+    _assert_every_cut_keeps_counts(text)
+
+
+def test_one_line_of_chinese_gets_cut_into_ranges() -> None:
+    text = (
+        "自然语言处理是人工智能的一个分支，研究计算机与人类语言的交互。模型、数据；评测：好！吗？"
+        * 300
+    )
+    data = text.encode()
+    ranges = plan_byte_ranges(io.BytesIO(data), len(data), 2048, window=256)
+    assert len(ranges) >= len(data) // 2048 - 1  # about one range per 2 KB
+    for family in FAMILIES:
+        counter = encoder(family)
+        pieces = [data[start:end].decode() for start, end in ranges]
+        assert sum(counter.count(piece) for piece in pieces) == counter.count(text), family
+    assert is_safe_cut("文，", 1) and is_safe_cut("龥。", 1)
+    assert not is_safe_cut("\u4dc0，", 1) and not is_safe_cut("\u3400，", 1)
+    assert not is_safe_cut("文「", 1)

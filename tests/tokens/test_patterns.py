@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from token_samples import SAMPLE
 
 from tokenexport_cli.tokens import patterns
 from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family, tekken_pattern
-from tokens.token_samples import SAMPLE
 
 TIKTOKEN_FAMILIES = ("o200k_base", "cl100k_base", "qwen", "llama3", "mistral-tekken")
 
@@ -57,7 +57,7 @@ def test_fixed_texts_give_identical_tokens(text: str) -> None:
     _assert_same_tokens(text)
 
 
-_ALPHABET = list("aZé\u0301ǅʰ中あ1٣½ '’\"s.,/-_(\n\r\t\u00a0\u3000😀") + ["'s", "'LL", "  ", "\r\n"]
+_ALPHABET = [*"aZé\u0301ǅʰ中あ1٣½ '’\"s.,/-_(\n\r\t\u00a0\u3000😀", "'s", "'LL", "  ", "\r\n"]
 
 
 @settings(max_examples=300, deadline=None)
