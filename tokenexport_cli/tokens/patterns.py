@@ -2,7 +2,7 @@
 
 The official patterns are the answer of record: tests and the benchmark's raw baseline
 build tiktoken with them. Counting uses ``counting_pattern``, which splits every text into
-exactly the same pieces but runs about 1.3-2x faster in tiktoken's regex engine.
+exactly the same pieces but runs 1.1-1.9x faster (by family and text) in tiktoken.
 
 Why it is faster: tiktoken matches with ``fancy_regex``. For a pattern with a lookaround
 (``\\s+(?!\\S)`` here), fancy_regex runs its own backtracking VM and tries the top-level
