@@ -32,14 +32,19 @@ def offers(draw: st.DrawFn) -> dict:
         fields["cache_read"] = draw(prices)
     if draw(st.booleans()):
         fields["cache_write"] = draw(prices)
-    if draw(st.booleans()):  # a tier never cheaper than the base, as in every real price list
-        fields["tiers"] = [
-            {
-                "above": draw(st.integers(1, 300_000)),
-                "input": base_in + draw(prices),
-                "output": base_out + draw(prices),
-            }
-        ]
+    if draw(st.booleans()):
+        # A tier never cheaper than the base, as in every real price list, and restating the
+        # base's cache prices (a tier without them bills the prefix at its input price, which
+        # is only cheaper than a base cache price in made-up data).
+        tier = {
+            "above": draw(st.integers(1, 300_000)),
+            "input": base_in + draw(prices),
+            "output": base_out + draw(prices),
+        }
+        for cache_price in ("cache_read", "cache_write"):
+            if cache_price in fields:
+                tier[cache_price] = fields[cache_price] + draw(prices)
+        fields["tiers"] = [tier]
     if draw(st.booleans()):
         fields["time_bands"] = [
             {
