@@ -3,9 +3,9 @@
 Files are cut into byte ranges of about ``chunk_bytes`` at cuts that provably keep every
 family's count (see ``chunking``); each range is read, decoded and counted on its own,
 so memory stays bounded by a few ranges per process whatever the file size (a long
-stretch with no safe cut, e.g. one huge whitespace run or line of digits, is the exception). Jobs of at
-least ``PARALLEL_MIN_BYTES`` run in worker processes (one per core), smaller ones in
-this process. Warnings are returned in the results; nothing here prints.
+stretch with no safe cut, e.g. one huge whitespace run or line of digits, is the
+exception). Jobs of at least ``PARALLEL_MIN_BYTES`` run in worker processes (one per
+core), smaller ones in this process. Warnings are returned in the results; nothing here prints.
 """
 
 from __future__ import annotations

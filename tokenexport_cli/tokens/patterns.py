@@ -26,9 +26,10 @@ CL100K = (
 # Each gives the same match as its possessive form because backtracking into it could
 # never succeed: ``[^\r\n\p{L}\p{N}]?`` excludes letters, so giving the optional char back
 # cannot let ``\p{L}+`` start there; ``\p{L}+``, ``\p{N}{1,3}``, ``[\r\n]*`` end their
-# alternative, so their first (greedy) choice already completes the match; a shorter
-# ``[^\s\p{L}\p{N}]+`` is still followed by the always-matching ``[\r\n]*``; and a shorter
-# ``\s+`` stops before more whitespace, where ``$`` (end of text) cannot match.
+# alternative, so their first (greedy) choice already completes the match; the greedy
+# ``[^\s\p{L}\p{N}]+`` is always followed by a match of ``[\r\n]*``, so it is never
+# shortened; and a shorter ``\s+`` stops before more whitespace, where ``$`` (end of
+# text) cannot match.
 CL100K_PLAIN = (
     r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
     r"""|\s+$|\s*[\r\n]|\s+(?!\S)|\s"""
