@@ -8,12 +8,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from token_samples import SAMPLE
+from token_samples import SAMPLE, TIKTOKEN_FAMILIES
 
 from tokenexport_cli.tokens import patterns
 from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family, tekken_pattern
-
-TIKTOKEN_FAMILIES = ("o200k_base", "cl100k_base", "qwen", "llama3", "mistral-tekken")
 
 
 @cache

@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from token_samples import TIKTOKEN_FAMILIES
 
 from tokenexport_cli.tokens import encoders
 from tokenexport_cli.tokens.registry import (
@@ -58,7 +59,7 @@ def test_python_pretokenised_path_equals_tiktoken(monkeypatch_text: str) -> None
     original = encoders._LONG_RUN_RE
     encoders._LONG_RUN_RE = re.compile(r"\s{2,}")
     try:
-        for family in ("o200k_base", "cl100k_base", "qwen", "llama3", "mistral-tekken"):
+        for family in TIKTOKEN_FAMILIES:
             counter = encoder(family)
             assert isinstance(counter, encoders.TiktokenEncoder)
             text = monkeypatch_text
@@ -80,14 +81,11 @@ def test_long_whitespace_detection_finds_every_long_run() -> None:
     assert not encoders.may_have_long_whitespace("word " * 10_000)
 
 
-_FAMILIES_ON_TIKTOKEN = ("o200k_base", "cl100k_base", "qwen", "llama3", "mistral-tekken")
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200))
 def test_buffer_count_equals_encode_ordinary(text: str) -> None:
     """The list-free buffer path counts exactly what tiktoken's encode_ordinary returns."""
-    for family in _FAMILIES_ON_TIKTOKEN:
+    for family in TIKTOKEN_FAMILIES:
         counter = encoder(family)
         assert isinstance(counter, encoders.TiktokenEncoder)
         clean = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
@@ -104,7 +102,7 @@ def test_buffer_count_equals_encode_ordinary(text: str) -> None:
     ],
 )
 def test_special_token_text_counts_as_ordinary_text(text: str) -> None:
-    for family in _FAMILIES_ON_TIKTOKEN:
+    for family in TIKTOKEN_FAMILIES:
         counter = encoder(family)
         assert isinstance(counter, encoders.TiktokenEncoder)
         assert counter.count(text) == counter._list_length(text) > 1, (family, text)

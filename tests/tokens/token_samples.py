@@ -1,6 +1,13 @@
-"""A varied text sample for the tokens tests: English, CJK, code, emoji, whitespace, newlines."""
+"""Shared by the tokens tests: a varied text sample (English, CJK, code, emoji, whitespace,
+newlines) and the exact families counted through tiktoken."""
 
 from __future__ import annotations
+
+from tokenexport_cli.tokens.registry import exact_family_names, get_exact_family
+
+TIKTOKEN_FAMILIES = tuple(
+    name for name in exact_family_names() if get_exact_family(name).engine == "tiktoken"
+)
 
 SAMPLE = [
     "Hello, world! The quick brown fox jumps over the lazy dog. It's we'll they've I'd.",

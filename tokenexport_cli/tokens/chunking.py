@@ -58,12 +58,18 @@ BINARY_SNIFF_BYTES = 8192
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # ASCII punctuation and symbols except the apostrophe, which may start a contraction.
 _PUNCT_AFTER_LETTER = frozenset('!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~')
-_PUNCT_CLASS = r"[!-&(-/:-@\[-`{-~]"
 _IDEOGRAPHS = ("\u4e00", "\u9fff")
 _CJK_PUNCT = frozenset("，。、；：！？")
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+
+
+_PUNCT_CLASS = _char_class(_PUNCT_AFTER_LETTER)
 _TEXT_CUT = re.compile(
     rf"\n(?=[^\s/])|(?<=[A-Za-z])(?= [A-Za-z])|(?<=[A-Za-z])(?={_PUNCT_CLASS})"
-    rf"|(?<=[\u4e00-\u9fff])(?=[{''.join(sorted(_CJK_PUNCT))}])"
+    rf"|(?<=[{_IDEOGRAPHS[0]}-{_IDEOGRAPHS[1]}])(?={_char_class(_CJK_PUNCT)})"
 )
 # The same cuts on UTF-8: an ideograph is E4 B8-BF xx or E5-E9 xx xx (a lead byte, so it
 # starts a character even after invalid bytes), and the punctuation above is EF BC 81/8C/9A/
