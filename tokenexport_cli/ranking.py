@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.errors import UsageError
+from tokenexport_cli.errors import InvalidValue, UsageError
 from tokenexport_cli.pricing.engine import CostLine, to_decimal
 from tokenexport_cli.pricing.estimate import Estimate
 from tokenexport_cli.schema import Model, Offer, Provider
@@ -77,8 +77,10 @@ def choose_harnesses(
         if name in pinned:
             if pinned[name] not in {b.harness for b in rows}:
                 harnesses = ", ".join(sorted({b.harness for b in rows}))
-                raise UsageError(
-                    f"--harness: no '{pinned[name]}' scores for {name} (available: {harnesses})"
+                raise InvalidValue(
+                    f"no '{pinned[name]}' scores for {name} (available: {harnesses})",
+                    "harnesses",
+                    name,
                 )
             chosen[name] = pinned[name]
             continue
@@ -174,8 +176,8 @@ def recommend(
     pinned_harnesses: Mapping[str, str] | None = None,
 ) -> Recommendation:
     if objective not in OBJECTIVES:
-        raise UsageError(
-            f"--objective: unknown '{objective}' (choose from {', '.join(OBJECTIVES)})"
+        raise InvalidValue(
+            f"unknown '{objective}' (choose from {', '.join(OBJECTIVES)})", "objective"
         )
     if weights:
         weights = dict(weights)
@@ -183,7 +185,7 @@ def recommend(
         known = {b.benchmark for b in index.catalog.benchmarks}
         weights = {name: value for name, value in DEFAULT_WEIGHTS.items() if name in known}
     if any(weight <= 0 for weight in weights.values()):
-        raise UsageError("--weight: weights must be positive")
+        raise InvalidValue("weights must be positive", "weights")
     names = sorted(set(weights) | set(constraints.minimums))
     models = {line.model for line in estimate.lines}
     harnesses = choose_harnesses(index, names, models, pinned_harnesses or {})

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.errors import UsageError
+from tokenexport_cli.errors import InvalidValue, UsageError
 from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
 from tokenexport_cli.tokens.workload_counts import FamilyCounts
@@ -44,7 +44,7 @@ def fixed_usage(
     if input_tokens < 0 or output_tokens < 0:
         raise UsageError("token counts must not be negative")
     if not Decimal(0) <= batch_fraction <= 1:
-        raise UsageError(f"--batch-fraction: must be between 0 and 1 (got {batch_fraction})")
+        raise InvalidValue(f"must be between 0 and 1 (got {batch_fraction})", "batch_fraction")
     return Usage(
         shapes=(Shape(input_tokens, output_tokens),),
         requests_per_month=monthly_requests,
@@ -86,8 +86,6 @@ class FixedUsageSource:
         return self.usage
 
     def digest(self) -> str:
-        from tokenexport_cli.budget import usage_digest
-
         return usage_digest(self.usage)
 
 
@@ -217,3 +215,18 @@ class WorkloadUsageSource:
 
 def _scaled(tokens: int, ratio: Decimal) -> int:
     return int((Decimal(tokens) * ratio).to_integral_value(ROUND_HALF_EVEN))
+
+
+def usage_digest(usage: Usage) -> str:
+    """A short content hash of a workload as tokx priced it (token shapes and traffic)."""
+    import hashlib
+
+    hasher = hashlib.sha256()
+    hasher.update(
+        f"{usage.requests_per_month}|{usage.prefix_tokens}|{usage.cache_hit_rate}|"
+        f"{usage.batch_fraction}|{usage.traffic_timezone}|".encode()
+    )
+    hasher.update(",".join(str(w) for w in usage.traffic_weights).encode())
+    for shape in usage.shapes:
+        hasher.update(f"{shape.input_tokens}:{shape.output_tokens};".encode())
+    return "sha256:" + hasher.hexdigest()[:16]

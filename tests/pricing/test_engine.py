@@ -16,7 +16,8 @@ from tokenexport_cli.pricing.engine import (
     Usage,
     price_offer,
 )
-from tokenexport_cli.pricing.fx import Fx, parse_fx
+from tokenexport_cli.cli.common import parse_fx
+from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.traffic import band_share, uniform_weights
 from tokenexport_cli.schema import FxRate, TimeBand
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tokenexport_cli.errors import UsageError
+from tokenexport_cli.cli.common import flag_errors
+from tokenexport_cli.errors import InvalidValue, UsageError
 from tokenexport_cli.workload import load_workload, quick_workload
 from tokenexport_cli.workload.jsonschema import render_schema, workload_json_schema
 
@@ -60,16 +61,26 @@ def test_quick_form_builds_the_same_kind_of_workload(tmp_path: Path) -> None:
     ],
 )
 def test_quick_form_flag_errors(tmp_path: Path, kwargs: dict[str, object], message: str) -> None:
+    """The core names no flag; the CLI's ``flag_errors`` adds the flag the value came from."""
     (tmp_path / "a.txt").write_text("alpha")
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(UsageError) as caught, flag_errors():
         quick_workload(["a.txt"], base=tmp_path, **kwargs)  # type: ignore[arg-type]
     assert str(caught.value) == message
+    with pytest.raises(UsageError) as neutral:
+        quick_workload(["a.txt"], base=tmp_path, **kwargs)  # type: ignore[arg-type]
+    assert not str(neutral.value).startswith("--")
 
 
 def test_quick_form_missing_input(tmp_path: Path) -> None:
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(UsageError) as caught, flag_errors():
         quick_workload(["nope.txt"], requests_per_day=Decimal(1), base=tmp_path)
     assert str(caught.value) == f"--input: 'nope.txt' not found (in {tmp_path})"
+    with pytest.raises(InvalidValue) as neutral:
+        quick_workload(["nope.txt"], requests_per_day=Decimal(1), base=tmp_path)
+    assert (str(neutral.value), neutral.value.field) == (
+        f"'nope.txt' not found (in {tmp_path})",
+        "input_files",
+    )
 
 
 def test_support_bot_example() -> None:

@@ -87,6 +87,10 @@ def _check_offer(
         yield from _check_batch(offer.batch, origin)
 
 
+#: A band of 100% or more would allow a count of zero tokens, or less.
+MAX_BAND_PERCENT = 100
+
+
 def _check_tokenizer(family: TokenizerFamily, origin: Origin, exact: set[str]) -> Iterator[str]:
     if family.kind == "exact":
         if family.reference or family.factor is not None or family.band_percent is not None:
@@ -102,8 +106,11 @@ def _check_tokenizer(family: TokenizerFamily, origin: Origin, exact: set[str]) -
         yield origin.problem("reference", f"'{family.reference}' is not an exact family{hint}")
     if family.factor <= 0:
         yield origin.problem("factor", f"must be positive (got {family.factor})")
-    if family.band_percent < 0:
-        yield origin.problem("band_percent", f"must not be negative (got {family.band_percent})")
+    if not 0 <= family.band_percent < MAX_BAND_PERCENT:
+        yield origin.problem(
+            "band_percent",
+            f"must be at least 0 and below {MAX_BAND_PERCENT} (got {family.band_percent})",
+        )
 
 
 def _check_references(merged: Merged, section: str, field: str, target: str) -> Iterator[str]:

@@ -16,9 +16,11 @@ from tokenexport_cli.cli import (
     tokens_cmd,
     workload_cmd,
 )
+from tokenexport_cli.cli.contract import ContractGroup
 
 app = typer.Typer(
     name="tokx",
+    cls=ContractGroup,
     help="tokx: what each LLM model and delivery path would cost for your workload.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -63,19 +65,5 @@ def root(
 
 
 def main() -> None:
-    """Console entry point: a bug must not look like a traceback dump to the user."""
-    import os
-    import sys
-
-    try:
-        app()
-    except SystemExit:
-        raise
-    except Exception as exc:  # anything not a TokxError is a tokx bug
-        if os.environ.get("TOKX_DEBUG"):
-            raise
-        sys.stderr.write(
-            f"tokx: internal error: {type(exc).__name__}: {exc} "
-            "(set TOKX_DEBUG=1 for the traceback, and please report it)\n"
-        )
-        sys.exit(70)
+    """Console entry point; the root group applies the error contract (cli/contract.py)."""
+    app(prog_name="tokx")

@@ -12,16 +12,18 @@ import typer
 from tokenexport_cli.cli.common import (
     AsOfOption,
     CatalogVersionOption,
-    handle_errors,
+    call,
+    parse_date,
+    parse_decimal,
     split_values,
     write_stdout,
 )
 from tokenexport_cli.cli.complete import complete_catalog_version
+from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.errors import BudgetExceeded, UsageError
 
 if TYPE_CHECKING:
-    from tokenexport_cli.budget import CheckResult, ProjectConfig
-    from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.api.budget import OneOffCheck
 
 ConfigOption = Annotated[
     Path | None,
@@ -63,88 +65,6 @@ def register(app: typer.Typer) -> None:
     app.command("check")(check_command)
     app.command("baseline")(baseline_command)
     app.command("diff")(diff_command)
-
-
-def _config_path(config: Path | None) -> Path:
-    from tokenexport_cli.budget import CONFIG_NAME, find_config
-
-    if config is not None:
-        if not config.is_file():
-            raise UsageError(f"{config}: config file not found")
-        return config
-    found = find_config(Path.cwd())
-    if found is None:
-        raise UsageError(
-            f"no {CONFIG_NAME} here or in any parent folder (give --config, or "
-            "use --workload with --model and --provider)"
-        )
-    return found
-
-
-def _one_off_config(
-    workload: Path,
-    model: str | None,
-    provider: str | None,
-    max_monthly: str | None,
-    max_per_1k: str | None,
-    max_increase: str | None,
-    catalog_version: str | None,
-    currency: str,
-) -> tuple[ProjectConfig, Path]:
-    from tokenexport_cli.budget import load_config_data
-    from tokenexport_cli.cli.common import parse_decimal
-
-    for value, option in (
-        (max_monthly, "--max-monthly"),
-        (max_per_1k, "--max-per-1k-requests"),
-        (max_increase, "--max-increase-percent"),
-    ):
-        parse_decimal(value, option)
-    data = {
-        "catalog_version": catalog_version,
-        "currency": currency,
-        "workloads": [
-            {
-                "name": workload.stem,
-                "workload": str(workload.resolve()),
-                "model": model,
-                "provider": provider,
-                "budgets": {
-                    "max_monthly": max_monthly,
-                    "max_per_1k_requests": max_per_1k,
-                    "max_increase_percent": max_increase,
-                },
-            }
-        ],
-    }
-    return load_config_data(data, Path("<command line>")), Path.cwd() / "<command line>"
-
-
-def _evaluate(
-    config: ProjectConfig,
-    config_path: Path,
-    baseline: Path | None,
-    only: tuple[str, ...],
-    compare: bool = True,
-    version: str | None = None,
-    as_of: str | None = None,
-) -> tuple[CatalogIndex, list[CheckResult]]:
-    """Price every workload; ``version``/``as_of`` override the config's pinned version."""
-    from tokenexport_cli.budget import read_baseline, run_checks
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
-    from tokenexport_cli.cli.common import parse_date
-    from tokenexport_cli.pricing.fx import Fx
-
-    overlays = tuple((config_path.parent / o) for o in config.overlays)
-    pinned = version or (None if as_of else config.catalog_version)
-    index = CatalogIndex(load_catalog(pinned, overlays, parse_date(as_of, "--as-of")))
-    fx = Fx(index.catalog.fx, dict(config.fx))
-    fx.rate("USD", config.currency)
-    baseline_path = baseline or (
-        config_path.parent / config.baseline if config.baseline and compare else None
-    )
-    previous = read_baseline(baseline_path) if baseline_path else None
-    return index, run_checks(config, config_path, index, fx, previous, only)
 
 
 @handle_errors
@@ -244,7 +164,7 @@ def check_command(
     ] = False,
 ) -> None:
     """Check every budget in tokx.yaml: exit 0 when all hold, 1 when any is exceeded."""
-    from tokenexport_cli.budget import load_config
+    from tokenexport_cli.api.budget import CheckRequest, check
     from tokenexport_cli.render.budget import github_annotations, render_check
 
     fmt = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "table")
@@ -252,45 +172,62 @@ def check_command(
         raise UsageError(
             f"--format: unknown format '{fmt}' (choose from table, json, markdown, github)"
         )
+    one_off = None
     if workload is not None:
         if model is None or provider is None:
             raise UsageError("--workload needs --model and --provider")
-        cfg, path = _one_off_config(
-            workload,
-            model,
-            provider,
-            max_monthly,
-            max_per_1k,
-            max_increase,
-            catalog_version,
-            currency,
+        one_off = _one_off(
+            workload, model, provider, max_monthly, max_per_1k, max_increase, currency
         )
-    else:
-        if any(v is not None for v in (model, provider, max_monthly, max_per_1k, max_increase)):
-            raise UsageError(
-                "--model, --provider and --max-* go with --workload (a config "
-                "file sets them per workload)"
-            )
-        path = _config_path(config)
-        cfg = load_config(path)
-    index, results = _evaluate(
-        cfg, path, baseline, split_values(workload_name), version=catalog_version, as_of=as_of
+    elif any(v is not None for v in (model, provider, max_monthly, max_per_1k, max_increase)):
+        raise UsageError(
+            "--model, --provider and --max-* go with --workload (a config "
+            "file sets them per workload)"
+        )
+    request = CheckRequest(
+        config=config,
+        one_off=one_off,
+        baseline=baseline,
+        workload_names=split_values(workload_name),
+        catalog_version=catalog_version,
+        as_of=parse_date(as_of, "--as-of"),
     )
+    outcome = call(check, request)
+    results = list(outcome.results)
     if fmt == "github":
-        sys.stdout.write(github_annotations(results, path))
+        sys.stdout.write(github_annotations(results, outcome.config_path))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(render_check(results, index.catalog.version, "markdown"))
+                handle.write(render_check(results, outcome.catalog_version, "markdown"))
     elif not quiet:
-        _emit(render_check(results, index.catalog.version, fmt), output)
-    failed = [r for r in results if not r.ok]
-    if failed:
-        count = sum(len(r.violations) for r in failed)
+        _emit(render_check(results, outcome.catalog_version, fmt), output)
+    if outcome.failed:
+        count = sum(len(r.violations) for r in outcome.failed)
         raise BudgetExceeded(
-            f"{count} budget(s) exceeded in {len(failed)} workload(s): "
-            + "; ".join(v.message for r in failed for v in r.violations)
+            f"{count} budget(s) exceeded in {len(outcome.failed)} workload(s): "
+            + "; ".join(v.message for r in outcome.failed for v in r.violations)
         )
+
+
+def _one_off(
+    workload: Path,
+    model: str,
+    provider: str,
+    max_monthly: str | None,
+    max_per_1k: str | None,
+    max_increase: str | None,
+    currency: str,
+) -> OneOffCheck:
+    from tokenexport_cli.api.budget import OneOffCheck
+    from tokenexport_cli.budget.config import Budgets
+
+    budgets = Budgets(
+        max_monthly=parse_decimal(max_monthly, "--max-monthly"),
+        max_per_1k_requests=parse_decimal(max_per_1k, "--max-per-1k-requests"),
+        max_increase_percent=parse_decimal(max_increase, "--max-increase-percent"),
+    )
+    return OneOffCheck(workload, model, provider, budgets, currency.upper())
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -317,24 +254,20 @@ def baseline_command(
     as_of: AsOfOption = None,
 ) -> None:
     """Write the current projection per workload as a baseline JSON for later checks and diffs."""
-    from tokenexport_cli.budget import encode_baseline, load_config, make_baseline
+    from tokenexport_cli.api.budget import CheckRequest, baseline
+    from tokenexport_cli.budget.baseline import encode_baseline
 
-    path = _config_path(config)
-    cfg = load_config(path)
-    if output is None:
-        output = path.parent / (cfg.baseline or "tokx-baseline.json")
-    index, results = _evaluate(
-        cfg,
-        path,
-        None,
-        split_values(workload_name),
-        compare=False,
-        version=catalog_version,
-        as_of=as_of,
+    request = CheckRequest(
+        config=config,
+        workload_names=split_values(workload_name),
+        catalog_version=catalog_version,
+        as_of=parse_date(as_of, "--as-of"),
     )
-    _emit(encode_baseline(make_baseline(results, index.catalog.version)).decode(), output)
-    if str(output) != "-":
-        sys.stderr.write(f"tokx: wrote baseline for {len(results)} workload(s) to {output}\n")
+    made = call(baseline, request)
+    target = output if output is not None else made.target
+    _emit(encode_baseline(made.baseline).decode(), target)
+    if str(target) != "-":
+        sys.stderr.write(f"tokx: wrote baseline for {made.workloads} workload(s) to {target}\n")
 
 
 @handle_errors
@@ -346,12 +279,12 @@ def diff_command(
     ] = "table",
 ) -> None:
     """Per-workload change in money and percent between two baselines, like a cost diff on a PR."""
-    from tokenexport_cli.budget import diff_baselines, read_baseline
+    from tokenexport_cli.api.budget import diff
     from tokenexport_cli.render.budget import render_diff
 
     if output_format not in ("table", "json", "markdown"):
         raise UsageError(
             f"--format: unknown format '{output_format}' (choose from table, json, markdown)"
         )
-    before, after = read_baseline(old), read_baseline(new)
-    write_stdout(render_diff(diff_baselines(before, after), before, after, output_format))
+    found = diff(old, new)
+    write_stdout(render_diff(list(found.rows), found.old, found.new, output_format))

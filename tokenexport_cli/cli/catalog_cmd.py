@@ -15,37 +15,21 @@ from tokenexport_cli.cli.common import (
     OutputOption,
     OverlayOption,
     QuietOption,
+    call,
+    catalog_choice,
     check_format,
-    error,
-    handle_errors,
-    parse_date,
     write_stdout,
 )
 from tokenexport_cli.cli.complete import complete_model
-from tokenexport_cli.errors import UsageError
+from tokenexport_cli.cli.contract import error, handle_errors
 from tokenexport_cli.render.output import FORMATS, emit
 
 if TYPE_CHECKING:
-    from tokenexport_cli.catalog import CatalogIndex
+    pass
 
 app = typer.Typer(
     help="Browse, validate and list versions of the price catalog.", no_args_is_help=True
 )
-
-
-def _index(version: str | None, as_of: str | None, overlays: list[Path] | None) -> CatalogIndex:
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
-
-    catalog = load_catalog(version, tuple(overlays or ()), parse_date(as_of, "--as-of"))
-    return CatalogIndex(catalog)
-
-
-def _print(renderables: object) -> None:
-    from tokenexport_cli.render.text import console
-
-    out = console()
-    for item in renderables if isinstance(renderables, list) else [renderables]:
-        out.print(item)
 
 
 @app.command("list")
@@ -77,24 +61,19 @@ def list_models(
     catalog: OverlayOption = None,
 ) -> None:
     """List the models in the catalog."""
+    from tokenexport_cli.api.catalog import ListRequest, list_models
     from tokenexport_cli.render.catalog import models_json, models_table
-    from tokenexport_cli.schema import PATH_KINDS
 
     check_format(output_format, FORMATS)
-    if path is not None and path not in PATH_KINDS:
-        raise UsageError(
-            f"--path: unknown path kind '{path}' (choose from {', '.join(PATH_KINDS)})"
-        )
-    index = _index(catalog_version, as_of, catalog)
-    models = [
-        model
-        for model in index.catalog.models
-        if (vendor is None or model.vendor.lower() == vendor.lower())
-        and (origin is None or model.origin == origin.upper())
-        and (path is None or path in index.path_kinds(model.id))
-        and (open_weights is None or model.open_weights == open_weights)
-    ]
-    models.sort(key=lambda m: m.id)
+    request = ListRequest(
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        vendor=vendor,
+        origin=origin,
+        path_kind=path,
+        open_weights=open_weights,
+    )
+    found = call(list_models, request)
+    models, index = list(found.models), found.index
     emit(
         output_format,
         json_text=lambda: models_json(models, index),
@@ -123,11 +102,12 @@ def show(
     catalog: OverlayOption = None,
 ) -> None:
     """Show one model: its facts, every offer across delivery paths, benchmarks and sources."""
+    from tokenexport_cli.api.catalog import show_model
     from tokenexport_cli.render.catalog import model_show_json, model_show_table
 
     check_format(output_format, FORMATS)
-    index = _index(catalog_version, as_of, catalog)
-    found = index.model(model)
+    shown = show_model(model, catalog_choice(catalog_version, as_of, catalog))
+    found, index = shown.model, shown.index
     emit(
         output_format,
         json_text=lambda: model_show_json(found, index),
@@ -140,6 +120,7 @@ def show(
 
 
 @app.command("validate")
+@handle_errors
 def validate(
     path: Annotated[
         Path | None,
@@ -152,33 +133,19 @@ def validate(
     as_of: AsOfOption = None,
 ) -> None:
     """Validate a catalog version or an overlay file; exit 0 when valid, 3 when not."""
-    from tokenexport_cli.catalog import CatalogInvalid, load_path
-    from tokenexport_cli.catalog.load import compile_catalog, read_files
-    from tokenexport_cli.catalog.locate import resolve_version
-    from tokenexport_cli.errors import TokxError
+    from tokenexport_cli.api.catalog import validate as validate_catalog
+    from tokenexport_cli.errors import exit_code_for
+    from tokenexport_cli.validation import Invalid
 
-    try:
-        if path is not None and path.is_dir():
-            catalog = load_path(path)
-            what = str(path)
-        else:
-            version = resolve_version(catalog_version, parse_date(as_of, "--as-of"))
-            overlays = (path,) if path is not None else ()
-            catalog = compile_catalog(read_files(version, overlays), version.name)
-            what = (
-                f"{path} (overlay on catalog {version.name})" if path else f"catalog {version.name}"
-            )
-    except CatalogInvalid as exc:
-        for problem in exc.problems:
+    found = validate_catalog(path, catalog_choice(catalog_version, as_of, None))
+    if found.problems:
+        for problem in found.problems:
             error(problem)
-        sys.stderr.write(f"tokx: {len(exc.problems)} problem(s) found\n")
-        raise typer.Exit(3) from None
-    except TokxError as exc:
-        error(exc.message)
-        raise typer.Exit(exc.exit_code) from None
+        sys.stderr.write(f"tokx: {len(found.problems)} problem(s) found\n")
+        raise typer.Exit(exit_code_for(Invalid(list(found.problems))))
     write_stdout(
-        f"ok: {what}: {len(catalog.models)} models, {len(catalog.providers)} providers, "
-        f"{len(catalog.offers)} offers, {len(catalog.benchmarks)} benchmarks"
+        f"ok: {found.what}: {found.models} models, {found.providers} providers, "
+        f"{found.offers} offers, {found.benchmarks} benchmarks"
     )
 
 
@@ -190,18 +157,17 @@ def versions(
     quiet: QuietOption = False,
 ) -> None:
     """List the catalog versions: bundled with tokx and synced into your data directory."""
-    from tokenexport_cli.catalog import list_versions, resolve_version
+    from tokenexport_cli.api.catalog import versions as catalog_versions
     from tokenexport_cli.render.catalog import versions_json, versions_table
 
     check_format(output_format, FORMATS)
-    found = list_versions()
-    default = resolve_version().name
+    found = catalog_versions()
     emit(
         output_format,
-        json_text=lambda: versions_json(found, default),
+        json_text=lambda: versions_json(list(found.versions), found.default),
         key="versions",
         title="Catalog versions",
-        renderables=lambda: [versions_table(found, default)],
+        renderables=lambda: [versions_table(list(found.versions), found.default)],
         output=output,
         quiet=quiet,
     )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,12 +11,16 @@ from tokenexport_cli.cli.common import (
     AsOfOption,
     CatalogVersionOption,
     FormatOption,
+    catalog_choice,
     check_format,
-    handle_errors,
     parse_date,
     write_stdout,
 )
+from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from tokenexport_cli.catalog.importers.pipeline import ImportResult
 
 FORMAT_NAMES = "openrouter, litellm, genai-prices, models-dev"
 
@@ -60,11 +63,9 @@ def _check_target(output: Path | None, as_version: str | None) -> None:
         raise UsageError("give either --to or --as-version, not both")
 
 
-def _report(result: object, output_format: str) -> None:
-    from tokenexport_cli.catalog.importers.pipeline import ImportResult
-    from tokenexport_cli.catalog.importers.report import report_json, report_table
+def _report(result: ImportResult, output_format: str) -> None:
+    from tokenexport_cli.render.catalog_import import report_json, report_table
 
-    assert isinstance(result, ImportResult)
     write_stdout(report_json(result) if output_format == "json" else report_table(result))
 
 
@@ -93,32 +94,20 @@ def import_catalog(
     as_of: AsOfOption = None,
 ) -> None:
     """Import a price file in another format as a new catalog version (or an overlay)."""
-    from tokenexport_cli.catalog.importers import format_module, parse_path
-    from tokenexport_cli.catalog.importers.base import SourceInfo
-    from tokenexport_cli.catalog.importers.pipeline import ImportTarget, run_import
+    from tokenexport_cli.api.catalog import ImportRequest, import_prices
 
     check_format(output_format, ("table", "json"))
     _check_target(output, as_version)
-    module = format_module(source_format)
-    if not source.exists():
-        raise UsageError(f"{source}: no such file or folder")
-    retrieved_date = parse_date(retrieved, "--retrieved")
-    if retrieved_date is not None:
-        when = dt.datetime.combine(retrieved_date, dt.time(), dt.UTC)
-    else:
-        when = dt.datetime.fromtimestamp(int(source.stat().st_mtime), dt.UTC)
-    info = SourceInfo(module.FORMAT, str(source.resolve()), when)
-    entries = parse_path(module, source, info.as_of)
-    result = run_import(
-        module,
-        entries,
-        info,
-        ImportTarget(output, as_version),
-        base_version=catalog_version,
-        base_as_of=parse_date(as_of, "--as-of"),
+    request = ImportRequest(
+        source_format=source_format,
+        source=source,
+        retrieved=parse_date(retrieved, "--retrieved"),
+        output=output,
+        as_version=as_version,
+        base=catalog_choice(catalog_version, as_of, None),
         add_models=add_models,
     )
-    _report(result, output_format)
+    _report(import_prices(request), output_format)
 
 
 def sync(
@@ -160,25 +149,24 @@ def sync(
     as_of: AsOfOption = None,
 ) -> None:
     """Fetch current prices from a public source and import them as a new catalog version."""
-    from tokenexport_cli.sync import FetchPolicy, sync_source
+    from tokenexport_cli.api.catalog import ImportRequest, import_prices
+    from tokenexport_cli.sync import FetchPolicy
 
     check_format(output_format, ("table", "json"))
     _check_target(output, as_version)
     if timeout <= 0 or retries < 0 or max_bytes <= 0:
         raise UsageError("--timeout and --max-bytes must be positive, --retries not negative")
-    policy = FetchPolicy(
-        timeout=timeout, retries=retries, max_bytes=max_bytes, allow_http=allow_http
-    )
-    result = sync_source(
-        source_name,
-        policy,
+    request = ImportRequest(
+        source_format=source_name,
+        policy=FetchPolicy(
+            timeout=timeout, retries=retries, max_bytes=max_bytes, allow_http=allow_http
+        ),
         output=output,
         as_version=as_version,
-        base_version=catalog_version,
-        base_as_of=parse_date(as_of, "--as-of"),
+        base=catalog_choice(catalog_version, as_of, None),
         add_models=add_models,
     )
-    _report(result, output_format)
+    _report(import_prices(request), output_format)
 
 
 def diff(
@@ -192,11 +180,11 @@ def diff(
     output_format: DiffFormatOption = "table",
 ) -> None:
     """Show added and removed models and offers, and every price change, between two catalogs."""
-    from tokenexport_cli.catalog.diff import diff_catalogs, load_ref, to_json, to_markdown, to_table
-    from tokenexport_cli.catalog.locate import resolve_version
+    from tokenexport_cli.api.catalog import diff_versions
+    from tokenexport_cli.render.catalog_diff import to_json, to_markdown, to_table
 
     check_format(output_format, ("table", "json", "markdown"))
-    result = diff_catalogs(load_ref(old), load_ref(new or resolve_version().name))
+    result = diff_versions(old, new)
     renderers = {"json": to_json, "markdown": to_markdown, "table": to_table}
     write_stdout(renderers[output_format](result))
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from tokenexport_cli.cli.complete import complete_catalog_version
-from tokenexport_cli.errors import TokxError, UsageError
+from tokenexport_cli.errors import InvalidValue, UsageError
+
+if TYPE_CHECKING:
+    from tokenexport_cli.api.choices import CatalogChoice, PricingChoice, WorkloadChoice
 
 F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
+T = TypeVar("T")
 
 CatalogVersionOption = Annotated[
     str | None,
@@ -82,28 +87,6 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def error(message: str) -> None:
-    """One line on stderr, no markup, no traceback."""
-    sys.stderr.write(f"tokx: error: {message}\n")
-
-
-def handle_errors(func: F) -> F:
-    """Turn TokxError into its documented exit code with a one-line message on stderr."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except TokxError as exc:
-            error(exc.message)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            error("interrupted")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 def write_stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -141,3 +124,100 @@ def parse_decimal(value: str | None, option: str) -> Decimal | None:
     if not parsed.is_finite():
         raise UsageError(f"{option}: '{value}' is not a number")
     return parsed
+
+
+def parse_fx(values: list[str] | None) -> dict[str, Decimal]:
+    """``--fx CNY=6.9,EUR=0.92`` -> rates per USD."""
+    rates: dict[str, Decimal] = {}
+    for item in split_values(values):
+        currency, _, number = item.partition("=")
+        currency = currency.strip().upper()
+        try:
+            parsed = Decimal(number.strip())
+        except ArithmeticError:
+            parsed = Decimal("NaN")
+        if len(currency) != 3 or not currency.isalpha() or not parsed.is_finite():
+            raise UsageError(f"--fx: expected CURRENCY=UNITS_PER_USD like CNY=6.9, got '{item}'")
+        rates[currency] = parsed
+    return rates
+
+
+def catalog_choice(
+    version: str | None, as_of: str | None, overlays: list[Path] | None
+) -> CatalogChoice:
+    """The shared catalog flags (--catalog-version, --as-of, --catalog) as a core choice."""
+    from tokenexport_cli.api.choices import CatalogChoice
+
+    return CatalogChoice(version, parse_date(as_of, "--as-of"), tuple(overlays or ()))
+
+
+def workload_choice(
+    workload: Path | None,
+    input_files: list[Path] | None = None,
+    input_tokens: int | None = None,
+    output_tokens: int | None = None,
+    per_day: str | None = None,
+    per_month: str | None = None,
+    batch_fraction: str | None = None,
+) -> WorkloadChoice:
+    """The shared workload argument and quick flags as a core choice."""
+    from tokenexport_cli.api.choices import WorkloadChoice
+
+    return WorkloadChoice(
+        file=workload,
+        input_files=tuple(input_files or ()),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        requests_per_day=parse_decimal(per_day, "--requests-per-day"),
+        requests_per_month=parse_decimal(per_month, "--requests-per-month"),
+        batch_fraction=parse_decimal(batch_fraction, "--batch-fraction"),
+    )
+
+
+def pricing_choice(
+    currency: str, fx_values: list[str] | None, long_inputs: str = "exclude"
+) -> PricingChoice:
+    from tokenexport_cli.api.choices import PricingChoice
+
+    if long_inputs not in ("exclude", "split"):
+        raise UsageError(f"--long-inputs: expected 'exclude' or 'split', got '{long_inputs}'")
+    return PricingChoice(currency.upper(), parse_fx(fx_values), long_inputs)  # type: ignore[arg-type]
+
+
+#: Which flag a core request field comes from, for located messages (InvalidValue.field).
+FLAGS = {
+    "fx": "--fx",
+    "utilization": "--utilization",
+    "gpu_price": "--gpu-price",
+    "gpus": "--gpus",
+    "months": "--months",
+    "path_kinds": "--path",
+    "objective": "--objective",
+    "weights": "--weight",
+    "harnesses": "--harness",
+    "batch_fraction": "--batch-fraction",
+    "cache_hit_rate": "--cache-hit-rate",
+    "output_tokens": "--output-tokens",
+    "input_files": "--input",
+    "top_models": "--top",
+    "workload_names": "--workload-name",
+    "budgets": "--max-monthly, --max-per-1k-requests or --max-increase-percent",
+}
+
+
+@contextlib.contextmanager
+def flag_errors() -> Iterator[None]:
+    """A value the core rejects (InvalidValue) is reported with the flag it came from."""
+    try:
+        yield
+    except InvalidValue as exc:
+        flag = FLAGS.get(exc.field or "")
+        if flag is None:
+            raise
+        raise UsageError(f"{flag}: {exc.message}") from None
+
+
+def call(core: Callable[[R], T], request: R) -> T:
+    """Run one core function under ``flag_errors``."""
+    with flag_errors():
+        return core(request)

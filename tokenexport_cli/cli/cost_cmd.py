@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,211 +14,42 @@ from tokenexport_cli.cli.common import (
     OutputOption,
     OverlayOption,
     QuietOption,
+    call,
+    catalog_choice,
     check_format,
-    handle_errors,
-    parse_date,
     parse_decimal,
     parse_pairs,
+    pricing_choice,
     split_values,
+    workload_choice,
 )
 from tokenexport_cli.cli.complete import (
     complete_benchmark,
-    complete_currency,
-    complete_model,
-    complete_path_kind,
-    complete_provider,
+)
+from tokenexport_cli.cli.contract import handle_errors
+from tokenexport_cli.cli.options import (
+    BatchFraction,
+    ChartOption,
+    Currency,
+    FxOption,
+    InputFiles,
+    InputTokens,
+    LongInputs,
+    Models,
+    OutputTokens,
+    Paths,
+    PerDay,
+    PerMonth,
+    Providers,
+    WorkloadArg,
 )
 from tokenexport_cli.errors import UsageError
-from tokenexport_cli.pricing.estimate import check_path_kinds
 from tokenexport_cli.render.output import FORMATS, emit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from tokenexport_cli.catalog import CatalogIndex
-    from tokenexport_cli.pricing.engine import PricingOptions
-    from tokenexport_cli.pricing.estimate import Estimate
-    from tokenexport_cli.pricing.fx import Fx
     from tokenexport_cli.ranking import Ranked
-    from tokenexport_cli.usage import UsageSource
-
-ChartOption = Annotated[
-    bool,
-    typer.Option(
-        "--chart",
-        help="Bar chart of monthly cost instead of the table (log scale past 100x); "
-        "* marks the Pareto frontier.",
-    ),
-]
-WorkloadArg = Annotated[
-    Path | None,
-    typer.Argument(help="Workload YAML file (or use the quick flags below).", show_default=False),
-]
-InputTokens = Annotated[
-    int | None,
-    typer.Option(
-        "--input-tokens", help="Quick form: input tokens per request.", show_default=False
-    ),
-]
-OutputTokens = Annotated[
-    int | None,
-    typer.Option(
-        "--output-tokens",
-        help="Output tokens per request (quick form, or overrides the workload).",
-        show_default=False,
-    ),
-]
-InputFiles = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--input",
-        "-i",
-        help="Quick form: sample request files, folders or globs (one file = one "
-        "request); counted with each model's tokenizer.",
-        show_default=False,
-    ),
-]
-PerDay = Annotated[
-    str | None,
-    typer.Option(
-        "--requests-per-day", help="Quick form: request volume per day.", show_default=False
-    ),
-]
-PerMonth = Annotated[
-    str | None,
-    typer.Option(
-        "--requests-per-month", help="Quick form: request volume per month.", show_default=False
-    ),
-]
-BatchFraction = Annotated[
-    str | None,
-    typer.Option(
-        "--batch-fraction",
-        help="Quick form: share of requests that can use batch APIs (0-1).",
-        show_default=False,
-    ),
-]
-Currency = Annotated[
-    str,
-    typer.Option(
-        "--currency",
-        envvar="TOKX_CURRENCY",
-        help="Currency of the results (USD, CNY, ...).",
-        autocompletion=complete_currency,
-    ),
-]
-FxOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--fx",
-        envvar="TOKX_FX",
-        help="Override an exchange rate, units per USD: --fx CNY=6.9.",
-        show_default=False,
-    ),
-]
-LongInputs = Annotated[
-    str,
-    typer.Option(
-        "--long-inputs",
-        envvar="TOKX_LONG_INPUTS",
-        help="Requests that exceed a context window: 'exclude' the model, or 'split' into chunk "
-        "calls plus a combining call.",
-    ),
-]
-Models = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--model",
-        "-m",
-        help="Only these models (ids or aliases; repeat or comma-separate).",
-        show_default=False,
-        autocompletion=complete_model,
-    ),
-]
-Providers = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--provider",
-        help="Only these providers (repeat or comma-separate).",
-        show_default=False,
-        autocompletion=complete_provider,
-    ),
-]
-Paths = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--path",
-        help="Only these path kinds: direct, aggregator, platform, hyperscaler, selfhost.",
-        show_default=False,
-        autocompletion=complete_path_kind,
-    ),
-]
-
-
-@dataclass(frozen=True)
-class CostContext:
-    index: CatalogIndex
-    usage: UsageSource
-    fx: Fx
-    options: PricingOptions
-
-
-def build_context(
-    workload: Path | None,
-    input_files: list[Path] | None,
-    input_tokens: int | None,
-    output_tokens: int | None,
-    per_day: str | None,
-    per_month: str | None,
-    batch_fraction: str | None,
-    currency: str,
-    fx_values: list[str] | None,
-    long_inputs: str,
-    catalog_version: str | None,
-    as_of: str | None,
-    overlays: list[Path] | None,
-) -> CostContext:
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
-    from tokenexport_cli.pricing.engine import PricingOptions
-    from tokenexport_cli.pricing.fx import Fx, parse_fx
-    from tokenexport_cli.usage import QuickSpec, usage_source
-
-    if long_inputs not in ("exclude", "split"):
-        raise UsageError(f"--long-inputs: expected 'exclude' or 'split', got '{long_inputs}'")
-    index = CatalogIndex(
-        load_catalog(catalog_version, tuple(overlays or ()), parse_date(as_of, "--as-of"))
-    )
-    fx = Fx(index.catalog.fx, parse_fx(list(fx_values or [])))
-    options = PricingOptions(currency=currency.upper(), long_inputs=long_inputs)
-    fx.rate("USD", options.currency)  # unknown output currency fails before any work
-    quick = QuickSpec(
-        input_files=tuple(input_files or ()),
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        requests_per_day=parse_decimal(per_day, "--requests-per-day"),
-        requests_per_month=parse_decimal(per_month, "--requests-per-month"),
-        batch_fraction=parse_decimal(batch_fraction, "--batch-fraction"),
-    )
-    return CostContext(index, usage_source(index, workload, quick), fx, options)
-
-
-def run_estimate(
-    context: CostContext,
-    models: tuple[str, ...],
-    providers: tuple[str, ...],
-    paths: tuple[str, ...],
-    include_selfhost: bool = True,
-) -> Estimate:
-    from tokenexport_cli.pricing.estimate import Selection, estimate
-
-    check_path_kinds(paths)
-    selection = Selection(
-        models=models, providers=providers, path_kinds=paths, include_selfhost=include_selfhost
-    )
-    result = estimate(
-        context.index, context.usage.usage_for, selection, context.fx, context.options
-    )
-    return replace(result, workload_digest=context.usage.digest())
 
 
 def print_chart(
@@ -299,35 +129,33 @@ def estimate_command(
     catalog: OverlayOption = None,
 ) -> None:
     """Monthly cost of a workload on every model and delivery path, cheapest first."""
-    from tokenexport_cli.pricing.estimate import projection
+    from tokenexport_cli.api.cost import EstimateRequest, estimate
     from tokenexport_cli.render.cost import estimate_json, estimate_table
 
     check_format(output_format, FORMATS)
-    if months is not None and not 1 <= months <= 120:
-        raise UsageError(f"--months: expected 1 to 120, got {months}")
-    context = build_context(
-        workload,
-        input_files,
-        input_tokens,
-        output_tokens,
-        requests_per_day,
-        requests_per_month,
-        batch_fraction,
-        currency,
-        fx,
-        long_inputs,
-        catalog_version,
-        as_of,
-        catalog,
+    request = EstimateRequest(
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        workload=workload_choice(
+            workload,
+            input_files,
+            input_tokens,
+            output_tokens,
+            requests_per_day,
+            requests_per_month,
+            batch_fraction,
+        ),
+        pricing=pricing_choice(currency, fx, long_inputs),
+        models=split_values(model),
+        providers=split_values(provider),
+        path_kinds=split_values(path),
+        months=months,
+        ranked=chart,
     )
-    result = run_estimate(context, split_values(model), split_values(provider), split_values(path))
-    growth = context.usage.growth_percent
-    series = [projection(line.monthly, growth, months) for line in result.lines] if months else None
+    found = call(estimate, request)
+    result = found.estimate
+    series = [list(values) for values in found.projections] if found.projections else None
     if chart:
-        from tokenexport_cli.ranking import Constraints, recommend
-
-        ranked = recommend(context.index, result, Constraints(), "cheapest").ranked
-        print_chart(ranked, None if show_all else 30, result.currency, output_format, output)
+        print_chart(found.ranked, None if show_all else 30, result.currency, output_format, output)
         return
     emit(
         output_format,
@@ -449,27 +277,11 @@ def recommend_command(
     catalog: OverlayOption = None,
 ) -> None:
     """Rank models and paths for a workload under constraints, and explain the choice."""
-    from tokenexport_cli.ranking import Constraints, recommend
+    from tokenexport_cli.api.cost import RecommendRequest, recommend
+    from tokenexport_cli.ranking import Constraints
     from tokenexport_cli.render.cost import recommendation_json, recommendation_table
 
     check_format(output_format, FORMATS)
-    context = build_context(
-        workload,
-        input_files,
-        input_tokens,
-        output_tokens,
-        requests_per_day,
-        requests_per_month,
-        batch_fraction,
-        currency,
-        fx,
-        long_inputs,
-        catalog_version,
-        as_of,
-        catalog,
-    )
-    result = run_estimate(context, (), (), ())
-    pinned = {name: str(value) for name, value in _pairs_text(harness).items()}
     constraints = Constraints(
         min_context=min_context,
         max_monthly=parse_decimal(max_monthly, "--max-monthly"),
@@ -482,11 +294,24 @@ def recommend_command(
         regions=split_values(region),
         billing_countries=tuple(c.upper() for c in split_values(billing_country)),
     )
-    check_path_kinds(constraints.path_kinds)
-    for name in constraints.providers:
-        context.index.provider(name)
-    weights = parse_pairs(weight, "--weight") or None
-    rec = recommend(context.index, result, constraints, objective, weights, pinned)
+    request = RecommendRequest(
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        workload=workload_choice(
+            workload,
+            input_files,
+            input_tokens,
+            output_tokens,
+            requests_per_day,
+            requests_per_month,
+            batch_fraction,
+        ),
+        pricing=pricing_choice(currency, fx, long_inputs),
+        constraints=constraints,
+        objective=objective,  # type: ignore[arg-type]  # the core checks it
+        weights=parse_pairs(weight, "--weight") or None,
+        harnesses=_pairs_text(harness),
+    )
+    rec = call(recommend, request)
     if chart:
         print_chart(rec.ranked, top, rec.estimate.currency, output_format, output)
         return

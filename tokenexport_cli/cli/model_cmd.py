@@ -14,13 +14,18 @@ from tokenexport_cli.cli.common import (
     OutputOption,
     OverlayOption,
     QuietOption,
+    call,
+    catalog_choice,
     check_format,
-    handle_errors,
+    flag_errors,
     parse_decimal,
+    pricing_choice,
     split_values,
+    workload_choice,
 )
 from tokenexport_cli.cli.complete import complete_model
-from tokenexport_cli.cli.cost_cmd import (
+from tokenexport_cli.cli.contract import handle_errors
+from tokenexport_cli.cli.options import (
     BatchFraction,
     Currency,
     FxOption,
@@ -33,8 +38,6 @@ from tokenexport_cli.cli.cost_cmd import (
     PerMonth,
     Providers,
     WorkloadArg,
-    build_context,
-    run_estimate,
 )
 from tokenexport_cli.render.output import FORMATS, emit
 
@@ -47,10 +50,6 @@ ModelArg = Annotated[
 def register(app: typer.Typer) -> None:
     app.command("compare")(compare_command)
     app.command("selfhost")(selfhost_command)
-
-
-def _has_traffic(workload: object, input_files: object, input_tokens: object) -> bool:
-    return bool(workload or input_files or input_tokens is not None)
 
 
 @handle_errors
@@ -93,44 +92,37 @@ def compare_command(
     fees, sources, and the cheapest path under your constraints.
 
     Without a workload, paths are compared per million tokens at a 3:1 input:output mix."""
-    from tokenexport_cli.ranking import Constraints, compare_paths
+    from tokenexport_cli.api.cost import CompareRequest, compare
+    from tokenexport_cli.ranking import Constraints
     from tokenexport_cli.render.compare import compare_json, compare_table
 
     check_format(output_format, FORMATS)
-    blended = not _has_traffic(workload, input_files, input_tokens)
-    if blended:
-        # 250 requests of 3,000 in + 1,000 out = 750K input + 250K output tokens
-        input_tokens, output_tokens, requests_per_month = 3000, 1000, "250"
-        requests_per_day = None
-    context = build_context(
-        workload,
-        input_files,
-        input_tokens,
-        output_tokens,
-        requests_per_day,
-        requests_per_month,
-        batch_fraction,
-        currency,
-        fx,
-        long_inputs,
-        catalog_version,
-        as_of,
-        catalog,
+    request = CompareRequest(
+        model=model,
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        workload=workload_choice(
+            workload,
+            input_files,
+            input_tokens,
+            output_tokens,
+            requests_per_day,
+            requests_per_month,
+            batch_fraction,
+        ),
+        pricing=pricing_choice(currency, fx, long_inputs),
+        constraints=Constraints(
+            path_kinds=split_values(path),
+            providers=split_values(provider),
+            regions=split_values(region),
+            billing_countries=tuple(c.upper() for c in split_values(billing_country)),
+        ),
     )
-    found = context.index.model(model)
-    result = run_estimate(context, (found.id,), (), ())
-    constraints = Constraints(
-        path_kinds=split_values(path),
-        providers=split_values(provider),
-        regions=split_values(region),
-        billing_countries=tuple(c.upper() for c in split_values(billing_country)),
-    )
-    comparison = compare_paths(context.index, found, result, constraints, blended)
+    comparison = call(compare, request)
     emit(
         output_format,
         json_text=lambda: compare_json(comparison),
         key="paths",
-        title=f"{found.id} across delivery paths",
+        title=f"{comparison.model.id} across delivery paths",
         renderables=lambda: compare_table(comparison),
         output=output,
         quiet=quiet,
@@ -186,55 +178,42 @@ def selfhost_command(
 ) -> None:
     """Cost per million tokens when self-hosting an open-weight model on rented GPUs, and the
     break-even monthly volume against the cheapest API path (figures in USD)."""
-    from tokenexport_cli.errors import UsageError
-    from tokenexport_cli.pricing.selfhost import SelfhostOptions, breakeven, rigs_for
+    from tokenexport_cli.api.cost import SelfhostRequest, selfhost
+    from tokenexport_cli.pricing.selfhost import SelfhostOptions
     from tokenexport_cli.render.compare import selfhost_json, selfhost_table
 
     check_format(output_format, FORMATS)
-    options = SelfhostOptions(
-        gpu=gpu,
-        gpus=gpus,
-        gpu_price=parse_decimal(gpu_price, "--gpu-price"),
-        utilization=parse_decimal(utilization, "--utilization") or Decimal(0),
-    )
-    if not _has_traffic(workload, input_files, input_tokens):
-        input_tokens, output_tokens = 1000, 200
-        if requests_per_day is None and requests_per_month is None:
-            requests_per_month = "1000000"
-    context = build_context(
-        workload,
-        input_files,
-        input_tokens,
-        output_tokens,
-        requests_per_day,
-        requests_per_month,
-        None,
-        "USD",
-        None,
-        "exclude",
-        catalog_version,
-        as_of,
-        catalog,
-    )
-    found = context.index.model(model)
-    if not found.open_weights:
-        raise UsageError(f"{found.id} has no open weights: it cannot be self-hosted")
-    rigs = rigs_for(context.index, found, options)
-    usable = [rig for rig in rigs if not isinstance(rig, str)]
-    if not usable:
-        reasons = "; ".join(r for r in rigs if isinstance(r, str)) or "no serving profile"
-        raise UsageError(f"cannot self-host {found.id} with the catalog's data: {reasons}")
-    result = run_estimate(context, (found.id,), (), (), include_selfhost=False)
-    api = result.lines[0] if result.lines else None
-    usage = context.usage.usage_for(found)
-    points = [breakeven(rig, usage, api) for rig in usable]
-    requests = usage.requests_per_month
+
+    with flag_errors():
+        request = SelfhostRequest(
+            model=model,
+            options=SelfhostOptions(
+                gpu=gpu,
+                gpus=gpus,
+                gpu_price=parse_decimal(gpu_price, "--gpu-price"),
+                utilization=parse_decimal(utilization, "--utilization") or Decimal(0),
+            ),
+            catalog=catalog_choice(catalog_version, as_of, catalog),
+            workload=workload_choice(
+                workload,
+                input_files,
+                input_tokens,
+                output_tokens,
+                requests_per_day,
+                requests_per_month,
+            ),
+        )
+        found = selfhost(request)
     emit(
         output_format,
-        json_text=lambda: selfhost_json(found.id, points, requests, result.catalog_version),
+        json_text=lambda: selfhost_json(
+            found.model, list(found.points), found.requests_per_month, found.catalog_version
+        ),
         key="profiles",
-        title=f"Self-hosting {found.id}",
-        renderables=lambda: selfhost_table(found.id, points, requests, result.catalog_version),
+        title=f"Self-hosting {found.model}",
+        renderables=lambda: selfhost_table(
+            found.model, list(found.points), found.requests_per_month, found.catalog_version
+        ),
         output=output,
         quiet=quiet,
     )

@@ -16,13 +16,14 @@ from tokenexport_cli.cli.common import (
     OutputOption,
     OverlayOption,
     QuietOption,
+    call,
+    catalog_choice,
     check_format,
-    handle_errors,
-    parse_date,
     split_values,
 )
 from tokenexport_cli.cli.complete import complete_model, complete_tokenizer
-from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.cli.contract import handle_errors
+from tokenexport_cli.errors import UsageError
 from tokenexport_cli.render.output import FORMATS, emit, write_output
 
 
@@ -147,53 +148,44 @@ def tokens_command(
     catalog: OverlayOption = None,
 ) -> None:
     """Count tokens exactly with each family's own tokenizer (approximate families say so)."""
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
+    from tokenexport_cli.api.tokens import TokensRequest, count_tokens
     from tokenexport_cli.render.tokens import tokens_json, tokens_table
-    from tokenexport_cli.tokens.cache import CountCache
-    from tokenexport_cli.tokens.counting import count_paths, count_stream
-    from tokenexport_cli.tokens.families import expand_paths, family_spec, model_family
 
     check_format(output_format, FORMATS)
-    index = CatalogIndex(
-        load_catalog(catalog_version, tuple(catalog or ()), parse_date(as_of, "--as-of"))
-    )
-    specs = [family_spec(index, name) for name in split_values(tokenizer)]
-    specs += [model_family(index, name) for name in split_values(model)]
-    if not specs:
-        specs = ["o200k_base"]
-    names = list(dict.fromkeys(s if isinstance(s, str) else s.name for s in specs))
-    specs = [next(s for s in specs if (s if isinstance(s, str) else s.name) == n) for n in names]
-    if plain and len(specs) != 1:
+    families, models = split_values(tokenizer), split_values(model)
+    if plain and len(dict.fromkeys(families)) + len(models) > 1:
         raise UsageError("--plain prints one number: give exactly one tokenizer family")
-    inputs = list(paths or [])
-    if not inputs or inputs == ["-"]:
+    inputs = tuple(paths or [])
+    stdin = None
+    if not inputs or inputs == ("-",):
         if sys.stdin.isatty() and not inputs:
             raise UsageError("give files, folders or globs to count, or pipe text on stdin")
-        report = count_stream(sys.stdin.buffer, specs, source="<stdin>", fast=fast)
-    else:
-        if "-" in inputs:
-            raise UsageError("'-' (stdin) cannot be mixed with file paths")
-        files = expand_paths(inputs)
-        total = sum(path.stat().st_size for path in files)
-        context, callback = progress_bar(total)
-        cache = None if no_cache else CountCache()
-        try:
-            with context:
-                report = count_paths(files, specs, cache=cache, fast=fast, progress=callback)
-        finally:
-            if cache is not None:
-                cache.close()
+        stdin = sys.stdin.buffer
+    elif "-" in inputs:
+        raise UsageError("'-' (stdin) cannot be mixed with file paths")
+    request = TokensRequest(
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        families=families,
+        models=models,
+        paths=() if stdin is not None else inputs,
+        stdin=stdin,
+        use_cache=not no_cache,
+        fast=fast,
+        progress=progress_bar,
+    )
+    found = call(count_tokens, request)
+    report = found.report
     for warning in report.warnings:
         if warning.kind != "empty":
             warn(warning.message)
-    if all(item.skipped or item.size_bytes == 0 for item in report.inputs):
-        raise DataError("nothing to count: every input is empty or binary")
     if plain:
+        if len(report.totals) != 1:
+            raise UsageError("--plain prints one number: give exactly one tokenizer family")
         write_output(str(report.totals[0].tokens), output)
         return
     emit(
         output_format,
-        json_text=lambda: tokens_json(report, index.catalog.version),
+        json_text=lambda: tokens_json(report, found.catalog_version),
         key="totals",
         title="Tokens",
         renderables=lambda: tokens_table(report, per_file),

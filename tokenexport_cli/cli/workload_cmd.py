@@ -15,15 +15,15 @@ from tokenexport_cli.cli.common import (
     OutputOption,
     OverlayOption,
     QuietOption,
+    call,
+    catalog_choice,
     check_format,
-    handle_errors,
-    parse_date,
     split_values,
 )
+from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.render.output import FORMATS, emit
 
 app = typer.Typer(help="Inspect workload files.", no_args_is_help=True)
-DEFAULT_FAMILIES = ("o200k_base", "cl100k_base", "qwen", "deepseek-v3")
 
 
 def register(root: typer.Typer) -> None:
@@ -66,27 +66,22 @@ def show_command(
     catalog: OverlayOption = None,
 ) -> None:
     """A workload's volume, traffic and token statistics per tokenizer family."""
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
+    from tokenexport_cli.api.tokens import WorkloadShowRequest, show_workload
     from tokenexport_cli.render.workload import workload_json, workload_table
-    from tokenexport_cli.tokens.cache import CountCache
-    from tokenexport_cli.tokens.families import family_spec
-    from tokenexport_cli.tokens.workload_counts import count_workload
-    from tokenexport_cli.workload import load_workload
 
     check_format(output_format, FORMATS)
-    index = CatalogIndex(
-        load_catalog(catalog_version, tuple(catalog or ()), parse_date(as_of, "--as-of"))
+    request = WorkloadShowRequest(
+        workload=workload,
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        families=split_values(tokenizer),
+        models=split_values(model),
     )
-    loaded = load_workload(workload)
-    names = list(split_values(tokenizer) or DEFAULT_FAMILIES)
-    names += [index.model(name).tokenizer for name in split_values(model)]
-    specs = [family_spec(index, name) for name in dict.fromkeys(names)]
-    with CountCache() as cache:
-        counts = [count_workload(loaded, spec, cache=cache) for spec in specs]
+    found = call(show_workload, request)
+    loaded, counts = found.workload, list(found.counts)
     _warn_all(counts[0].warnings)
     emit(
         output_format,
-        json_text=lambda: workload_json(loaded, counts, index.catalog.version),
+        json_text=lambda: workload_json(loaded, counts, found.catalog_version),
         key="families",
         title=f"Workload {loaded.name}",
         renderables=lambda: workload_table(loaded, counts),
@@ -115,39 +110,22 @@ def calibrate_command(
 ) -> None:
     """Fit, per model, the ratio between API-reported prompt tokens and tokx's local count, and
     save it to your config directory; estimates use it from then on."""
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
+    from tokenexport_cli.api.tokens import CalibrateRequest, calibrate
     from tokenexport_cli.render.workload import calibration_json, calibration_table
-    from tokenexport_cli.tokens.families import family_spec
-    from tokenexport_cli.tokens.workload_counts import request_tokens
-    from tokenexport_cli.workload.calibrate import calibrate_log, calibration_path, save_calibration
-    from tokenexport_cli.workload.request import Request
 
     check_format(output_format, FORMATS)
-    index = CatalogIndex(
-        load_catalog(catalog_version, tuple(catalog or ()), parse_date(as_of, "--as-of"))
+    request = CalibrateRequest(
+        log=log, catalog=catalog_choice(catalog_version, as_of, catalog), save=not dry_run
     )
-
-    def resolve(name: str) -> str | None:
-        found = index.find_model(name)
-        return found.id if found else None
-
-    def family_of(model_id: str) -> str:
-        return index.models[model_id].tokenizer
-
-    def count(request: Request) -> int:
-        model_id = resolve(request.model or "")
-        assert model_id is not None
-        return request_tokens(request, family_spec(index, family_of(model_id)))
-
-    result = calibrate_log(log, count, resolve_model=resolve, family_of=family_of)
+    found = call(calibrate, request)
+    result = found.run
     _warn_all(result.warnings)
     for reason, number in result.skipped.items():
         sys.stderr.write(f"tokx: warning: {log}: {number} request(s) skipped: {reason}\n")
-    if not dry_run:
-        save_calibration(result.calibration)
+    if found.saved_to is not None:
         sys.stderr.write(
             f"tokx: saved calibration for {len(result.calibration.models)} "
-            f"model(s) to {calibration_path()}\n"
+            f"model(s) to {found.saved_to}\n"
         )
     emit(
         output_format,

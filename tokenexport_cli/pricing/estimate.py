@@ -9,11 +9,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.errors import UsageError
 from tokenexport_cli.pricing.engine import CostLine, Exclusion, PricingOptions, Usage, price_offer
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.selfhost import SelfhostOptions, selfhost_lines
-from tokenexport_cli.schema import PATH_KINDS, Model
+from tokenexport_cli.schema import Model
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,6 @@ class Estimate:
     unpriced: tuple[Unpriced, ...]
     fx_sources: dict[str, str] = field(default_factory=dict)
     workload_digest: str | None = None
-
-
-def check_path_kinds(kinds: tuple[str, ...]) -> None:
-    for kind in kinds:
-        if kind not in PATH_KINDS:
-            raise UsageError(
-                f"--path: unknown path kind '{kind}' (choose from {', '.join(PATH_KINDS)})"
-            )
 
 
 def select_models(index: CatalogIndex, selection: Selection) -> list[Model]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from tokenexport_cli.errors import UsageError
+from tokenexport_cli.errors import InvalidValue, UsageError
 from tokenexport_cli.schema import FxRate
 
 
@@ -19,11 +19,10 @@ class Fx:
         for rate in rates:
             self.per_usd[rate.currency] = rate.per_usd
             self.sources[rate.currency] = f"{rate.source} (as of {rate.as_of})"
+        check_rates(overrides or {})
         for currency, value in (overrides or {}).items():
-            if value <= 0:
-                raise UsageError(f"--fx: rate for {currency} must be positive (got {value})")
             self.per_usd[currency] = value
-            self.sources[currency] = "--fx override"
+            self.sources[currency] = "user override"
 
     def rate(self, source: str, target: str) -> Decimal:
         """Multiply an amount in ``source`` by this to get ``target``."""
@@ -46,20 +45,10 @@ class Fx:
         return amount * self.rate(source, target)
 
 
-def parse_fx(values: list[str]) -> dict[str, Decimal]:
-    """``["CNY=6.9", "EUR=0.92"]`` -> rates per USD; UsageError on anything else."""
-    rates: dict[str, Decimal] = {}
-    for value in values:
-        for item in value.split(","):
-            currency, _, number = item.partition("=")
-            currency = currency.strip().upper()
-            try:
-                parsed = Decimal(number.strip())
-            except ArithmeticError:
-                parsed = Decimal("NaN")
-            if len(currency) != 3 or not currency.isalpha() or not parsed.is_finite():
-                raise UsageError(
-                    f"--fx: expected CURRENCY=UNITS_PER_USD like CNY=6.9, got '{item}'"
-                )
-            rates[currency] = parsed
-    return rates
+def check_rates(rates: Mapping[str, Decimal]) -> None:
+    """Exchange-rate overrides must be positive numbers (InvalidValue names the currency)."""
+    for currency, value in rates.items():
+        if not value.is_finite() or value <= 0:
+            raise InvalidValue(
+                f"rate for {currency} must be positive (got {value})", "fx", currency
+            )

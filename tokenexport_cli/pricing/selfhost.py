@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.errors import UsageError
+from tokenexport_cli.errors import InvalidValue
 from tokenexport_cli.pricing.engine import (
     Breakdown,
     CostLine,
@@ -37,11 +37,11 @@ class SelfhostOptions:
 
     def __post_init__(self) -> None:
         if not Decimal(0) < self.utilization <= 1:
-            raise UsageError(f"--utilization: must be in (0, 1], got {self.utilization}")
+            raise InvalidValue(f"must be in (0, 1], got {self.utilization}", "utilization")
         if self.gpu_price is not None and self.gpu_price <= 0:
-            raise UsageError(f"--gpu-price: must be positive, got {self.gpu_price}")
+            raise InvalidValue(f"must be positive, got {self.gpu_price}", "gpu_price")
         if self.gpus is not None and self.gpus <= 0:
-            raise UsageError(f"--gpus: must be positive, got {self.gpus}")
+            raise InvalidValue(f"must be positive, got {self.gpus}", "gpus")
 
 
 @dataclass(frozen=True)

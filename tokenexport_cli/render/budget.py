@@ -7,7 +7,8 @@ from pathlib import Path
 
 import msgspec
 
-from tokenexport_cli.budget import Baseline, CheckResult, DiffRow
+from tokenexport_cli.budget.baseline import Baseline, DiffRow
+from tokenexport_cli.budget.check import CheckResult
 from tokenexport_cli.render.cost import JSON_SCHEMA_VERSION, decimal_str
 from tokenexport_cli.render.text import money
 

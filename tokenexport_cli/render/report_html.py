@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources import files
 
-from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.pricing.engine import CostLine, Usage
-from tokenexport_cli.ranking import Comparison, Ranked, Recommendation
+from tokenexport_cli.api.report import Report
+from tokenexport_cli.ranking import Ranked, Recommendation
 from tokenexport_cli.render.cost import decimal_str, tokens_int
 from tokenexport_cli.render.report_svg import Point, scatter_svg
 from tokenexport_cli.render.report_tables import (
@@ -29,31 +26,6 @@ from tokenexport_cli.workload.stats import token_stats
 
 # Nothing may load: styles are inline, the plot is inline SVG, and there is no script at all.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-@dataclass(frozen=True)
-class FamilyUsage:
-    """The usage one tokenizer family sees, and which of the report's models use it."""
-
-    family: str
-    models: tuple[str, ...]
-    usage: Usage
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything the report shows, computed by the core before rendering."""
-
-    title: str
-    workload: str
-    generated: dt.date
-    tool_version: str
-    index: CatalogIndex
-    recommendation: Recommendation
-    growth_percent: Decimal
-    usages: tuple[FamilyUsage, ...]
-    projections: tuple[tuple[CostLine, tuple[Decimal, ...]], ...]
-    comparisons: tuple[Comparison, ...]
 
 
 def _why(rec: Recommendation) -> list[str]:

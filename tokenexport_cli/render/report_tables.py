@@ -16,7 +16,7 @@ from tokenexport_cli.render.text import money, price, tokens
 from tokenexport_cli.schema import Offer
 
 if TYPE_CHECKING:
-    from tokenexport_cli.render.report_html import Report
+    from tokenexport_cli.api.report import Report
 
 TOP_OPTIONS = 15
 

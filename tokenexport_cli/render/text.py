@@ -34,9 +34,15 @@ def console(stream: IO[str] | None = None) -> Any:
     """A rich console that honours NO_COLOR and prints plain text when not on a terminal."""
     from rich.console import Console
 
+    class PipeSafeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            """Rich would exit 1 (tokx's "budget exceeded"); let the error contract decide."""
+            self.quiet = True
+            raise BrokenPipeError
+
     target = stream or sys.stdout
     width = None if target.isatty() else int(os.environ.get("COLUMNS", "160"))
-    return Console(
+    return PipeSafeConsole(
         file=target,
         width=width,
         no_color=bool(os.environ.get("NO_COLOR")),

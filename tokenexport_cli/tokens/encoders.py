@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Any
 from tokenexport_cli.tokens.chunking import first_safe_cut, last_safe_cut, split_text
 
 if TYPE_CHECKING:
-    from tokenexport_cli.tokens.registry import ExactFamily
+    from typing import Protocol
+
+    class ExactFamily(Protocol):
+        """What an encoder needs of a family (``registry.ExactFamily`` has it)."""
+
+        @property
+        def name(self) -> str: ...
+        @property
+        def nfc(self) -> bool: ...
+        @property
+        def fast_name(self) -> str | None: ...
+
 
 # tiktoken's regex overflows its stack (a Rust panic, printed to stderr and raised as
 # BaseException) on whitespace runs of some 10^5-10^6 characters. Runs from this length on

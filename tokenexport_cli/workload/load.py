@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
-from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.errors import DataError, InvalidValue, UsageError
 from tokenexport_cli.validation import Invalid, SourceFile
 from tokenexport_cli.workload.inputs import (
     RequestStream,
@@ -120,7 +120,7 @@ def load_workload(path: Path) -> Workload:
 
 def _share(option: str, value: Decimal) -> Decimal:
     if not value.is_finite() or not ZERO <= value <= 1:
-        raise UsageError(f"{option}: must be between 0 and 1 (got {value})")
+        raise InvalidValue(f"must be between 0 and 1 (got {value})", option)
     return value
 
 
@@ -140,7 +140,7 @@ def quick_workload(
     """The workload of ``tokx estimate --input FILES... --requests-per-day N --output-tokens N``:
     uniform traffic in UTC, fixed output tokens; problems are UsageErrors naming the option."""
     if not inputs:
-        raise UsageError("--input: give at least one file, directory or glob")
+        raise InvalidValue("give at least one file, directory or glob", "input_files")
     if (requests_per_day is None) == (requests_per_month is None):
         raise UsageError("give --requests-per-day or --requests-per-month (exactly one)")
     volume = (
@@ -149,14 +149,14 @@ def quick_workload(
     if not volume.is_finite() or volume < 0:
         raise UsageError(f"request volume must not be negative (got {volume})")
     if output_tokens < 0:
-        raise UsageError(f"--output-tokens: must not be negative (got {output_tokens})")
+        raise InvalidValue(f"must not be negative (got {output_tokens})", "output_tokens")
     folder = base if base is not None else Path.cwd()
     resolved: list[ResolvedInput] = []
     for value in inputs:
         try:
             resolved.append(guess_input(str(value), folder))
         except ResolveError as exc:
-            raise UsageError(f"--input: {exc}") from None
+            raise InvalidValue(str(exc), "input_files") from None
     return Workload(
         name=name,
         origin="--input",
@@ -166,6 +166,6 @@ def quick_workload(
         output=OutputTokens(fixed=output_tokens),
         inputs=tuple(resolved),
         system_prompt=system_prompt,
-        cache_hit_rate=_share("--cache-hit-rate", cache_hit_rate),
-        batch_fraction=_share("--batch-fraction", batch_fraction),
+        cache_hit_rate=_share("cache_hit_rate", cache_hit_rate),
+        batch_fraction=_share("batch_fraction", batch_fraction),
     )

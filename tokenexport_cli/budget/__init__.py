@@ -1,0 +1,2 @@
+"""CI budgets: the project config (``config``), budget evaluation (``check``), baselines and
+their diffs (``baseline``)."""
