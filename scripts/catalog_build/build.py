@@ -342,14 +342,20 @@ def write_version(ref: Reference, out_root: Path, version_id: str) -> Catalog:
     validates it (schema, unique ids and aliases, references, currencies, prices, time bands),
     raising CatalogInvalid with every problem as ``file:line: key: problem``."""
     kind, at, description = VERSIONS[version_id]
-    data = assemble(ref, kind, at)
-    folder = out_root / version_id
+    return write_folder(
+        out_root / version_id, manifest(version_id, description, kind), assemble(ref, kind, at)
+    )
+
+
+def write_folder(folder: Path, manifest_data: dict[str, Any], data: dict[str, Any]) -> Catalog:
+    """Replace ``folder`` with the catalog files of ``data`` (the sections ``assemble`` returns)
+    and load it back with tokx's loader, which raises CatalogInvalid on any problem."""
     if folder.exists():
         shutil.rmtree(folder)
     emit.dump(
-        manifest(version_id, description, kind),
+        manifest_data,
         folder / "manifest.yaml",
-        f"Catalog {version_id}: manifest",
+        f"Catalog {manifest_data['catalog_version']}: manifest",
     )
     emit.dump({"models": data["models"]}, folder / "models.yaml", "Models")
     emit.dump(

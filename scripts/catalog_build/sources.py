@@ -42,11 +42,13 @@ class Reference:
         return self._openrouter.get(model_id)
 
     def genai(self, provider_file: str, model_id: str, at: dt.date) -> SourceEntry | None:
-        """A model of ``providers/<provider_file>.yml`` with the prices in force on ``at``."""
+        """A model of ``providers/<provider_file>.yml`` with the prices in force on ``at``; None
+        if the snapshot has no such file or model."""
         key = (provider_file, at)
         if key not in self._genai:
             path = self.data / "genai-prices" / "providers" / f"{provider_file}.yml"
-            entries = genai_prices.parse(path.read_bytes(), str(path), at)
+            exists = path.is_file()
+            entries = genai_prices.parse(path.read_bytes(), str(path), at) if exists else []
             self._genai[key] = {entry.provider_model_id: entry for entry in entries}
         return self._genai[key].get(model_id)
 
