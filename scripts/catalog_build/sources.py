@@ -31,6 +31,7 @@ class Reference:
         self.data = root / "reference-data"
         self.articles = root / "reference" / "articles"
         self._genai: dict[tuple[str, dt.date], dict[str, SourceEntry]] = {}
+        self._modelsdev: dict[str, SourceEntry | None] = {}
 
     @cached_property
     def _openrouter(self) -> dict[str, SourceEntry]:
@@ -64,9 +65,11 @@ class Reference:
     def modelsdev(self, relpath: str) -> SourceEntry | None:
         """A models.dev TOML by its path in the repository (``providers/azure/models/x.toml``
         or ``models/<vendor>/<id>.toml``); None if the snapshot has no such file."""
-        root = self.data / "models.dev"
-        path = root / relpath
-        return models_dev.parse_file(root, path) if path.is_file() else None
+        if relpath not in self._modelsdev:
+            root = self.data / "models.dev"
+            path = root / relpath
+            self._modelsdev[relpath] = models_dev.parse_file(root, path) if path.is_file() else None
+        return self._modelsdev[relpath]
 
     def csv_rows(self, relpath: str) -> list[dict[str, str]]:
         with (self.data / relpath).open(encoding="utf-8", newline="") as handle:
