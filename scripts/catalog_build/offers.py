@@ -22,12 +22,7 @@ from .sources import Reference
 # except genai-prices evaluated at that date (its start_date constraints keep price history).
 PRECEDENCE = {"may": ("gp",), "aug": ("gp", "ll", "md")}
 OPENROUTER_PRECEDENCE = {"may": ("or",), "aug": ("gp", "md", "or")}
-SOURCE_NAMES: dict[str, SourceName] = {
-    "gp": "genai-prices",
-    "ll": "litellm",
-    "md": "models.dev",
-    "or": "openrouter",
-}
+# how a note names another source that disagrees with the primary one
 SOURCE_TITLES: dict[SourceName, str] = {
     "genai-prices": "genai-prices",
     "litellm": "litellm",
