@@ -15,21 +15,25 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from catalog_build.build import VERSIONS, write_version  # noqa: E402
 from catalog_build.sources import Reference  # noqa: E402
 
+from tokenexport_cli.catalog import CatalogInvalid  # noqa: E402
+from tokenexport_cli.errors import TokxError  # noqa: E402
+from tokenexport_cli.schema import Catalog  # noqa: E402
 
-def summary(version: str, merged: dict) -> str:
-    kinds = {p.id: p.kind for p in merged["providers"]}
+
+def summary(version: str, catalog: Catalog) -> str:
+    kinds = {p.id: p.kind for p in catalog.providers}
     paths: dict[str, set[str]] = {}
-    for offer in merged["offers"]:
+    for offer in catalog.offers:
         paths.setdefault(offer.model, set()).add(kinds[offer.provider])
     multi = sorted(m for m, k in paths.items() if len(k) >= 3)
     return (
-        f"{version}: {len(merged['models'])} models, providers {dict(Counter(kinds.values()))}, "
-        f"{len(merged['offers'])} offers, {len(multi)} models on >=3 path kinds, "
-        f"{sum(len(o.tiers) > 0 for o in merged['offers'])} offers with tiers, "
-        f"{sum(len(o.time_bands) > 0 for o in merged['offers'])} with time bands, "
-        f"{sum(o.batch is not None for o in merged['offers'])} with batch, "
-        f"{len(merged['benchmarks'])} benchmarks, {len(merged['gpus'])} gpus, {len(merged['serving'])} serving, "
-        f"{len(merged['market'])} market rows"
+        f"{version}: {len(catalog.models)} models, providers {dict(Counter(kinds.values()))}, "
+        f"{len(catalog.offers)} offers, {len(multi)} models on >=3 path kinds, "
+        f"{sum(len(o.tiers) > 0 for o in catalog.offers)} offers with tiers, "
+        f"{sum(len(o.time_bands) > 0 for o in catalog.offers)} with time bands, "
+        f"{sum(o.batch is not None for o in catalog.offers)} with batch, "
+        f"{len(catalog.benchmarks)} benchmarks, {len(catalog.gpus)} gpus, "
+        f"{len(catalog.serving)} serving, {len(catalog.market)} market rows"
     )
 
 
@@ -51,7 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     ref = Reference(args.reference.resolve())
     start = time.perf_counter()
     for version in args.version or sorted(VERSIONS):
-        print(summary(version, write_version(ref, args.out, version)), file=sys.stderr)
+        try:
+            catalog = write_version(ref, args.out, version)
+        except CatalogInvalid as exc:
+            print("\n".join(exc.problems), file=sys.stderr)
+            return exc.exit_code
+        except TokxError as exc:  # a reference file the package importers cannot read
+            print(exc, file=sys.stderr)
+            return exc.exit_code
+        print(summary(version, catalog), file=sys.stderr)
     print(f"built in {time.perf_counter() - start:.1f}s", file=sys.stderr)
     return 0
 

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tokenexport_cli.catalog import load_path
+from tokenexport_cli.catalog.importers.base import SourceEntry
+from tokenexport_cli.schema import Catalog
+
 from . import emit, extras, market, selfhost, vendor
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
 from .registry import MODELS, ModelSpec
 from .registry_west import MODELS_WEST
-from .sources import MODELSDEV_COMMIT, MODELSDEV_DATE, OPENROUTER_DATE, Reference
+from .sources import (
+    MODELSDEV_COMMIT,
+    MODELSDEV_DATE,
+    OPENROUTER_DATE,
+    OPENROUTER_FILE,
+    Reference,
+)
 
 ALL_MODELS = MODELS + MODELS_WEST
 ARTICLE_MODELS = {
@@ -50,71 +59,77 @@ VERSIONS = {
 }
 
 
-def _meta(ref: Reference, spec: ModelSpec) -> tuple[dict[str, Any], str, dt.date]:
+def _meta(ref: Reference, spec: ModelSpec) -> tuple[SourceEntry | None, str, dt.date]:
+    """The model's own models.dev metadata file (models/<vendor>/<id>.toml), if it has one."""
     if spec.meta:
-        data = ref.modelsdev(f"models/{spec.meta}.toml")
-        if data is not None:
+        entry = ref.modelsdev(f"models/{spec.meta}.toml")
+        if entry is not None:
             return (
-                data,
+                entry,
                 f"anomalyco/models.dev@{MODELSDEV_COMMIT}:models/{spec.meta}.toml",
                 MODELSDEV_DATE,
             )
         print(f"missing models.dev meta {spec.meta}", file=sys.stderr)
-    return {}, "", OPENROUTER_DATE
+    return None, "", OPENROUTER_DATE
+
+
+def _openrouter(ref: Reference, spec: ModelSpec) -> SourceEntry | None:
+    return ref.openrouter(spec.openrouter) if spec.openrouter else None
 
 
 def released(ref: Reference, spec: ModelSpec) -> dt.date | None:
-    data, _, _ = _meta(ref, spec)
-    text = str(data.get("release_date") or "")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[:10]):
-        return dt.date.fromisoformat(text[:10])
-    entry = ref.openrouter.get(spec.openrouter or "")
-    return dt.datetime.fromtimestamp(entry["created"], dt.UTC).date() if entry else None
+    """models.dev's release_date (a full date), else the day OpenRouter listed the model."""
+    meta, _, _ = _meta(ref, spec)
+    if meta is not None and meta.released is not None:
+        return meta.released
+    listed = _openrouter(ref, spec)
+    return listed.released if listed else None
 
 
 def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str, Any]:
-    data, source, as_of = _meta(ref, spec)
-    entry_or = ref.openrouter.get(spec.openrouter or "") or {}
+    meta, source, as_of = _meta(ref, spec)
+    listed = _openrouter(ref, spec)
     sources = [source] if source else []
-    if entry_or:
-        sources.append("openrouter/models_api_v1_snapshot_2026-05-15.json#" + spec.openrouter)  # type: ignore[operator]
+    if listed:
+        sources.append(f"{OPENROUTER_FILE}#{listed.key}")
     out: dict[str, Any] = {
         "id": spec.id,
         "name": spec.name,
         "vendor": spec.vendor,
         "origin": spec.origin,
     }
-    open_weights = spec.open_weights if spec.open_weights is not None else data.get("open_weights")
+    open_weights = (
+        spec.open_weights if spec.open_weights is not None else meta and meta.open_weights
+    )
     out["open_weights"] = bool(open_weights)
     if spec.license:
         out["license"] = spec.license
     rel = released(ref, spec)
     if rel:
         out["released"] = rel
-    context = (data.get("limit") or {}).get("context") or entry_or.get("context_length")
+    # models.dev's limits first, OpenRouter's where models.dev has none
+    context = (meta and meta.context_window) or (listed and listed.context_window)
     if context:
-        out["context_window"] = int(context)
-    max_out = (data.get("limit") or {}).get("output") or (entry_or.get("top_provider") or {}).get(
-        "max_completion_tokens"
-    )
+        out["context_window"] = context
+    max_out = (meta and meta.max_output) or (listed and listed.max_output)
     if max_out:
-        out["max_output"] = int(max_out)
+        out["max_output"] = max_out
     out["tokenizer"] = spec.tokenizer
-    mods = data.get("modalities") or {
-        "input": (entry_or.get("architecture") or {}).get("input_modalities"),
-        "output": (entry_or.get("architecture") or {}).get("output_modalities"),
-    }
-    if mods.get("input") and mods.get("output"):
+    mods = meta if meta and (meta.input_modalities or meta.output_modalities) else listed
+    if mods and mods.input_modalities and mods.output_modalities:
         out["modalities"] = {
-            k: sorted(m for m in mods[k] if m in KNOWN_MODALITIES) or ["text"]
-            for k in ("input", "output")
+            direction: sorted(m for m in names if m in KNOWN_MODALITIES) or ["text"]
+            for direction, names in (
+                ("input", mods.input_modalities),
+                ("output", mods.output_modalities),
+            )
         }
     if aliases:
         out["aliases"] = aliases
     out["source"] = "; ".join(sources) or vendor.ARTICLE_SRC
-    out["as_of"] = as_of if source else (OPENROUTER_DATE if entry_or else vendor.ARTICLE_DATE)
+    out["as_of"] = as_of if source else (OPENROUTER_DATE if listed else vendor.ARTICLE_DATE)
     notes = [spec.note] if spec.note else []
-    if spec.open_weights is None and not data:
+    if spec.open_weights is None and meta is None:
         notes.append("open_weights unknown (no source); recorded as false")
     if notes:
         out["note"] = " ".join(notes)
@@ -322,16 +337,25 @@ def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
     }
 
 
-def write_version(ref: Reference, out_root: Path, version_id: str) -> dict[str, list[Any]]:
+def write_version(ref: Reference, out_root: Path, version_id: str) -> Catalog:
+    """Write ``out_root/<version_id>/`` and return it as tokx loads it: the package's loader
+    validates it (schema, unique ids and aliases, references, currencies, prices, time bands),
+    raising CatalogInvalid with every problem as ``file:line: key: problem``."""
     kind, at, description = VERSIONS[version_id]
-    data = assemble(ref, kind, at)
-    folder = out_root / version_id
+    return write_folder(
+        out_root / version_id, manifest(version_id, description, kind), assemble(ref, kind, at)
+    )
+
+
+def write_folder(folder: Path, manifest_data: dict[str, Any], data: dict[str, Any]) -> Catalog:
+    """Replace ``folder`` with the catalog files of ``data`` (the sections ``assemble`` returns)
+    and load it back with tokx's loader, which raises CatalogInvalid on any problem."""
     if folder.exists():
         shutil.rmtree(folder)
     emit.dump(
-        manifest(version_id, description, kind),
+        manifest_data,
         folder / "manifest.yaml",
-        f"Catalog {version_id}: manifest",
+        f"Catalog {manifest_data['catalog_version']}: manifest",
     )
     emit.dump({"models": data["models"]}, folder / "models.yaml", "Models")
     emit.dump(
@@ -360,4 +384,4 @@ def write_version(ref: Reference, out_root: Path, version_id: str) -> dict[str, 
         {"market": data["market"]}, folder / "market.yaml", "Market data (OpenRouter weekly tokens)"
     )
     emit.dump({"tokenizers": data["tokenizers"]}, folder / "tokenizers.yaml", "Tokenizer families")
-    return emit.validate(folder)
+    return load_path(folder)

@@ -8,20 +8,26 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from . import prices
+import msgspec
+
+from tokenexport_cli.schema import WEEKDAYS
+
+from . import quotes
 from .providers import BY_ID
+from .quotes import Quote, SourceName
 from .registry import ModelSpec
-from .sources import Price, Reference
+from .sources import Reference
 
 # Which sources a version may use, best first. May 2026 may use nothing dated after the article,
 # except genai-prices evaluated at that date (its start_date constraints keep price history).
 PRECEDENCE = {"may": ("gp",), "aug": ("gp", "ll", "md")}
 OPENROUTER_PRECEDENCE = {"may": ("or",), "aug": ("gp", "md", "or")}
-SOURCE_NAMES = {
-    "gp": "genai-prices",
-    "ll": "litellm",
-    "md": "models.dev",
-    "or": "OpenRouter snapshot 2026-05-15",
+# how a note names another source that disagrees with the primary one
+SOURCE_TITLES: dict[SourceName, str] = {
+    "genai-prices": "genai-prices",
+    "litellm": "litellm",
+    "models.dev": "models.dev",
+    "openrouter": "OpenRouter snapshot 2026-05-15",
 }
 
 LITELLM_PREFIXES = (
@@ -45,31 +51,44 @@ LITELLM_PREFIXES = (
 )
 
 
-def _resolve(ref: Reference, provider_id: str, token: str, at: dt.date) -> Price | None:
+# The catalog names a provider's model the way the provider's own short name goes: litellm keys
+# carry a routing prefix, and Fireworks' full API path (accounts/fireworks/models/<name>, used by
+# litellm and models.dev) is shortened to <name> as genai-prices' fireworks.yml writes it.
+FIREWORKS_PATH = "accounts/fireworks/models/"
+
+
+def _resolve(ref: Reference, provider_id: str, token: str, at: dt.date) -> Quote | None:
     kind, _, key = token.partition(":")
     spec = BY_ID[provider_id]
+    quote: Quote | None
     if kind == "gp":
-        return prices.from_genai(ref, spec.genai or "", key, at) if spec.genai else None
-    if kind == "ll":
-        price = prices.from_litellm(ref, key)
-        if price is not None:
+        quote = quotes.from_genai(ref, spec.genai, key, at) if spec.genai else None
+    elif kind == "ll":
+        quote = quotes.from_litellm(ref, key)
+        if quote is not None:
             model_id = next((key[len(p) :] for p in LITELLM_PREFIXES if key.startswith(p)), key)
-            price = replace(price, provider_model_id=model_id)
-        return price
-    if kind == "md":
-        return prices.from_modelsdev(ref, f"providers/{spec.modelsdev}/models/{key}.toml")
-    if kind == "or":
-        return prices.from_openrouter(ref, key)
-    raise ValueError(f"unknown source in {token!r}")
+            quote = replace(quote, provider_model_id=model_id)
+    elif kind == "md":
+        quote = quotes.from_modelsdev(ref, f"providers/{spec.modelsdev}/models/{key}.toml")
+        if quote is not None:
+            quote = replace(
+                quote, provider_model_id=quote.provider_model_id.removeprefix(FIREWORKS_PATH)
+            )
+    elif kind == "or":
+        quote = quotes.from_openrouter(ref, key)
+    else:
+        raise ValueError(f"unknown source in {token!r}")
+    return quote
 
 
-def _differs(a: Price, b: Price) -> bool:
-    return a.input != b.input or a.output != b.output
+def _differs(a: Quote, b: Quote) -> bool:
+    return a.prices.input != b.prices.input or a.prices.output != b.prices.output
 
 
-def _fmt(p: Price) -> str:
-    text = f"{p.input}/{p.output}"
-    return text + (f" (cache read {p.cache_read})" if p.cache_read is not None else "")
+def _fmt(quote: Quote) -> str:
+    prices = quote.prices
+    text = f"{prices.input}/{prices.output}"
+    return text + (f" (cache read {prices.cache_read})" if prices.cache_read is not None else "")
 
 
 def choose(
@@ -79,80 +98,79 @@ def choose(
     version: str,
     at: dt.date,
     missing: list[str],
-) -> Price | None:
-    """The primary source's price, with the other sources' differing values in its notes."""
+) -> Quote | None:
+    """The primary source's quote, with the other sources' differing values in its notes."""
     order = OPENROUTER_PRECEDENCE[version] if provider_id == "openrouter" else PRECEDENCE[version]
-    found: list[tuple[str, Price]] = []
+    found: list[Quote] = []
     for kind in order:
         for token in tokens:
             if token.startswith(kind + ":"):
-                price = _resolve(ref, provider_id, token, at)
-                if price is None:
+                quote = _resolve(ref, provider_id, token, at)
+                if quote is None:
                     if version == "aug" and provider_id != "openrouter":
                         missing.append(f"{provider_id}: {token}")
                     continue
-                found.append((kind, price))
+                found.append(quote)
     if not found:
         return None
-    primary_kind, primary = found[0]
+    primary, *others = found
     notes = list(primary.notes)
-    extra: dict[str, object] = {}
-    for kind, other in found[1:]:
-        if kind != primary_kind and _differs(primary, other):
-            notes.append(
-                f"{SOURCE_NAMES[kind]} gives {_fmt(other)} ({other.source}, as of {other.as_of})"
-            )
+    batch = primary.prices.batch
+    for other in others:
+        title = SOURCE_TITLES[other.source]
+        if other.source != primary.source and _differs(primary, other):
+            notes.append(f"{title} gives {_fmt(other)} ({other.reference}, as of {other.as_of})")
             continue
-        # Same base prices: fill in batch prices, which genai-prices does not model. Tiers are
-        # never copied: every source models them, so a primary source without tiers means flat
-        # pricing (e.g. Claude Sonnet 4.6 on OpenRouter, "no tiered pricing").
-        if other.batch and not primary.batch and "batch" not in extra:
-            extra["batch"] = other.batch
-            notes.append(f"batch prices from {SOURCE_NAMES[kind]} ({other.source})")
-        if other.tiers and not primary.tiers:
+        # Same base prices: fill in batch prices, which genai-prices mostly does not model. Tiers
+        # are never copied: every source models them, so a primary source without tiers means
+        # flat pricing (e.g. Claude Sonnet 4.6 on OpenRouter, "no tiered pricing").
+        if other.prices.batch and batch is None:
+            batch = other.prices.batch
+            notes.append(f"batch prices from {title} ({other.reference})")
+        if other.prices.tiers and not primary.prices.tiers:
             notes.append(
-                f"{SOURCE_NAMES[kind]} lists long-context tiers ({other.source}); "
+                f"{title} lists long-context tiers ({other.reference}); "
                 "the primary source prices the whole window flat"
             )
-    return replace(primary, notes=notes, **extra)  # type: ignore[arg-type]
+    return replace(primary, prices=replace(primary.prices, batch=batch), notes=tuple(notes))
 
 
-def offer_dict(
-    model_id: str,
-    provider_id: str,
-    price: Price,
-    region: str | None = None,
-    effective: dt.date | None = None,
-) -> dict[str, Any]:
+def _plain(entry: msgspec.Struct) -> dict[str, Any]:
+    """A tier, time band or batch as YAML-ready builtins: unset fields left out, and a band's
+    ``days`` only when it is not every day (the schema's default)."""
+    raw = msgspec.to_builtins(entry, builtin_types=(Decimal, dt.date))
+    out = {key: value for key, value in raw.items() if value is not None}
+    if tuple(out.get("days", ())) == WEEKDAYS:
+        del out["days"]
+    return out
+
+
+def offer_dict(model_id: str, provider_id: str, quote: Quote) -> dict[str, Any]:
+    prices = quote.prices
     offer: dict[str, Any] = {"model": model_id, "provider": provider_id}
-    if region:
-        offer["region"] = region
-    if price.provider_model_id:
-        offer["provider_model_id"] = price.provider_model_id
-    offer["currency"] = price.currency
-    offer["input"] = price.input
-    offer["output"] = price.output
-    if price.cache_read is not None:
-        offer["cache_read"] = price.cache_read
-    if price.cache_write is not None:
-        offer["cache_write"] = price.cache_write
-    if price.tiers:
-        offer["tiers"] = [dict(t) for t in price.tiers]
-    if price.time_bands:
-        offer["time_bands"] = [dict(b) for b in price.time_bands]
-    if price.batch:
-        offer["batch"] = dict(price.batch)
-    if price.context_window:
-        offer["context_window"] = int(price.context_window)
-    if price.max_output:
-        offer["max_output"] = int(price.max_output)
-    if effective:
-        offer["effective"] = effective
-    offer["source"] = price.source
-    offer["as_of"] = price.as_of
-    notes = ([price.note] if price.note else []) + list(price.notes)
-    if notes:
-        offer["note"] = " ".join(n if n.endswith(".") else n + "." for n in notes)
+    if quote.provider_model_id:
+        offer["provider_model_id"] = quote.provider_model_id
+    offer["currency"] = "USD"  # all four price sources are in US dollars
+    offer["input"] = prices.input
+    offer["output"] = prices.output
+    if prices.cache_read is not None:
+        offer["cache_read"] = prices.cache_read
+    if prices.cache_write is not None:
+        offer["cache_write"] = prices.cache_write
+    if prices.tiers:
+        offer["tiers"] = [_plain(tier) for tier in prices.tiers]
+    if prices.time_bands:
+        offer["time_bands"] = [_plain(band) for band in prices.time_bands]
+    if prices.batch:
+        offer["batch"] = _plain(prices.batch)
+    if quote.context_window:
+        offer["context_window"] = quote.context_window
+    if quote.max_output:
+        offer["max_output"] = quote.max_output
+    offer["source"] = quote.reference
+    offer["as_of"] = quote.as_of
+    if quote.notes:
+        offer["note"] = " ".join(n if n.endswith(".") else n + "." for n in quote.notes)
     return offer
 
 
@@ -165,13 +183,13 @@ def model_offers(
         or_id = spec.openrouter
         plan["openrouter"] = [f"or:{or_id}", f"gp:{or_id}", f"md:{or_id}"]
     for provider_id, tokens in sorted(plan.items()):
-        price = choose(ref, provider_id, tokens, version, at, missing)
-        if price is None:
+        quote = choose(ref, provider_id, tokens, version, at, missing)
+        if quote is None:
             continue
-        if price.input < 0 or price.output < 0:
+        if quote.prices.input < 0 or quote.prices.output < 0:
             print(f"skipping negative price {spec.id}@{provider_id}", file=sys.stderr)
             continue
-        out.append(offer_dict(spec.id, provider_id, price))
+        out.append(offer_dict(spec.id, provider_id, quote))
     return out
 
 

@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from tokenexport_cli.catalog.importers.base import norm
+
 from .extras import slug
-from .sources import Reference, norm
+from .sources import Reference
 
 GPU_CSV = "reference-data/selfhost/gpu_prices.csv"
 NEWEST_GPU_DATE = dt.date(2026, 5, 22)

@@ -1,20 +1,15 @@
-"""Readers for the reference data: every price comes back as an exact Decimal per million tokens."""
+"""The reference data the build reads: the four price sources through tokx's own importers
+(tokenexport_cli.catalog.importers), and the CSV files and articles that only the build uses."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
-import tomllib
-from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-MILLION = Decimal(1_000_000)
+from tokenexport_cli.catalog.importers import genai_prices, litellm, models_dev, openrouter
+from tokenexport_cli.catalog.importers.base import SourceEntry
 
 GENAI_COMMIT = "47df840"
 GENAI_DATE = dt.date(2026, 8, 21)
@@ -22,97 +17,60 @@ LITELLM_DATE = dt.date(2026, 7, 24)
 MODELSDEV_COMMIT = "f3fc692"
 MODELSDEV_DATE = dt.date(2026, 7, 2)
 OPENROUTER_DATE = dt.date(2026, 5, 15)
-
-
-def per_million(per_token: Any) -> Decimal:
-    """Exact per-million price from a per-token figure (a Decimal, int or numeric string)."""
-    return norm(Decimal(str(per_token)) * MILLION)
-
-
-def norm(value: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent notation for integers."""
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value
-
-
-class _DecimalLoader(yaml.CSafeLoader):
-    """Safe YAML loader that reads floats as exact Decimals."""
-
-
-def _decimal_float(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))  # type: ignore[arg-type]
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal_float)
-
-
-def load_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_DecimalLoader)
-
-
-@dataclass(frozen=True)
-class Price:
-    """One offer's prices as read from one source, before it becomes catalog YAML."""
-
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
-    tiers: tuple[dict[str, Any], ...] = ()
-    time_bands: tuple[dict[str, Any], ...] = ()
-    batch: dict[str, Any] | None = None
-    context_window: int | None = None
-    max_output: int | None = None
-    source: str = ""
-    as_of: dt.date | None = None
-    note: str | None = None
-    provider_model_id: str | None = None
-    currency: str = "USD"
-    notes: list[str] = field(default_factory=list)
+OPENROUTER_FILE = "openrouter/models_api_v1_snapshot_2026-05-15.json"
+LITELLM_FILE = "litellm/model_prices_and_context_window.json"
 
 
 class Reference:
-    """Lazy access to every reference-data file under ``root`` (the ``shared`` folder)."""
+    """Lazy, cached access to the reference data under ``root`` (the ``shared`` folder). Every
+    price source is parsed by the package's importer for its format, so the build and
+    ``tokx catalog import`` read a source the same way."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.data = root / "reference-data"
         self.articles = root / "reference" / "articles"
+        self._genai: dict[tuple[str, dt.date], dict[str, SourceEntry]] = {}
+        self._modelsdev: dict[str, SourceEntry | None] = {}
 
-    # -- OpenRouter snapshot -------------------------------------------------------------
     @cached_property
-    def openrouter(self) -> dict[str, dict[str, Any]]:
-        path = self.data / "openrouter" / "models_api_v1_snapshot_2026-05-15.json"
-        return {m["id"]: m for m in json.loads(path.read_text(encoding="utf-8"))["data"]}
+    def _openrouter(self) -> dict[str, SourceEntry]:
+        path = self.data / OPENROUTER_FILE
+        return {entry.key: entry for entry in openrouter.parse(path.read_bytes(), str(path))}
 
-    # -- genai-prices provider YAMLs -----------------------------------------------------
+    def openrouter(self, model_id: str) -> SourceEntry | None:
+        """The snapshot's entry for an OpenRouter model id (``deepseek/deepseek-v3.2``)."""
+        return self._openrouter.get(model_id)
+
+    def genai(self, provider_file: str, model_id: str, at: dt.date) -> SourceEntry | None:
+        """A model of ``providers/<provider_file>.yml`` with the prices in force on ``at``; None
+        if the snapshot has no such file or model."""
+        key = (provider_file, at)
+        if key not in self._genai:
+            path = self.data / "genai-prices" / "providers" / f"{provider_file}.yml"
+            exists = path.is_file()
+            entries = genai_prices.parse(path.read_bytes(), str(path), at) if exists else []
+            self._genai[key] = {entry.provider_model_id: entry for entry in entries}
+        return self._genai[key].get(model_id)
+
     @cached_property
-    def genai(self) -> dict[str, dict[str, Any]]:
-        """provider file stem -> {'file': data, 'models': {model id: entry}}."""
-        out: dict[str, dict[str, Any]] = {}
-        for path in sorted((self.data / "genai-prices" / "providers").glob("*.yml")):
-            data = load_yaml(path)
-            out[path.stem] = {"file": data, "models": {m["id"]: m for m in data["models"]}}
-        return out
+    def _litellm(self) -> dict[str, SourceEntry]:
+        path = self.data / LITELLM_FILE
+        return {entry.key: entry for entry in litellm.parse(path.read_bytes(), str(path))}
 
-    # -- litellm -------------------------------------------------------------------------
-    @cached_property
-    def litellm(self) -> dict[str, dict[str, Any]]:
-        path = self.data / "litellm" / "model_prices_and_context_window.json"
-        raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-        return {k: v for k, v in raw.items() if isinstance(v, dict)}
+    def litellm(self, key: str) -> SourceEntry | None:
+        """The entry with this full litellm key (``deepseek/deepseek-v3.2``)."""
+        return self._litellm.get(key)
 
-    # -- models.dev ----------------------------------------------------------------------
-    def modelsdev(self, relpath: str) -> dict[str, Any] | None:
-        """A models.dev TOML (path under the repo, e.g. providers/azure/models/x.toml)."""
-        path = self.data / "models.dev" / relpath
-        if not path.is_file():
-            return None
-        with path.open("rb") as handle:
-            return tomllib.load(handle, parse_float=Decimal)
+    def modelsdev(self, relpath: str) -> SourceEntry | None:
+        """A models.dev TOML by its path in the repository (``providers/azure/models/x.toml``
+        or ``models/<vendor>/<id>.toml``); None if the snapshot has no such file."""
+        if relpath not in self._modelsdev:
+            root = self.data / "models.dev"
+            path = root / relpath
+            self._modelsdev[relpath] = models_dev.parse_file(root, path) if path.is_file() else None
+        return self._modelsdev[relpath]
 
-    # -- CSV files -----------------------------------------------------------------------
     def csv_rows(self, relpath: str) -> list[dict[str, str]]:
         with (self.data / relpath).open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))

@@ -133,6 +133,14 @@ CASES = [
     ),
     pytest.param(
         "models.yaml",
+        "aliases: [alphalab/alpha-1, alpha-one]",
+        "aliases: [alphalab/alpha-1, Beta-2]",
+        "models.yaml:10: models[0].aliases[1]: alias 'Beta-2' is already used by model 'beta-2' "
+        "(as 'beta-2'; names ignore case)",
+        id="alias-collision-ignoring-case",
+    ),
+    pytest.param(
+        "models.yaml",
         "tokenizer: approx-beta",
         "tokenizer: approx-betta",
         "models.yaml:20: models[1].tokenizer: unknown tokenizer 'approx-betta'; did you mean 'approx-beta'?",

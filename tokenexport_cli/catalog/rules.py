@@ -123,15 +123,20 @@ def _check_references(merged: Merged, section: str, field: str, target: str) -> 
 
 
 def _check_aliases(merged: Merged) -> Iterator[str]:
-    owner: dict[str, str] = {str(model_id): str(model_id) for model_id in merged.keyed["models"]}
+    """Model lookups ignore case (CatalogIndex), so names that differ only in case collide."""
+    owner: dict[str, tuple[str, str]] = {
+        str(model_id).lower(): (str(model_id), str(model_id)) for model_id in merged.keyed["models"]
+    }
     for model_id, (model, origin) in merged.keyed["models"].items():
         for index, alias in enumerate(model.aliases):
-            other = owner.get(alias)
-            if other is not None and other != str(model_id):
+            other, spelled = owner.get(alias.lower(), (str(model_id), alias))
+            if other != str(model_id):
+                case = "" if spelled == alias else f" (as '{spelled}'; names ignore case)"
                 yield origin.problem(
-                    f"aliases[{index}]", f"alias '{alias}' is already used by model '{other}'"
+                    f"aliases[{index}]", f"alias '{alias}' is already used by model '{other}'{case}"
                 )
-            owner[alias] = str(model_id)
+                continue
+            owner[alias.lower()] = (str(model_id), alias)
 
 
 def check(merged: Merged) -> list[str]:

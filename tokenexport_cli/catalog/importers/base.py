@@ -63,6 +63,9 @@ class SourceEntry:
     released: dt.date | None = None
     input_modalities: tuple[str, ...] = ()
     output_modalities: tuple[str, ...] = ()
+    # the date the source says it last checked this entry's prices (genai-prices
+    # ``prices_checked``); None when the source gives only the date of the whole file
+    checked: dt.date | None = None
     notes: tuple[str, ...] = field(default=())
 
 

@@ -4,6 +4,7 @@ generated ``data.json`` feed (USD per million tokens, tiers, date and time-of-da
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,14 @@ from tokenexport_cli.catalog.importers.base import (
     Prices,
     SourceEntry,
     date_or_none,
+    decimal_of,
     expect,
     parse_json,
     per_million_exact,
     positive_int,
 )
-from tokenexport_cli.schema import Tier, TimeBand
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.schema import Batch, Tier, TimeBand
 
 FORMAT = "genai-prices"
 DEFAULT_URL = (
@@ -40,6 +43,12 @@ _FIELDS = {
     "cache_read_mtok": "cache_read",
     "cache_write_mtok": "cache_write",
 }
+# genai-prices has no batch field; where a vendor's batch discount is known, the model's
+# ``price_comments`` say so in this form (google.yml: "Batch API offers 50% discount on
+# input/output")
+_BATCH_COMMENT = re.compile(r"Batch API offers (\d+(?:\.\d+)?)% discount")
+# ``TimeOfDateConstraint`` times (schema format "time"): HH:MM[:SS[.f]], UTC as Z or +00:00
+_TIME_OF_DAY = re.compile(r"^(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]00:00)?$")
 
 
 def parse(data: bytes, where: str, at: dt.date) -> list[SourceEntry]:
@@ -54,8 +63,6 @@ def parse(data: bytes, where: str, at: dt.date) -> list[SourceEntry]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            from tokenexport_cli.errors import DataError
-
             raise DataError(f"{where}: not valid UTF-8") from None
         providers = [parse_yaml(text, Path(where))]
     entries = []
@@ -120,11 +127,8 @@ def _model(provider_id: str, model: dict[str, Any], where: str, at: dt.date) -> 
             band_items.append(item)
         else:
             base_prices = item.get("prices")
-    notes = []
-    if model.get("prices_checked"):
-        notes.append(f"genai-prices prices_checked {model['prices_checked']}")
-    if model.get("price_comments"):
-        notes.append("genai-prices: " + " ".join(str(model["price_comments"]).split()))
+    comments = " ".join(str(model.get("price_comments") or "").split())
+    notes = [f"genai-prices: {comments}"] if comments else []
     prices = None
     skip = None
     if not isinstance(base_prices, dict):
@@ -142,6 +146,7 @@ def _model(provider_id: str, model: dict[str, Any], where: str, at: dt.date) -> 
                 cache_write=base.get("cache_write"),
                 tiers=tiers,
                 time_bands=tuple(band for band in bands if band is not None),
+                batch=batch_of(comments),
             )
     return SourceEntry(
         key=f"{provider_id}/{model_id}",
@@ -152,7 +157,20 @@ def _model(provider_id: str, model: dict[str, Any], where: str, at: dt.date) -> 
         skip_reason=skip,
         name=str(model.get("name") or model_id),
         context_window=positive_int(model.get("context_window")),
+        checked=date_or_none(model.get("prices_checked")),
         notes=tuple(notes),
+    )
+
+
+def batch_of(price_comments: str) -> Batch | None:
+    """The batch discount a model's ``price_comments`` state, if they state one."""
+    match = _BATCH_COMMENT.search(price_comments)
+    percent = decimal_of(match.group(1), "price_comments") if match else None
+    if match is None or percent is None or not 0 < percent < 100:
+        return None
+    return Batch(
+        discount=percent / 100,
+        note=f"genai-prices price_comments: Batch API offers {match.group(1)}% discount",
     )
 
 
@@ -193,8 +211,10 @@ def _band(item: dict[str, Any], where: str) -> TimeBand | None:
     band, _ = _flat(item.get("prices") or {}, where)
     if "input" not in band or "output" not in band:
         return None
-    start = str(constraint["start_time"])[:5]
-    end = str(constraint.get("end_time") or "24:00")[:5]
+    # genai-prices' TimeOfDateConstraint requires both start_time and end_time (its schema's
+    # "required"); an interval with no end has no meaning there, so it is not guessed here
+    start = _time_of_day(constraint.get("start_time"), f"{where}: constraint.start_time")
+    end = _time_of_day(constraint.get("end_time"), f"{where}: constraint.end_time")
     return TimeBand(
         name="genai-prices time constraint",
         timezone="UTC",
@@ -204,3 +224,13 @@ def _band(item: dict[str, Any], where: str) -> TimeBand | None:
         cache_read=band.get("cache_read"),
         cache_write=band.get("cache_write"),
     )
+
+
+def _time_of_day(value: Any, where: str) -> str:
+    """``HH:MM`` of a UTC time-of-day constraint bound."""
+    if value is None:
+        raise DataError(f"{where}: missing (a time constraint needs start_time and end_time)")
+    match = _TIME_OF_DAY.match(str(value).strip())
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise DataError(f"{where}: expected a UTC time of day such as 16:30:00Z, got {value!r}")
+    return f"{match.group(1)}:{match.group(2)}"

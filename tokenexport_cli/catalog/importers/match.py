@@ -129,6 +129,8 @@ def _offer(
                 f"{', '.join(kept)} kept from {base.source} ({base.as_of}): "
                 f"{source.format} does not publish them"
             )
+    if entry.checked is not None:
+        notes.append(f"{source.format} prices_checked {entry.checked}")
     notes.extend(entry.notes)
     values = {
         "tiers": prices.tiers,

@@ -69,10 +69,29 @@ def parse_tree(root: Path) -> list[SourceEntry]:
         models_dir = provider_dir / "models"
         for path in sorted(models_dir.rglob("*.toml")):
             model_id = path.relative_to(models_dir).with_suffix("").as_posix()
-            data = _resolve_base(_load_toml(path), base_models, str(path))
-            entries.append(_entry(provider_dir.name, model_id, data, str(path)))
+            entries.append(_offer_file(provider_dir.name, model_id, path, base_models))
     expect(bool(entries), str(root), "no models.dev provider TOML files found")
     return entries
+
+
+def parse_file(root: Path, path: Path) -> SourceEntry:
+    """One TOML file of a models.dev checkout at ``root``: a provider's offer
+    (``providers/<provider>/models/<model id>.toml``, its ``base_model`` resolved) or a model's
+    own metadata (``models/<vendor>/<model id>.toml``, with the vendor as provider)."""
+    parts = path.relative_to(root).with_suffix("").parts
+    if len(parts) >= 4 and parts[0] == "providers" and parts[2] == "models":
+        return _offer_file(parts[1], "/".join(parts[3:]), path, root / "models")
+    if len(parts) >= 3 and parts[0] == "models":
+        return _entry(parts[1], "/".join(parts[2:]), _load_toml(path), str(path))
+    raise DataError(
+        f"{path}: not a models.dev file (expected providers/<provider>/models/<id>.toml "
+        "or models/<vendor>/<id>.toml)"
+    )
+
+
+def _offer_file(provider_id: str, model_id: str, path: Path, base_models: Path) -> SourceEntry:
+    data = _resolve_base(_load_toml(path), base_models, str(path))
+    return _entry(provider_id, model_id, data, str(path))
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
@@ -86,26 +105,44 @@ def _load_toml(path: Path) -> dict[str, Any]:
 
 
 def _resolve_base(data: dict[str, Any], base_models: Path, where: str) -> dict[str, Any]:
-    """Fill a file that names a ``base_model`` from ``models/<base_model>.toml``, less its omits."""
+    """Fill a file that names a ``base_model`` from ``models/<base_model>.toml`` the way
+    models.dev generates its API: the provider file deep-merged over the base model, then the
+    ``base_model_omit`` dot-paths removed ("removes inherited model metadata fields after local
+    overrides are merged", models.dev README; packages/core/src/sync/base-model.ts)."""
     base_name = data.get("base_model")
     if not isinstance(base_name, str):
         return data
     base_path = base_models / f"{base_name}.toml"
     if not base_path.is_file():
         return data
-    merged = dict(_load_toml(base_path))
+    merged = _merge_deep(_load_toml(base_path), data)
     for omitted in data.get("base_model_omit") or ():
-        table, _, key = str(omitted).partition(".")
-        if key and isinstance(merged.get(table), dict):
-            merged[table] = {k: v for k, v in merged[table].items() if k != key}
-        elif not key:
-            merged.pop(table, None)
-    for key, value in data.items():
+        _omit(merged, str(omitted).split("."))
+    return merged
+
+
+def _merge_deep(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key at every depth; any other value (arrays too) replaces."""
+    merged = dict(base)
+    for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
+            merged[key] = _merge_deep(merged[key], value)
         else:
             merged[key] = value
     return merged
+
+
+def _omit(table: dict[str, Any], path: list[str]) -> None:
+    """Remove one dot-path, and any table the removal leaves empty."""
+    head, rest = path[0], path[1:]
+    if not rest:
+        table.pop(head, None)
+        return
+    child = table.get(head)
+    if isinstance(child, dict):
+        _omit(child, rest)
+        if not child:
+            table.pop(head)
 
 
 def _entry(provider_id: str, model_id: str, data: dict[str, Any], where: str) -> SourceEntry:
