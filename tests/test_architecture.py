@@ -156,7 +156,5 @@ def test_the_python_api_runs_without_typer_or_rich() -> None:
         "print(len(result.estimate.lines) > 0, "
         "sorted(m for m in ('typer', 'rich', 'click') if m in sys.modules))"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "True []"

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from pricing_builders import AS_OF, D, make_model, make_offer, make_provider
 
+from tokenexport_cli.cli.common import parse_fx
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.pricing.engine import (
     CostLine,
@@ -16,7 +17,6 @@ from tokenexport_cli.pricing.engine import (
     Usage,
     price_offer,
 )
-from tokenexport_cli.cli.common import parse_fx
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.traffic import band_share, uniform_weights
 from tokenexport_cli.schema import FxRate, TimeBand

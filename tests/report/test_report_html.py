@@ -92,8 +92,8 @@ def test_projection_is_twelve_months_of_each_featured_option(tmp_path: Path) -> 
 
 
 def test_projection_compounds_the_workload_growth() -> None:
-    from tokenexport_cli.catalog import CatalogIndex, load_catalog
     from tokenexport_cli.api.report import gather_report
+    from tokenexport_cli.catalog import CatalogIndex, load_catalog
     from tokenexport_cli.pricing.engine import PricingOptions
     from tokenexport_cli.pricing.estimate import Selection, estimate
     from tokenexport_cli.pricing.fx import Fx
