@@ -1,11 +1,13 @@
-"""Packaging contract: the distribution's own name, one version, and no instruction anywhere
-that installs the unrelated `tokx` from the package index."""
+"""Packaging and CI contract: the distribution's own name, one version, no instruction anywhere
+that installs the unrelated `tokx` from the package index, the README's test command is what
+.ci/run runs, and constraints.txt pins every dependency."""
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -212,3 +214,44 @@ def test_installed_metadata_and_python_m_agree_with_the_package_version() -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"tokx {__version__} (default catalog ")
+
+
+# --- the README's commands, .ci/run and constraints.txt ---------------------------------------
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"^```sh\n(.*?)\n```$", README, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_opens_with_install_and_test_commands_and_ci_runs_the_test_one() -> None:
+    install, test_command, *rest = readme_commands()
+    assert install.startswith("python3 -m pip install . && tokx ")
+    assert test_command == "python3 -m pip install -e '.[test]' && python3 -m pytest"
+    ci_run = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assigned = [
+        shlex.split(line)[0].partition("=")[2]
+        for line in ci_run
+        if line.startswith("readme_test_command=")
+    ]
+    assert assigned == [test_command]
+    assert 'bash -c "$readme_test_command"' in ci_run
+    # the pinned reproduction is the same command with the constraints file added
+    pinned = test_command.replace(" install ", " install -c constraints.txt ", 1)
+    assert pinned in rest
+
+
+def _pinned(requirement: str) -> str:
+    return _requirement_name(requirement) or ""
+
+
+def test_constraints_pin_every_dependency_and_extra() -> None:
+    lines = (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+==[A-Za-z0-9.+!-]+", pin) for pin in pins), pins
+    pinned = {_pinned(pin) for pin in pins}
+    project = PYPROJECT["project"]
+    wanted = {_pinned(requirement) for requirement in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        wanted |= {_pinned(requirement) for requirement in extra}
+    assert wanted - pinned == set()
+    assert DISTRIBUTION not in pinned and {"pip", "setuptools", "wheel"}.isdisjoint(pinned)
