@@ -8,8 +8,9 @@ machine (Python's stdlib sources and docs, its CJK test files, /work/shared) in 
 dir, then prints side by side: tokx throughput, raw tiktoken ``encode_ordinary_batch``
 throughput on the same text, their ratio (counting alone, and whole runs with each side's
 encoder build), tokx's peak memory (PSS of main process plus workers, sampled from /proc),
-the warm-cache re-run time, and the quicktok fast path if installed; then tiktoken on one
-thread with the official pattern and with tokx's regrouped equivalent.
+the warm-cache re-run time, and the quicktok fast path if installed (the fast extra:
+``python3 -m pip install -e '.[fast]'`` from this checkout); then tiktoken on one thread with
+the official pattern and with tokx's regrouped equivalent.
 ``--gigabyte`` also measures peak memory on one 1 GB file. Figures, not pass/fail.
 """
 

@@ -45,8 +45,9 @@ def find_browser() -> str | None:
 BROWSER = find_browser()
 pytestmark = pytest.mark.skipif(
     BROWSER is None,
-    reason="no Chromium or Chrome binary on PATH (Debian: apt-get install chromium; "
-    ".ci/run installs it)",
+    reason=f"no Chromium or Chrome found (looked for {', '.join(CANDIDATES)} on PATH): "
+    "install one, e.g. Debian's `apt-get install chromium fonts-liberation`, as .ci/run does; "
+    "the test drives the browser directly and needs no Python driver",
 )
 FLAGS = [
     "--headless",

@@ -194,25 +194,27 @@ def test_anthropic_style_usage_names_are_accepted(tmp_path: Path) -> None:
     assert requests[0].usage == RecordedUsage(7, 3, 2)
 
 
+# Stands for a problem that msgspec words (JSON syntax, a type or bound): tokx promises the file,
+# line and key path, not a dependency's phrasing.
+DECODER_WORDS = "<msgspec's words>"
+
+
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ('{"messages": [', "invalid JSON: Input data was truncated"),
+        ('{"messages": [', "invalid JSON: " + DECODER_WORDS),
         ('{"model": "x"}', "messages: missing required key 'messages'"),
-        ('{"messages": "hi"}', "messages: expected `array`, got `str`"),
-        (
-            '{"messages": [{"content": 5}]}',
-            "messages[0].content: expected `str | array | null`, got `int`",
-        ),
+        ('{"messages": "hi"}', "messages: " + DECODER_WORDS),
+        ('{"messages": [{"content": 5}]}', "messages[0].content: " + DECODER_WORDS),
         (
             '{"messages": [], "usage": {"prompt_tokens": -1}}',
-            "usage.prompt_tokens: expected `int` >= 0",
+            "usage.prompt_tokens: " + DECODER_WORDS,
         ),
         (
             '{"messages": [], "timestamp": "yesterday"}',
             "timestamp: expected an ISO 8601 time or Unix seconds, got 'yesterday'",
         ),
-        ("[1, 2]", "expected `object`, got `array`"),
+        ("[1, 2]", DECODER_WORDS),
     ],
 )
 def test_malformed_jsonl_line_names_file_and_line(tmp_path: Path, line: str, problem: str) -> None:
@@ -220,7 +222,13 @@ def test_malformed_jsonl_line_names_file_and_line(tmp_path: Path, line: str, pro
     workload = workload_with(tmp_path, "  - chat_jsonl: c.jsonl\n")
     with pytest.raises(DataError) as caught:
         list(workload.requests())
-    assert str(caught.value) == f"{tmp_path / 'c.jsonl'}:2: {problem}"
+    expected = f"{tmp_path / 'c.jsonl'}:2: {problem}"
+    if expected.endswith(DECODER_WORDS):
+        where = expected.removesuffix(DECODER_WORDS)
+        assert str(caught.value).startswith(where) and len(str(caught.value)) > len(where)
+        assert "\n" not in str(caught.value)
+    else:
+        assert str(caught.value) == expected
 
 
 def test_invalid_utf8_in_a_jsonl_line_is_replaced_with_a_warning(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Workload file rules: each one's exact message (file:line: key.path: problem), volume and
-traffic expansion."""
+"""Workload file rules: each one's exact message (file:line: key.path: problem; where msgspec
+words the problem, only the place is asserted), volume and traffic expansion."""
 
 from __future__ import annotations
 
@@ -55,10 +55,13 @@ def test_monthly_volume_is_taken_as_given(tmp_path: Path) -> None:
     assert load_workload(write(tmp_path, text)).requests_per_month == Decimal("12345.5")
 
 
+# Stands for a problem that msgspec words (a type or bound): tokx only promises where it is.
+VALIDATOR_WORDS = "<msgspec's words>"
+
 RULES = [
     # (old, new, expected "line: key.path: problem")
     ("name: test\n", "", "1: name: missing required key 'name'"),
-    ("name: test\n", "name: ''\n", "1: name: expected `str` of length >= 1"),
+    ("name: test\n", "name: ''\n", "1: name: " + VALIDATOR_WORDS),
     ("name: test\n", "name: test\ncolour: blue\n", "2: colour: unknown key 'colour'"),
     (
         "requests_per_day: 100\n",
@@ -94,12 +97,12 @@ RULES = [
     (
         "requests_per_day: 100",
         "requests_per_day: 100\ncache_hit_rate: true",
-        "3: cache_hit_rate: expected a number, got `bool`",
+        "3: cache_hit_rate: " + VALIDATOR_WORDS,
     ),
     (
         "inputs:\n  - path: prompt.txt\n",
         "inputs: []\n",
-        "3: inputs: expected `array` of length >= 1",
+        "3: inputs: " + VALIDATOR_WORDS,
     ),
     (
         "  - path: prompt.txt\n",
@@ -133,7 +136,7 @@ RULES = [
         "  fixed: 50\n  ratio: 0.5\n",
         "5: output_tokens: give exactly one of fixed, ratio, from_logs",
     ),
-    ("  fixed: 50\n", "  fixed: -1\n", "6: output_tokens.fixed: expected `int` >= 0"),
+    ("  fixed: 50\n", "  fixed: -1\n", "6: output_tokens.fixed: " + VALIDATOR_WORDS),
     ("  fixed: 50\n", "  ratio: -0.5\n", "6: output_tokens.ratio: must not be negative (got -0.5)"),
     (
         "  fixed: 50\n",
@@ -203,7 +206,13 @@ RULES = [
 def test_rule_message(tmp_path: Path, old: str, new: str, expected: str) -> None:
     assert old in BASE
     message = error_of(tmp_path, BASE.replace(old, new, 1))
-    assert message == expected.replace("{dir}", str(tmp_path))
+    expected = expected.replace("{dir}", str(tmp_path))
+    if expected.endswith(VALIDATOR_WORDS):
+        where = expected.removesuffix(VALIDATOR_WORDS)
+        assert message.startswith(where) and len(message) > len(where), message
+        assert "\n" not in message
+    else:
+        assert message == expected
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:

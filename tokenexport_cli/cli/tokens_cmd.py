@@ -137,7 +137,7 @@ def tokens_command(
         typer.Option(
             "--fast",
             envvar="TOKX_FAST",
-            help="Use quicktok-v1 where it is exact (pip install 'tokx[fast]').",
+            help="Use quicktok-v1 where it is exact (the fast extra: tokenexport-cli[fast]).",
         ),
     ] = False,
     output_format: FormatOption = "table",
