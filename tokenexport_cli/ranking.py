@@ -71,7 +71,7 @@ def choose_harnesses(
         rows = [b for b in index.catalog.benchmarks if b.benchmark == name]
         if not rows:
             known = sorted({b.benchmark for b in index.catalog.benchmarks})
-            from tokenexport_cli.catalog import did_you_mean
+            from tokenexport_cli.suggest import did_you_mean
 
             raise UsageError(f"unknown benchmark '{name}'{did_you_mean(name, known)}")
         if name in pinned:

@@ -8,8 +8,8 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tokenexport_cli.textfiles import decode_utf8
 from tokenexport_cli.tokens.chunking import (
-    decode_utf8,
     is_safe_cut,
     plan_byte_ranges,
     split_text,

@@ -63,9 +63,9 @@ def count_tokens(request: TokensRequest) -> TokensResult:
     """``tokx tokens``: count the inputs with each family's own tokenizer."""
     import contextlib
 
+    from tokenexport_cli.textfiles import expand_paths
     from tokenexport_cli.tokens.cache import CountCache
     from tokenexport_cli.tokens.counting import count_paths, count_stream
-    from tokenexport_cli.tokens.families import expand_paths
 
     index = open_catalog(request.catalog)
     specs = family_specs(index, request.families, request.models)

@@ -1,6 +1,6 @@
 """Catalog stage: locate versions, load YAML safely, validate, cache, and look things up."""
 
-from tokenexport_cli.catalog.index import CatalogIndex, did_you_mean
+from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.catalog.load import load_catalog, load_path
 from tokenexport_cli.catalog.locate import list_versions, resolve_version
 from tokenexport_cli.catalog.parse import CatalogInvalid
@@ -8,7 +8,6 @@ from tokenexport_cli.catalog.parse import CatalogInvalid
 __all__ = [
     "CatalogIndex",
     "CatalogInvalid",
-    "did_you_mean",
     "list_versions",
     "load_catalog",
     "load_path",

@@ -3,9 +3,7 @@ did-you-mean suggestions on a miss."""
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
-from collections.abc import Iterable
 
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.schema import (
@@ -18,13 +16,7 @@ from tokenexport_cli.schema import (
     Provider,
     TokenizerFamily,
 )
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name.lower(), list(candidates), n=3, cutoff=0.5)
-    if not close:
-        return ""
-    return "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+from tokenexport_cli.suggest import close_matches, did_you_mean, hint
 
 
 class CatalogIndex:
@@ -60,12 +52,9 @@ class CatalogIndex:
         """The model with this id or alias (case-insensitive); UsageError with suggestions."""
         found = self.find_model(name)
         if found is None:
-            close = difflib.get_close_matches(
-                name.strip().lower(), list(self._names), n=6, cutoff=0.5
-            )
+            close = close_matches(name, self._names, limit=6)
             ids = list(dict.fromkeys(self._names[c] for c in close))[:3]
-            hint = "; did you mean " + " or ".join(f"'{i}'" for i in ids) + "?" if ids else ""
-            raise UsageError(f"unknown model '{name}'{hint}")
+            raise UsageError(f"unknown model '{name}'{hint(ids)}")
         return found
 
     def provider(self, name: str) -> Provider:

@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
 from tokenexport_cli import __version__
-from tokenexport_cli.catalog.locate import VersionDir, resolve_version, user_cache_dir
+from tokenexport_cli.catalog.locate import VersionDir, resolve_version
 from tokenexport_cli.catalog.merge import build_catalog, merge_layers
 from tokenexport_cli.catalog.parse import CatalogInvalid, SourceFile, parse_file, parse_manifest
 from tokenexport_cli.catalog.rules import check
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.schema import SCHEMA_VERSION, Catalog
+from tokenexport_cli.userdirs import cache_dir as user_cache_dir
 
 MAX_CATALOG_FILES = 2000
 
@@ -123,14 +123,9 @@ def _write_cache(digest: str, catalog: Catalog) -> None:
     """Best effort and atomic: a cache that cannot be written only costs speed."""
     if os.environ.get("TOKX_NO_CACHE"):
         return
-    target = _cache_path(digest)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(msgspec.msgpack.encode(catalog))
-        os.replace(tmp.name, target)
-    except OSError:
-        return
+    from tokenexport_cli.atomic import write_cache
+
+    write_cache(_cache_path(digest), msgspec.msgpack.encode(catalog))
 
 
 def load_catalog(

@@ -42,26 +42,10 @@ def bundled_root() -> Path:
     return package_dir.parent / "catalogs"
 
 
-def user_data_dir() -> Path:
-    override = os.environ.get("TOKX_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("tokx", appauthor=False))
-
-
-def user_cache_dir() -> Path:
-    override = os.environ.get("TOKX_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("tokx", appauthor=False))
-
-
 def synced_root() -> Path:
-    return user_data_dir() / "catalogs"
+    from tokenexport_cli.userdirs import data_dir
+
+    return data_dir() / "catalogs"
 
 
 def list_versions() -> list[VersionDir]:
@@ -85,11 +69,10 @@ def resolve_version(version: str | None = None, as_of: dt.date | None = None) ->
         for candidate in versions:
             if candidate.name == version:
                 return candidate
-        import difflib
+        from tokenexport_cli.suggest import did_you_mean
 
         names = [v.name for v in versions]
-        close = difflib.get_close_matches(version, names, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(version, names, limit=1)
         raise UsageError(
             f"unknown catalog version '{version}'{hint} (available: {', '.join(names)})"
         )

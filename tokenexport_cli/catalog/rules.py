@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from tokenexport_cli.catalog.merge import Merged, Origin
 from tokenexport_cli.schema import Batch, Offer, TimeBand, TokenizerFamily
+from tokenexport_cli.suggest import did_you_mean
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
 
 def _suggest(name: str, known: Iterable[Any]) -> str:
-    close = difflib.get_close_matches(name, [str(k) for k in known], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(name, known, limit=1, cutoff=0.6)
 
 
 def _negative_prices(entry: Any, origin: Origin, prefix: str = "") -> Iterator[str]:

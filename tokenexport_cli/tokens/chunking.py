@@ -41,14 +41,10 @@ Unicode whitespace). The tests check the claim with hypothesis for every family.
 
 from __future__ import annotations
 
-import codecs
 import re
-import threading
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import BinaryIO
-
-BINARY_SNIFF_BYTES = 8192
 
 # After a newline, the byte-level cut accepts ASCII "!".."~" except "/", and lead bytes C3-E0
 # (U+00C0-0FFF) and E4-F4 (U+4000 up), which start no whitespace character; C2, E1, E2 and E3
@@ -183,31 +179,6 @@ def plan_byte_ranges(
         position = found + target
     cuts.append(size)
     return list(pairwise(cuts))
-
-
-def looks_binary(head: bytes) -> bool:
-    """True when the first bytes of an input contain a NUL byte (how git and grep decide)."""
-    return b"\x00" in head[:BINARY_SNIFF_BYTES]
-
-
-_errors = threading.local()
-
-
-def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    _errors.count = getattr(_errors, "count", 0) + 1
-    return ("\ufffd", exc.end)
-
-
-codecs.register_error("tokx-replace-count", _replace_and_count)
-
-
-def decode_utf8(data: bytes) -> tuple[str, int]:
-    """Decode UTF-8 like ``errors="replace"`` and return how many invalid sequences were replaced."""
-    _errors.count = 0
-    text = data.decode("utf-8", "tokx-replace-count")
-    return text, _errors.count
 
 
 def iter_ranges(handle: BinaryIO, ranges: list[tuple[int, int]]) -> Iterator[bytes]:

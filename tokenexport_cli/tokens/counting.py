@@ -20,14 +20,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tokenexport_cli.errors import UsageError
+from tokenexport_cli.suggest import did_you_mean
+from tokenexport_cli.textfiles import BINARY_SNIFF_BYTES, decode_utf8, looks_binary
 from tokenexport_cli.tokens.cache import CountCache, sha256_of
-from tokenexport_cli.tokens.chunking import (
-    BINARY_SNIFF_BYTES,
-    decode_utf8,
-    looks_binary,
-    plan_byte_ranges,
-)
-from tokenexport_cli.tokens.registry import encoder, exact_family_names, get_exact_family, suggest
+from tokenexport_cli.tokens.chunking import plan_byte_ranges
+from tokenexport_cli.tokens.registry import encoder, exact_family_names, get_exact_family
 from tokenexport_cli.tokens.results import (
     ApproximateFamily,
     CountReport,
@@ -64,7 +61,7 @@ def _plan(families: Sequence[FamilySpec]) -> _Plan:
                 else repr(name)
             )
             raise UsageError(
-                f"unknown tokenizer family {label}{suggest(name, exact_family_names())}"
+                f"unknown tokenizer family {label}{did_you_mean(name, exact_family_names(), 1)}"
             )
         if name not in exact:
             exact.append(get_exact_family(name).name)

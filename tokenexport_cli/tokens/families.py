@@ -3,12 +3,9 @@ the counting engine's family specs, and expand user paths into input files."""
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Sequence
-from pathlib import Path
-
-from tokenexport_cli.catalog import CatalogIndex, did_you_mean
+from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.errors import UsageError
+from tokenexport_cli.suggest import did_you_mean
 from tokenexport_cli.tokens.registry import exact_family_names
 from tokenexport_cli.tokens.results import ApproximateFamily
 
@@ -37,35 +34,3 @@ def model_family(index: CatalogIndex, model_name: str) -> FamilySpec:
 
 def spec_name(spec: FamilySpec) -> str:
     return spec if isinstance(spec, str) else spec.name
-
-
-def expand_paths(paths: Sequence[Path | str], base: Path | None = None) -> list[Path]:
-    """Files named, found under folders (recursively, sorted) or matched by globs.
-
-    Hidden files and folders are skipped inside folders; a path that matches nothing is an
-    error naming it."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if base is not None and not path.is_absolute():
-            path = base / path
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    child
-                    for child in path.rglob("*")
-                    if child.is_file()
-                    and not any(part.startswith(".") for part in child.relative_to(path).parts)
-                )
-            )
-        elif path.is_file():
-            found.append(path)
-        elif glob.has_magic(str(path)):
-            matches = sorted(Path(m) for m in glob.glob(str(path), recursive=True))
-            files = [m for m in matches if m.is_file()]
-            if not files:
-                raise UsageError(f"{raw}: no files match this pattern")
-            found.extend(files)
-        else:
-            raise UsageError(f"{raw}: no such file or directory")
-    return found

@@ -13,14 +13,11 @@ and tokenizers are imported inside the loaders so importing this module stays ch
 
 from __future__ import annotations
 
-import difflib
 import gzip
 import hashlib
 import json
 import marshal
-import os
 import sys
-import tempfile
 import threading
 import zlib
 from base64 import b64decode
@@ -30,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.suggest import did_you_mean
 from tokenexport_cli.tokens.patterns import OFFICIAL as OFFICIAL_PATTERNS
 from tokenexport_cli.tokens.patterns import counting_pattern
 from tokenexport_cli.tokens.sources import COUNTING_SEMANTICS, SOURCES, TokenizerSource, source_for
@@ -91,12 +89,6 @@ def data_version() -> str:
     return f"{COUNTING_SEMANTICS}-{digest.hexdigest()[:12]}"
 
 
-def suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str:
-    """Return ``" (did you mean X?)"`` for the closest candidate, or an empty string."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
-
-
 def get_exact_family(name: str) -> ExactFamily:
     """Look up an exact family by name; ``UsageError`` with a did-you-mean for unknown names."""
     try:
@@ -104,18 +96,16 @@ def get_exact_family(name: str) -> ExactFamily:
     except KeyError:
         known = ", ".join(EXACT_FAMILIES)
         raise UsageError(
-            f"unknown tokenizer family {name!r}{suggest(name, exact_family_names())}; known: {known}"
+            f"unknown tokenizer family '{name}'{did_you_mean(name, exact_family_names(), 1)} "
+            f"(known: {known})"
         ) from None
 
 
 def cache_dir() -> Path:
     """The user cache dir for tokx (``TOKX_CACHE_DIR`` overrides platformdirs)."""
-    override = os.environ.get("TOKX_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
+    from tokenexport_cli.userdirs import cache_dir as user_cache_dir
 
-    return Path(user_cache_dir("tokx"))
+    return user_cache_dir()
 
 
 def read_verified(source: TokenizerSource, data_dir: Path = DATA_DIR) -> bytes:
@@ -205,15 +195,10 @@ def _store_cached_ranks(source: TokenizerSource, data_dir: Path, ranks: dict[byt
         + hashlib.sha256(payload).digest()
         + payload
     )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: concurrent runs never see a half-written cache file.
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".ranks-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(temp, target)
-    except OSError:
-        pass  # the cache is an optimisation; a read-only cache dir must not fail a count
+    from tokenexport_cli.atomic import write_cache
+
+    # the cache is an optimisation; a read-only cache dir must not fail a count
+    write_cache(target, blob)
 
 
 def load_ranks(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
-from typing import Literal
 
-WarningKind = Literal["binary", "invalid_utf8", "empty"]
+from tokenexport_cli.textfiles import InputWarning
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +77,6 @@ class ApproximateFamily:
         low = int((point * (1 - self.band)).to_integral_value(ROUND_FLOOR))
         high = int((point * (1 + self.band)).to_integral_value(ROUND_CEILING))
         return TokenCount(self.name, tokens, False, low, high, self.reference, self.band)
-
-
-@dataclass(frozen=True, slots=True)
-class InputWarning:
-    """Something a user should know about one input; returned as data, never printed by the core."""
-
-    source: str
-    kind: WarningKind
-    message: str
-    count: int = 0
 
 
 @dataclass(frozen=True, slots=True)

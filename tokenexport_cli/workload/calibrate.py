@@ -4,9 +4,7 @@ keep the fits in the user's config directory (``TOKX_CONFIG_DIR`` overrides plat
 from __future__ import annotations
 
 import datetime as dt
-import os
 import statistics
-import tempfile
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -163,12 +161,9 @@ def calibrate_log(
 
 def config_dir() -> Path:
     """The user config dir for tokx (``TOKX_CONFIG_DIR`` overrides platformdirs)."""
-    override = os.environ.get("TOKX_CONFIG_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
+    from tokenexport_cli.userdirs import config_dir as user_config_dir
 
-    return Path(platformdirs.user_config_dir("tokx", appauthor=False))
+    return user_config_dir()
 
 
 def calibration_path() -> Path:
@@ -206,20 +201,10 @@ def save_calibration(
         saved = load_calibration(target)
         calibration = Calibration(models={**saved.models, **calibration.models})
     data = msgspec.json.format(msgspec.json.encode(calibration), indent=2) + b"\n"
+    from tokenexport_cli.atomic import write_atomic
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomic(target, data, make_parents=True)
     except OSError as exc:
         raise DataError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return target

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import msgspec
 
 from tokenexport_cli.errors import DataError, located
+from tokenexport_cli.textfiles import decode_utf8
 from tokenexport_cli.validation import describe
-from tokenexport_cli.workload.files import decode_text
 from tokenexport_cli.workload.request import RecordedUsage, Request, WorkloadWarning
 
 # One line is one request; a line this long is a broken file, not a prompt.
@@ -157,7 +157,7 @@ def _decode(raw: bytes, where: str, warnings: list[WorkloadWarning]) -> _Line:
         message = f"{where}: {key_path}: {problem}" if key_path else f"{where}: {problem}"
         raise DataError(message) from None
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        text, replaced = decode_text(raw)
+        text, replaced = decode_utf8(raw)
         if not replaced:
             raise DataError(f"{where}: invalid JSON: {exc}") from None
     warnings.append(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-WarningKind = Literal["binary", "invalid_utf8", "empty", "non_text"]
+from tokenexport_cli.textfiles import InputWarning
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +51,4 @@ class Request:
         return self.usage.completion_tokens if self.usage is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class WorkloadWarning:
-    """Something a user should know about an input; returned as data, never printed by the core."""
-
-    source: str
-    kind: WarningKind
-    message: str
-    count: int = 0
+WorkloadWarning = InputWarning  # one warning type for every input (textfiles.InputWarning)

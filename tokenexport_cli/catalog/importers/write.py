@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from tokenexport_cli.atomic import fsync_dir
 from tokenexport_cli.catalog.importers.match import ImportPlan, OfferKey
 from tokenexport_cli.catalog.locate import VERSION_NAME, VersionDir
 from tokenexport_cli.errors import DataError, UsageError
@@ -99,22 +100,13 @@ def write_overlay(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
         data["models"] = [plain(model) for model in plan.models]
     data["offers"] = [plain(offer) for offer in plan.offers]
     text = HEADER + f"# {describe(plan)}\n" + dump_yaml(data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        from tokenexport_cli.catalog.load import compile_catalog, read_files
+    from tokenexport_cli.atomic import write_atomic
+    from tokenexport_cli.catalog.load import compile_catalog, read_files
 
-        compile_catalog(read_files(base, (tmp,)), base.name)
-        os.replace(tmp, target)
-        _fsync_dir(target.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    def loads_on_base(written: Path) -> None:  # a bad overlay never replaces a good one
+        compile_catalog(read_files(base, (written,)), base.name)
+
+    write_atomic(target, text.encode("utf-8"), check=loads_on_base, make_parents=True)
     return target
 
 
@@ -177,7 +169,7 @@ def _build(plan: ImportPlan, base: VersionDir, tmp: Path, name: str) -> None:
         _write(tmp / additions_name, HEADER + f"# {describe(plan)}\n" + dump_yaml(body))
     folders = {path.parent for path in tmp.rglob("*")} | {tmp}
     for folder in sorted(folders, key=lambda folder: -len(folder.parts)):
-        _fsync_dir(folder)
+        fsync_dir(folder)
 
 
 def _manifest(manifest: Any, plan: ImportPlan, name: str) -> dict[str, Any]:
@@ -223,11 +215,11 @@ def _swap(tmp: Path, target: Path) -> None:
         except BaseException:
             os.rename(old, target)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
 
 
 def recover(parent: Path) -> None:
@@ -267,13 +259,3 @@ def _write_bytes(path: Path, data: bytes) -> None:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

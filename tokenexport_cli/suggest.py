@@ -1,0 +1,36 @@
+"""Did-you-mean suggestions for unknown ids, worded the same way everywhere."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+
+CUTOFF = 0.5
+
+
+def close_matches(
+    name: str,
+    candidates: Iterable[object],
+    limit: int = 3,
+    *,
+    key: Callable[[str], str] = str.lower,
+    cutoff: float = CUTOFF,
+) -> list[str]:
+    """Up to ``limit`` candidates close to ``name`` (compared through ``key``), best first."""
+    by_key: dict[str, str] = {}
+    for candidate in candidates:
+        by_key.setdefault(key(str(candidate)), str(candidate))
+    found = difflib.get_close_matches(key(name.strip()), list(by_key), n=limit, cutoff=cutoff)
+    return [by_key[match] for match in found]
+
+
+def did_you_mean(
+    name: str, candidates: Iterable[object], limit: int = 3, *, cutoff: float = CUTOFF
+) -> str:
+    """``"; did you mean 'a' or 'b'?"`` for the closest candidates, or ``""``."""
+    return hint(close_matches(name, candidates, limit, cutoff=cutoff))
+
+
+def hint(matches: Iterable[str]) -> str:
+    names = list(dict.fromkeys(matches))
+    return "; did you mean " + " or ".join(f"'{n}'" for n in names) + "?" if names else ""
