@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tokenexport_cli.cli import app
-from tokenexport_cli.render.json_schema import schema_text, validate_output
+from tokenexport_cli.render.payloads import schema_text, validate_output
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden" / "estimate_fixture.json"
@@ -90,3 +90,41 @@ def test_format_from_environment(fixture_root: Path, monkeypatch: pytest.MonkeyP
     assert result.stderr == (
         "tokx: error: --format: unknown format 'yaml' (choose from table, json, csv, markdown)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("estimate", ["estimate", *QUICK]),
+        ("recommend", ["recommend", *QUICK]),
+        ("compare", ["compare", "alpha-1"]),
+        ("catalog versions", ["catalog", "versions"]),
+        ("catalog list", ["catalog", "list"]),
+        ("catalog show", ["catalog", "show", "alpha-1"]),
+    ],
+)
+def test_every_json_output_decodes_strictly_against_its_contract(
+    fixture_root: Path, command: str, args: list[str]
+) -> None:
+    """One payload type per command is both the output and the published schema."""
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = validate_output(command, result.stdout)
+    assert payload.schema_version == 1
+    published = json.loads(schema_text())["$defs"]
+    assert type(payload).__name__ in published
+
+
+def test_tokens_and_workload_json_follow_the_contract(tmp_path: Path) -> None:
+    sample = tmp_path / "a.txt"
+    sample.write_text("hello tokens, hello world")
+    result = runner.invoke(app, ["tokens", str(sample), "--format", "json", "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    counted = validate_output("tokens", result.stdout)
+    assert counted.totals[0].family == "o200k_base" and counted.totals[0].tokens > 0
+    result = runner.invoke(
+        app, ["workload", "show", str(REPO / "examples" / "support-bot.yaml"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    shown = validate_output("workload show", result.stdout)
+    assert shown.workload == "support-bot" and shown.families

@@ -165,7 +165,8 @@ def check_command(
 ) -> None:
     """Check every budget in tokx.yaml: exit 0 when all hold, 1 when any is exceeded."""
     from tokenexport_cli.api.budget import CheckRequest, check
-    from tokenexport_cli.render.budget import github_annotations, render_check
+    from tokenexport_cli.render.budget import check_view, github_annotations
+    from tokenexport_cli.render.output import emit, render
 
     fmt = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") else "table")
     if fmt not in ("table", "json", "markdown", "github"):
@@ -199,9 +200,9 @@ def check_command(
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(render_check(results, outcome.catalog_version, "markdown"))
+                handle.write(render(check_view(results, outcome.catalog_version), "markdown"))
     elif not quiet:
-        _emit(render_check(results, outcome.catalog_version, fmt), output)
+        emit(check_view(results, outcome.catalog_version), fmt, output)
     if outcome.failed:
         count = sum(len(r.violations) for r in outcome.failed)
         raise BudgetExceeded(
@@ -280,11 +281,12 @@ def diff_command(
 ) -> None:
     """Per-workload change in money and percent between two baselines, like a cost diff on a PR."""
     from tokenexport_cli.api.budget import diff
-    from tokenexport_cli.render.budget import render_diff
+    from tokenexport_cli.render.budget import diff_view
+    from tokenexport_cli.render.output import render
 
     if output_format not in ("table", "json", "markdown"):
         raise UsageError(
             f"--format: unknown format '{output_format}' (choose from table, json, markdown)"
         )
     found = diff(old, new)
-    write_stdout(render_diff(list(found.rows), found.old, found.new, output_format))
+    write_stdout(render(diff_view(list(found.rows), found.old, found.new), output_format))

@@ -62,7 +62,7 @@ def list_models(
 ) -> None:
     """List the models in the catalog."""
     from tokenexport_cli.api.catalog import ListRequest, list_models
-    from tokenexport_cli.render.catalog import models_json, models_table
+    from tokenexport_cli.render.catalog import models_view
 
     check_format(output_format, FORMATS)
     request = ListRequest(
@@ -74,15 +74,7 @@ def list_models(
     )
     found = call(list_models, request)
     models, index = list(found.models), found.index
-    emit(
-        output_format,
-        json_text=lambda: models_json(models, index),
-        key="models",
-        title=f"Models in catalog {index.catalog.version}",
-        renderables=lambda: [models_table(models, index)],
-        output=output,
-        quiet=quiet,
-    )
+    emit(models_view(models, index), output_format, output, quiet)
 
 
 @app.command("show")
@@ -103,20 +95,12 @@ def show(
 ) -> None:
     """Show one model: its facts, every offer across delivery paths, benchmarks and sources."""
     from tokenexport_cli.api.catalog import show_model
-    from tokenexport_cli.render.catalog import model_show_json, model_show_table
+    from tokenexport_cli.render.catalog import model_show_view
 
     check_format(output_format, FORMATS)
     shown = show_model(model, catalog_choice(catalog_version, as_of, catalog))
     found, index = shown.model, shown.index
-    emit(
-        output_format,
-        json_text=lambda: model_show_json(found, index),
-        key="offers",
-        title=f"Offers of {found.id}",
-        renderables=lambda: model_show_table(found, index),
-        output=output,
-        quiet=quiet,
-    )
+    emit(model_show_view(found, index), output_format, output, quiet)
 
 
 @app.command("validate")
@@ -158,19 +142,11 @@ def versions(
 ) -> None:
     """List the catalog versions: bundled with tokx and synced into your data directory."""
     from tokenexport_cli.api.catalog import versions as catalog_versions
-    from tokenexport_cli.render.catalog import versions_json, versions_table
+    from tokenexport_cli.render.catalog import versions_view
 
     check_format(output_format, FORMATS)
     found = catalog_versions()
-    emit(
-        output_format,
-        json_text=lambda: versions_json(list(found.versions), found.default),
-        key="versions",
-        title="Catalog versions",
-        renderables=lambda: [versions_table(list(found.versions), found.default)],
-        output=output,
-        quiet=quiet,
-    )
+    emit(versions_view(list(found.versions), found.default), output_format, output, quiet)
 
 
 from tokenexport_cli.cli import catalog_sync_cmd  # noqa: E402  (registers import/sync/diff)

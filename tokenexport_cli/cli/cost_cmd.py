@@ -130,7 +130,7 @@ def estimate_command(
 ) -> None:
     """Monthly cost of a workload on every model and delivery path, cheapest first."""
     from tokenexport_cli.api.cost import EstimateRequest, estimate
-    from tokenexport_cli.render.cost import estimate_json, estimate_table
+    from tokenexport_cli.render.cost import estimate_view
 
     check_format(output_format, FORMATS)
     request = EstimateRequest(
@@ -158,13 +158,10 @@ def estimate_command(
         print_chart(found.ranked, None if show_all else 30, result.currency, output_format, output)
         return
     emit(
+        estimate_view(result, breakdown, series, None if show_all else 30),
         output_format,
-        json_text=lambda: estimate_json(result, series),
-        key="lines",
-        title=f"Monthly cost (catalog {result.catalog_version}, {result.currency})",
-        renderables=lambda: estimate_table(result, breakdown, series, None if show_all else 30),
-        output=output,
-        quiet=quiet,
+        output,
+        quiet,
     )
 
 
@@ -279,7 +276,7 @@ def recommend_command(
     """Rank models and paths for a workload under constraints, and explain the choice."""
     from tokenexport_cli.api.cost import RecommendRequest, recommend
     from tokenexport_cli.ranking import Constraints
-    from tokenexport_cli.render.cost import recommendation_json, recommendation_table
+    from tokenexport_cli.render.cost import recommendation_view
 
     check_format(output_format, FORMATS)
     constraints = Constraints(
@@ -315,15 +312,7 @@ def recommend_command(
     if chart:
         print_chart(rec.ranked, top, rec.estimate.currency, output_format, output)
         return
-    emit(
-        output_format,
-        json_text=lambda: recommendation_json(rec),
-        key="ranked",
-        title=f"Recommendation ({rec.objective})",
-        renderables=lambda: recommendation_table(rec, explain, top),
-        output=output,
-        quiet=quiet,
-    )
+    emit(recommendation_view(rec, explain, top), output_format, output, quiet)
 
 
 def _pairs_text(values: list[str] | None) -> dict[str, str]:
@@ -341,7 +330,7 @@ def schema_command(
     output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of tokx's --format json output (estimate, recommend, check)."""
-    from tokenexport_cli.render.json_schema import schema_text
     from tokenexport_cli.render.output import write_output
+    from tokenexport_cli.render.payloads import schema_text
 
     write_output(schema_text(), output)

@@ -94,7 +94,7 @@ def compare_command(
     Without a workload, paths are compared per million tokens at a 3:1 input:output mix."""
     from tokenexport_cli.api.cost import CompareRequest, compare
     from tokenexport_cli.ranking import Constraints
-    from tokenexport_cli.render.compare import compare_json, compare_table
+    from tokenexport_cli.render.compare import compare_view
 
     check_format(output_format, FORMATS)
     request = CompareRequest(
@@ -118,15 +118,7 @@ def compare_command(
         ),
     )
     comparison = call(compare, request)
-    emit(
-        output_format,
-        json_text=lambda: compare_json(comparison),
-        key="paths",
-        title=f"{comparison.model.id} across delivery paths",
-        renderables=lambda: compare_table(comparison),
-        output=output,
-        quiet=quiet,
-    )
+    emit(compare_view(comparison), output_format, output, quiet)
 
 
 @handle_errors
@@ -180,7 +172,7 @@ def selfhost_command(
     break-even monthly volume against the cheapest API path (figures in USD)."""
     from tokenexport_cli.api.cost import SelfhostRequest, selfhost
     from tokenexport_cli.pricing.selfhost import SelfhostOptions
-    from tokenexport_cli.render.compare import selfhost_json, selfhost_table
+    from tokenexport_cli.render.compare import selfhost_view
 
     check_format(output_format, FORMATS)
 
@@ -204,16 +196,7 @@ def selfhost_command(
             ),
         )
         found = selfhost(request)
-    emit(
-        output_format,
-        json_text=lambda: selfhost_json(
-            found.model, list(found.points), found.requests_per_month, found.catalog_version
-        ),
-        key="profiles",
-        title=f"Self-hosting {found.model}",
-        renderables=lambda: selfhost_table(
-            found.model, list(found.points), found.requests_per_month, found.catalog_version
-        ),
-        output=output,
-        quiet=quiet,
+    view = selfhost_view(
+        found.model, list(found.points), found.requests_per_month, found.catalog_version
     )
+    emit(view, output_format, output, quiet)

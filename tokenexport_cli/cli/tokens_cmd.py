@@ -149,7 +149,7 @@ def tokens_command(
 ) -> None:
     """Count tokens exactly with each family's own tokenizer (approximate families say so)."""
     from tokenexport_cli.api.tokens import TokensRequest, count_tokens
-    from tokenexport_cli.render.tokens import tokens_json, tokens_table
+    from tokenexport_cli.render.tokens import tokens_view
 
     check_format(output_format, FORMATS)
     families, models = split_values(tokenizer), split_values(model)
@@ -183,12 +183,4 @@ def tokens_command(
             raise UsageError("--plain prints one number: give exactly one tokenizer family")
         write_output(str(report.totals[0].tokens), output)
         return
-    emit(
-        output_format,
-        json_text=lambda: tokens_json(report, found.catalog_version),
-        key="totals",
-        title="Tokens",
-        renderables=lambda: tokens_table(report, per_file),
-        output=output,
-        quiet=quiet,
-    )
+    emit(tokens_view(report, found.catalog_version, per_file), output_format, output, quiet)

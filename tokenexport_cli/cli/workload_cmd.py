@@ -67,7 +67,7 @@ def show_command(
 ) -> None:
     """A workload's volume, traffic and token statistics per tokenizer family."""
     from tokenexport_cli.api.tokens import WorkloadShowRequest, show_workload
-    from tokenexport_cli.render.workload import workload_json, workload_table
+    from tokenexport_cli.render.workload import workload_view
 
     check_format(output_format, FORMATS)
     request = WorkloadShowRequest(
@@ -79,15 +79,7 @@ def show_command(
     found = call(show_workload, request)
     loaded, counts = found.workload, list(found.counts)
     _warn_all(counts[0].warnings)
-    emit(
-        output_format,
-        json_text=lambda: workload_json(loaded, counts, found.catalog_version),
-        key="families",
-        title=f"Workload {loaded.name}",
-        renderables=lambda: workload_table(loaded, counts),
-        output=output,
-        quiet=quiet,
-    )
+    emit(workload_view(loaded, counts, found.catalog_version), output_format, output, quiet)
 
 
 @handle_errors
@@ -111,7 +103,7 @@ def calibrate_command(
     """Fit, per model, the ratio between API-reported prompt tokens and tokx's local count, and
     save it to your config directory; estimates use it from then on."""
     from tokenexport_cli.api.tokens import CalibrateRequest, calibrate
-    from tokenexport_cli.render.workload import calibration_json, calibration_table
+    from tokenexport_cli.render.workload import calibration_view
 
     check_format(output_format, FORMATS)
     request = CalibrateRequest(
@@ -127,12 +119,4 @@ def calibrate_command(
             f"tokx: saved calibration for {len(result.calibration.models)} "
             f"model(s) to {found.saved_to}\n"
         )
-    emit(
-        output_format,
-        json_text=lambda: calibration_json(result.calibration),
-        key="fits",
-        title="Calibration",
-        renderables=lambda: [calibration_table(result.calibration)],
-        output=output,
-        quiet=quiet,
-    )
+    emit(calibration_view(result.calibration), output_format, output, quiet)

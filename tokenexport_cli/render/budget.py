@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-
-import msgspec
+from typing import Any
 
 from tokenexport_cli.budget.baseline import Baseline, DiffRow
 from tokenexport_cli.budget.check import CheckResult
-from tokenexport_cli.render.cost import JSON_SCHEMA_VERSION, decimal_str
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.cost import decimal_str
+from tokenexport_cli.render.output import View, markdown_table
 from tokenexport_cli.render.text import money
 
 
@@ -41,69 +42,62 @@ def _rows(results: list[CheckResult]) -> list[list[str]]:
 HEADERS = ["status", "workload", "model", "monthly", "per 1K req", "baseline", "change", "problem"]
 
 
-def _markdown(headers: list[str], rows: list[list[str]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(out) + "\n"
+def _optional(value: Decimal | None) -> str | None:
+    return decimal_str(value) if value is not None else None
 
 
-def render_check(results: list[CheckResult], catalog_version: str, fmt: str) -> str:
-    if fmt == "json":
-        payload = {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "catalog_version": catalog_version,
-            "ok": all(r.ok for r in results),
-            "workloads": [
-                {
-                    "name": r.name,
-                    "ok": r.ok,
-                    "workload": r.workload_path,
-                    "workload_digest": r.workload_digest,
-                    "model": r.line.model,
-                    "provider": r.line.provider,
-                    "currency": r.line.currency,
-                    "monthly": decimal_str(r.line.monthly),
-                    "per_1k_requests": decimal_str(r.line.per_1k_requests),
-                    "baseline_monthly": (
-                        decimal_str(r.baseline_monthly) if r.baseline_monthly is not None else None
-                    ),
-                    "change_percent": (
-                        decimal_str(r.change_percent) if r.change_percent is not None else None
-                    ),
-                    "violations": [
-                        {
-                            "budget": v.budget,
-                            "limit": decimal_str(v.limit),
-                            "actual": decimal_str(v.actual),
-                            "message": v.message,
-                        }
-                        for v in r.violations
-                    ],
-                }
-                for r in results
-            ],
-        }
-        return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
-    title = f"tokx budget check (catalog {catalog_version})"
-    if fmt == "markdown":
-        return f"### {title}\n\n" + _markdown(HEADERS, _rows(results))
-    from io import StringIO
+def check_payload(results: list[CheckResult], catalog_version: str) -> payloads.CheckOutput:
+    return payloads.CheckOutput(
+        catalog_version=catalog_version,
+        ok=all(r.ok for r in results),
+        workloads=[
+            payloads.CheckedWorkload(
+                name=r.name,
+                ok=r.ok,
+                workload=r.workload_path,
+                workload_digest=r.workload_digest,
+                model=r.line.model,
+                provider=r.line.provider,
+                currency=r.line.currency,
+                monthly=decimal_str(r.line.monthly),
+                per_1k_requests=decimal_str(r.line.per_1k_requests),
+                baseline_monthly=_optional(r.baseline_monthly),
+                change_percent=_optional(r.change_percent),
+                violations=[
+                    payloads.Violation(
+                        budget=v.budget,
+                        limit=decimal_str(v.limit),
+                        actual=decimal_str(v.actual),
+                        message=v.message,
+                    )
+                    for v in r.violations
+                ],
+            )
+            for r in results
+        ],
+    )
 
+
+def _rich_table(title: str, headers: list[str], rows: list[list[str]], **columns: Any) -> Any:
     from rich.table import Table
 
-    from tokenexport_cli.render.text import console
-
     table = Table(title=title, title_justify="left")
-    for header in HEADERS:
-        table.add_column(header, overflow="fold")
-    for row in _rows(results):
+    for header in headers:
+        table.add_column(header, **columns.get(header, columns.get("*", {})))
+    for row in rows:
         table.add_row(*row)
-    buffer = StringIO()
-    console(buffer).print(table)
-    return buffer.getvalue()
+    return table
+
+
+def check_view(results: list[CheckResult], catalog_version: str) -> View:
+    title = f"tokx budget check (catalog {catalog_version})"
+    return View(
+        payload=check_payload(results, catalog_version),
+        records="workloads",
+        title=title,
+        table=lambda: [_rich_table(title, HEADERS, _rows(results), **{"*": {"overflow": "fold"}})],
+        markdown=lambda: f"### {title}\n\n" + markdown_table(HEADERS, _rows(results)),
+    )
 
 
 def _escape_annotation(text: str) -> str:
@@ -128,27 +122,11 @@ def github_annotations(results: list[CheckResult], config_path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_diff(rows: list[DiffRow], old: Baseline, new: Baseline, fmt: str) -> str:
-    if fmt == "json":
-        payload = {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "old_catalog_version": old.catalog_version,
-            "new_catalog_version": new.catalog_version,
-            "workloads": [
-                {
-                    "name": row.name,
-                    "currency": row.currency,
-                    "old_monthly": decimal_str(row.old) if row.old is not None else None,
-                    "new_monthly": decimal_str(row.new) if row.new is not None else None,
-                    "change": decimal_str(row.change) if row.change is not None else None,
-                    "change_percent": decimal_str(row.percent) if row.percent is not None else None,
-                }
-                for row in rows
-            ],
-        }
-        return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
-    headers = ["workload", "before", "after", "change", "change %"]
-    body = [
+DIFF_HEADERS = ["workload", "before", "after", "change", "change %"]
+
+
+def _diff_rows(rows: list[DiffRow]) -> list[list[str]]:
+    return [
         [
             row.name,
             money(row.old, row.currency) if row.old is not None else "(new)",
@@ -160,22 +138,30 @@ def render_diff(rows: list[DiffRow], old: Baseline, new: Baseline, fmt: str) -> 
         ]
         for row in rows
     ]
-    if fmt == "markdown":
-        return "### tokx cost diff\n\n" + _markdown(headers, body)
-    from io import StringIO
 
-    from rich.table import Table
 
-    from tokenexport_cli.render.text import console
-
-    table = Table(
-        title=f"Cost diff (catalog {old.catalog_version} -> {new.catalog_version})",
-        title_justify="left",
+def diff_view(rows: list[DiffRow], old: Baseline, new: Baseline) -> View:
+    payload = payloads.DiffOutput(
+        old_catalog_version=old.catalog_version,
+        new_catalog_version=new.catalog_version,
+        workloads=[
+            payloads.DiffedWorkload(
+                name=row.name,
+                currency=row.currency,
+                old_monthly=_optional(row.old),
+                new_monthly=_optional(row.new),
+                change=_optional(row.change),
+                change_percent=_optional(row.percent),
+            )
+            for row in rows
+        ],
     )
-    for header in headers:
-        table.add_column(header, justify="left" if header == "workload" else "right")
-    for row_cells in body:
-        table.add_row(*row_cells)
-    buffer = StringIO()
-    console(buffer).print(table)
-    return buffer.getvalue()
+    title = f"Cost diff (catalog {old.catalog_version} -> {new.catalog_version})"
+    align = {"*": {"justify": "right"}, "workload": {"justify": "left"}}
+    return View(
+        payload=payload,
+        records="workloads",
+        title=title,
+        table=lambda: [_rich_table(title, DIFF_HEADERS, _diff_rows(rows), **align)],
+        markdown=lambda: "### tokx cost diff\n\n" + markdown_table(DIFF_HEADERS, _diff_rows(rows)),
+    )

@@ -8,33 +8,26 @@ import msgspec
 
 from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.catalog.locate import VersionDir
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.output import View
 from tokenexport_cli.render.text import price, tokens
 from tokenexport_cli.schema import Model, Offer
 
-JSON_SCHEMA_VERSION = 1
 
-
-def _to_builtins(value: Any) -> Any:
-    return msgspec.to_builtins(value, builtin_types=None)
-
-
-def _json(payload: dict[str, Any]) -> str:
-    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
-
-
-def models_json(models: list[Model], index: CatalogIndex) -> str:
-    rows = []
-    for model in models:
-        row = _to_builtins(model)
-        row["path_kinds"] = sorted(index.path_kinds(model.id))
-        row["offer_count"] = len(index.offers(model.id))
-        rows.append(row)
-    return _json(
-        {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "catalog_version": index.catalog.version,
-            "models": rows,
-        }
+def models_view(models: list[Model], index: CatalogIndex) -> View:
+    listed = [
+        payloads.ListedModel(
+            **msgspec.structs.asdict(model),
+            path_kinds=sorted(index.path_kinds(model.id)),
+            offer_count=len(index.offers(model.id)),
+        )
+        for model in models
+    ]
+    return View(
+        payload=payloads.ModelsOutput(catalog_version=index.catalog.version, models=listed),
+        records="models",
+        title=f"Models in catalog {index.catalog.version}",
+        table=lambda: [models_table(models, index)],
     )
 
 
@@ -174,19 +167,25 @@ def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
     return out
 
 
-def model_show_json(model: Model, index: CatalogIndex) -> str:
-    return _json(
-        {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "catalog_version": index.catalog.version,
-            "model": _to_builtins(model),
-            "offers": [
-                {**_to_builtins(offer), "path_kind": index.providers[offer.provider].kind}
-                for offer in index.offers(model.id)
-            ],
-            "benchmarks": _to_builtins(index.benchmarks_by_model.get(model.id, [])),
-            "market": _to_builtins(index.market_by_model.get(model.id, [])),
-        }
+def model_show_view(model: Model, index: CatalogIndex) -> View:
+    offers = [
+        payloads.ShownOffer(
+            **msgspec.structs.asdict(offer), path_kind=index.providers[offer.provider].kind
+        )
+        for offer in index.offers(model.id)
+    ]
+    payload = payloads.ModelShowOutput(
+        catalog_version=index.catalog.version,
+        model=model,
+        offers=offers,
+        benchmarks=list(index.benchmarks_by_model.get(model.id, [])),
+        market=list(index.market_by_model.get(model.id, [])),
+    )
+    return View(
+        payload=payload,
+        records="offers",
+        title=f"Offers of {model.id}",
+        table=lambda: model_show_table(model, index),
     )
 
 
@@ -207,19 +206,22 @@ def versions_table(versions: list[VersionDir], default: str) -> Any:
     return table
 
 
-def versions_json(versions: list[VersionDir], default: str) -> str:
-    return _json(
-        {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "default": default,
-            "versions": [
-                {
-                    "version": v.name,
-                    "released": v.released.isoformat(),
-                    "origin": v.origin,
-                    "path": str(v.path),
-                }
-                for v in versions
-            ],
-        }
+def versions_view(versions: list[VersionDir], default: str) -> View:
+    payload = payloads.VersionsOutput(
+        default=default,
+        versions=[
+            payloads.VersionEntry(
+                version=v.name,
+                released=v.released.isoformat(),
+                origin=v.origin,
+                path=str(v.path),
+            )
+            for v in versions
+        ],
+    )
+    return View(
+        payload=payload,
+        records="versions",
+        title="Catalog versions",
+        table=lambda: [versions_table(versions, default)],
     )

@@ -7,7 +7,9 @@ from typing import Any
 
 from tokenexport_cli.pricing.selfhost import Breakeven
 from tokenexport_cli.ranking import Comparison, PathRow
-from tokenexport_cli.render.cost import JSON_SCHEMA_VERSION, _json, decimal_str, line_json
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.cost import decimal_str, line_payload
+from tokenexport_cli.render.output import View
 from tokenexport_cli.render.text import money, price, tokens
 
 
@@ -113,34 +115,39 @@ def compare_table(comparison: Comparison) -> list[Any]:
     return out
 
 
-def compare_json(comparison: Comparison) -> str:
+def compare_payload(comparison: Comparison) -> payloads.CompareOutput:
     rows = []
     for row in comparison.rows:
+        provider = row.provider
         rows.append(
-            {
-                "provider": row.provider.id
-                if row.provider
-                else (row.line.provider if row.line else None),
-                "path_kind": row.provider.kind if row.provider else "selfhost",
-                "billing_entity": row.provider.billing_entity if row.provider else None,
-                "billing_country": row.provider.billing_country if row.provider else None,
-                "regions": list(row.provider.regions) if row.provider else [],
-                "cost": line_json(row.line) if row.line else None,
-                "eligible": row.line is not None and row.reason is None,
-                "reason": row.reason,
-                "source": row.offer.source if row.offer else None,
-            }
+            payloads.PathCost(
+                provider=provider.id if provider else (row.line.provider if row.line else None),
+                path_kind=provider.kind if provider else "selfhost",
+                billing_entity=provider.billing_entity if provider else None,
+                billing_country=provider.billing_country if provider else None,
+                regions=list(provider.regions) if provider else [],
+                cost=line_payload(row.line) if row.line else None,
+                eligible=row.line is not None and row.reason is None,
+                reason=row.reason,
+                source=row.offer.source if row.offer else None,
+            )
         )
     cheapest = comparison.cheapest
-    return _json(
-        {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "catalog_version": comparison.estimate.catalog_version,
-            "model": comparison.model.id,
-            "cost_basis": "per_1m_tokens_3_to_1" if comparison.blended else "monthly",
-            "paths": rows,
-            "cheapest": cheapest.line.provider if cheapest and cheapest.line else None,
-        }
+    return payloads.CompareOutput(
+        catalog_version=comparison.estimate.catalog_version,
+        model=comparison.model.id,
+        cost_basis="per_1m_tokens_3_to_1" if comparison.blended else "monthly",
+        paths=rows,
+        cheapest=cheapest.line.provider if cheapest and cheapest.line else None,
+    )
+
+
+def compare_view(comparison: Comparison) -> View:
+    return View(
+        payload=compare_payload(comparison),
+        records="paths",
+        title=f"{comparison.model.id} across delivery paths",
+        table=lambda: compare_table(comparison),
     )
 
 
@@ -203,40 +210,48 @@ def selfhost_table(
     return out
 
 
-def selfhost_json(
+def selfhost_payload(
     model: str, points: list[Breakeven], requests: Decimal, catalog_version: str
-) -> str:
+) -> payloads.SelfhostOutput:
     entries = []
     for point in points:
         per_in, per_out = point.rig.usd_per_million()
         entries.append(
-            {
-                "serving_profile": point.rig.profile.id,
-                "gpu": point.rig.profile.gpu,
-                "gpus": point.rig.gpus,
-                "usd_per_gpu_hour": decimal_str(point.rig.usd_per_gpu_hour),
-                "utilization": decimal_str(point.rig.utilization),
-                "usd_per_million_input": decimal_str(per_in),
-                "usd_per_million_output": decimal_str(per_out),
-                "replica_monthly_usd": decimal_str(point.rig.monthly_fixed_usd()),
-                "capacity_requests_per_replica": decimal_str(point.capacity_per_replica),
-                "replicas_needed": point.replicas_needed,
-                "monthly_fixed_usd": decimal_str(point.monthly_fixed),
-                "cheapest_api": line_json(point.api_line) if point.api_line else None,
-                "breakeven_requests_per_month": (
+            payloads.SelfhostProfile(
+                serving_profile=point.rig.profile.id,
+                gpu=point.rig.profile.gpu,
+                gpus=point.rig.gpus,
+                usd_per_gpu_hour=decimal_str(point.rig.usd_per_gpu_hour),
+                utilization=decimal_str(point.rig.utilization),
+                usd_per_million_input=decimal_str(per_in),
+                usd_per_million_output=decimal_str(per_out),
+                replica_monthly_usd=decimal_str(point.rig.monthly_fixed_usd()),
+                capacity_requests_per_replica=decimal_str(point.capacity_per_replica),
+                replicas_needed=point.replicas_needed,
+                monthly_fixed_usd=decimal_str(point.monthly_fixed),
+                cheapest_api=line_payload(point.api_line) if point.api_line else None,
+                breakeven_requests_per_month=(
                     decimal_str(point.breakeven_requests)
                     if point.breakeven_requests is not None
                     else None
                 ),
-                "assumptions": point.rig.assumptions(),
-            }
+                assumptions=list(point.rig.assumptions()),
+            )
         )
-    return _json(
-        {
-            "schema_version": JSON_SCHEMA_VERSION,
-            "catalog_version": catalog_version,
-            "model": model,
-            "requests_per_month": decimal_str(requests),
-            "profiles": entries,
-        }
+    return payloads.SelfhostOutput(
+        catalog_version=catalog_version,
+        model=model,
+        requests_per_month=decimal_str(requests),
+        profiles=entries,
+    )
+
+
+def selfhost_view(
+    model: str, points: list[Breakeven], requests: Decimal, catalog_version: str
+) -> View:
+    return View(
+        payload=selfhost_payload(model, points, requests, catalog_version),
+        records="profiles",
+        title=f"Self-hosting {model}",
+        table=lambda: selfhost_table(model, points, requests, catalog_version),
     )

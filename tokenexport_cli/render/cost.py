@@ -10,9 +10,10 @@ import msgspec
 from tokenexport_cli.pricing.engine import BREAKDOWN_FIELDS, CostLine
 from tokenexport_cli.pricing.estimate import Estimate
 from tokenexport_cli.ranking import Recommendation
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.output import View
 from tokenexport_cli.render.text import money, tokens
 
-JSON_SCHEMA_VERSION = 1
 JSON_PLACES = Decimal("1e-10")
 
 
@@ -22,54 +23,64 @@ def decimal_str(value: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
-def _json(payload: dict[str, Any]) -> str:
-    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
+def _optional(value: Decimal | None) -> str | None:
+    return decimal_str(value) if value is not None else None
 
 
-def line_json(line: CostLine) -> dict[str, Any]:
-    return {
-        "model": line.model,
-        "provider": line.provider,
-        "region": line.region,
-        "path_kind": line.path_kind,
-        "currency": line.currency,
-        "monthly": decimal_str(line.monthly),
-        "per_1k_requests": decimal_str(line.per_1k_requests),
-        "calls_per_request": decimal_str(line.calls_per_request),
-        "context_window": line.context_window,
-        "approximate_band_percent": (
-            decimal_str(line.band_percent) if line.band_percent is not None else None
+def line_payload(line: CostLine, projection: list[Decimal] | None = None) -> payloads.CostLine:
+    return payloads.CostLine(
+        model=line.model,
+        provider=line.provider,
+        region=line.region,
+        path_kind=line.path_kind,
+        currency=line.currency,
+        monthly=decimal_str(line.monthly),
+        per_1k_requests=decimal_str(line.per_1k_requests),
+        calls_per_request=decimal_str(line.calls_per_request),
+        context_window=line.context_window,
+        approximate_band_percent=_optional(line.band_percent),
+        breakdown=payloads.Breakdown(
+            **{name: decimal_str(getattr(line.breakdown, name)) for name in BREAKDOWN_FIELDS}
         ),
-        "breakdown": {
-            name: decimal_str(getattr(line.breakdown, name)) for name in BREAKDOWN_FIELDS
-        },
-        "notes": list(line.notes),
-    }
+        notes=list(line.notes),
+        projection=[decimal_str(value) for value in projection] if projection else None,
+    )
 
 
-def estimate_payload(result: Estimate) -> dict[str, Any]:
-    return {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "catalog_version": result.catalog_version,
-        "currency": result.currency,
-        "requests_per_month": decimal_str(result.requests_per_month),
-        "workload_digest": result.workload_digest,
-        "lines": [line_json(line) for line in result.lines],
-        "excluded": [
-            {"model": e.model, "provider": e.provider, "reason": e.reason}
-            for e in result.exclusions
+def _excluded(model: str, provider: str | None, reason: str) -> payloads.Excluded:
+    return payloads.Excluded(model=model, provider=provider, reason=reason)
+
+
+def estimate_payload(
+    result: Estimate, months: list[list[Decimal]] | None = None
+) -> payloads.EstimateOutput:
+    series = months or [None] * len(result.lines)  # type: ignore[list-item]
+    return payloads.EstimateOutput(
+        catalog_version=result.catalog_version,
+        currency=result.currency,
+        requests_per_month=decimal_str(result.requests_per_month),
+        workload_digest=result.workload_digest,
+        lines=[
+            line_payload(line, values) for line, values in zip(result.lines, series, strict=True)
         ],
-        "unpriced": [{"model": u.model, "reason": u.reason} for u in result.unpriced],
-        "fx": result.fx_sources,
-    }
+        excluded=[_excluded(e.model, e.provider, e.reason) for e in result.exclusions],
+        unpriced=[payloads.Unpriced(model=u.model, reason=u.reason) for u in result.unpriced],
+        fx=dict(result.fx_sources),
+    )
 
 
-def estimate_json(result: Estimate, months: list[list[Decimal]] | None = None) -> str:
-    payload = estimate_payload(result)
-    if months:
-        for line, series in zip(payload["lines"], months, strict=True):
-            line["projection"] = [decimal_str(value) for value in series]
-    return _json(payload)
+def estimate_view(
+    result: Estimate,
+    breakdown: bool,
+    months: list[list[Decimal]] | None,
+    limit: int | None,
+) -> View:
+    return View(
+        payload=estimate_payload(result, months),
+        records="lines",
+        title=f"Monthly cost (catalog {result.catalog_version}, {result.currency})",
+        table=lambda: estimate_table(result, breakdown, months, limit),
+    )
 
 
 def _cost(line: CostLine, value: Decimal) -> str:
@@ -238,26 +249,37 @@ def _why(rec: Recommendation, best: Any) -> str:
     return "; ".join(parts) + "."
 
 
-def recommendation_json(rec: Recommendation) -> str:
-    payload = estimate_payload(rec.estimate)
-    del payload["lines"], payload["excluded"], payload["unpriced"]
-    payload.update(
-        {
-            "objective": rec.objective,
-            "weights": {k: decimal_str(v) for k, v in rec.weights.items()},
-            "harnesses": dict(rec.harnesses),
-            "ranked": [
-                {
-                    **line_json(item.line),
-                    "score": decimal_str(item.score) if item.score is not None else None,
-                    "scores": {k: decimal_str(v) for k, v in item.scores.items()},
-                    "pareto": item.pareto,
-                }
-                for item in rec.ranked
-            ],
-            "excluded": [
-                {"model": e.model, "provider": e.provider, "reason": e.reason} for e in rec.excluded
-            ],
-        }
+def recommendation_payload(rec: Recommendation) -> payloads.RecommendOutput:
+    result = rec.estimate
+    ranked = []
+    for item in rec.ranked:
+        line = msgspec.structs.asdict(line_payload(item.line))
+        ranked.append(
+            payloads.RankedLine(
+                **line,
+                score=_optional(item.score),
+                scores={k: decimal_str(v) for k, v in item.scores.items()},
+                pareto=item.pareto,
+            )
+        )
+    return payloads.RecommendOutput(
+        catalog_version=result.catalog_version,
+        currency=result.currency,
+        requests_per_month=decimal_str(result.requests_per_month),
+        workload_digest=result.workload_digest,
+        fx=dict(result.fx_sources),
+        objective=rec.objective,
+        weights={k: decimal_str(v) for k, v in rec.weights.items()},
+        harnesses=dict(rec.harnesses),
+        ranked=ranked,
+        excluded=[_excluded(e.model, e.provider, e.reason) for e in rec.excluded],
     )
-    return _json(payload)
+
+
+def recommendation_view(rec: Recommendation, explain: bool, limit: int) -> View:
+    return View(
+        payload=recommendation_payload(rec),
+        records="ranked",
+        title=f"Recommendation ({rec.objective})",
+        table=lambda: recommendation_table(rec, explain, limit),
+    )

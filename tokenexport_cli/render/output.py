@@ -1,15 +1,36 @@
-"""One output path for every command: table, JSON, CSV or markdown, to stdout or a file."""
+"""One output path for every command: a result's view (payload + table) rendered as table,
+JSON, CSV or markdown, to stdout or a file."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 FORMATS = ("table", "json", "csv", "markdown")
+
+
+@dataclass(frozen=True)
+class View:
+    """How one result is shown. ``payload`` is its JSON contract (a ``render.payloads`` Struct);
+    CSV and markdown flatten the payload's main list, ``records``; ``table`` draws the
+    terminal view (rich renderables) and ``markdown``, where given, replaces the flattened
+    markdown (a PR comment)."""
+
+    payload: msgspec.Struct
+    records: str
+    title: str
+    table: Callable[[], list[Any]]
+    markdown: Callable[[], str] | None = None
+
+
+def json_text(payload: msgspec.Struct) -> str:
+    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
 
 
 def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -31,17 +52,17 @@ def _flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def records(json_text: str, key: str) -> tuple[list[str], list[list[str]]]:
-    """The command's main list of records (``key`` in its JSON), flattened to columns."""
-    flat = [_flatten(item) for item in json.loads(json_text)[key]]
+def records(payload: msgspec.Struct, key: str) -> tuple[list[str], list[list[str]]]:
+    """The payload's main list of records (field ``key``), flattened to columns."""
+    flat = [_flatten(item) for item in msgspec.to_builtins(getattr(payload, key))]
     headers: list[str] = []
     for row in flat:
         headers.extend(name for name in row if name not in headers)
     return headers, [[row.get(name, "") for name in headers] for row in flat]
 
 
-def to_csv(json_text: str, key: str) -> str:
-    headers, rows = records(json_text, key)
+def to_csv(payload: msgspec.Struct, key: str) -> str:
+    headers, rows = records(payload, key)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
@@ -49,15 +70,18 @@ def to_csv(json_text: str, key: str) -> str:
     return buffer.getvalue()
 
 
-def to_markdown(json_text: str, key: str, title: str) -> str:
-    headers, rows = records(json_text, key)
-
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
 
-    lines = [f"### {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def to_markdown(payload: msgspec.Struct, key: str, title: str) -> str:
+    headers, rows = records(payload, key)
+    return f"### {title}\n\n" + markdown_table(headers, rows)
 
 
 def table_text(renderables: list[Any], width: int | None = None) -> str:
@@ -70,6 +94,19 @@ def table_text(renderables: list[Any], width: int | None = None) -> str:
     for item in renderables:
         out.print(item)
     return buffer.getvalue()
+
+
+def render(view: View, fmt: str, width: int | None = None) -> str:
+    """The view as text in ``fmt``."""
+    if fmt == "json":
+        return json_text(view.payload)
+    if fmt == "csv":
+        return to_csv(view.payload, view.records)
+    if fmt == "markdown":
+        if view.markdown is not None:
+            return view.markdown()
+        return to_markdown(view.payload, view.records, view.title)
+    return table_text(view.table(), width)
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -91,32 +128,15 @@ def write_output(text: str, output: Path | None) -> None:
         raise UsageError(f"--output: cannot write '{output}': {exc.strerror or exc}") from None
 
 
-def emit(
-    fmt: str,
-    *,
-    json_text: Callable[[], str],
-    key: str,
-    title: str,
-    renderables: Callable[[], list[Any]],
-    output: Path | None = None,
-    quiet: bool = False,
-) -> None:
-    """Render in ``fmt`` and write; ``quiet`` prints nothing (the exit code tells)."""
+def emit(view: View, fmt: str, output: Path | None = None, quiet: bool = False) -> None:
+    """Render ``view`` in ``fmt`` and write it; ``quiet`` prints nothing (the exit code tells)."""
     if quiet:
         return
-    if fmt == "json":
-        text = json_text()
-    elif fmt == "csv":
-        text = to_csv(json_text(), key)
-    elif fmt == "markdown":
-        text = to_markdown(json_text(), key, title)
-    elif output is None or str(output) == "-":
+    if fmt == "table" and (output is None or str(output) == "-"):
         from tokenexport_cli.render.text import console
 
         out = console()
-        for item in renderables():
+        for item in view.table():
             out.print(item)
         return
-    else:
-        text = table_text(renderables(), width=120)
-    write_output(text, output)
+    write_output(render(view, fmt, width=120), output)

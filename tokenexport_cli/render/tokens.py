@@ -5,11 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import msgspec
-
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.output import View
 from tokenexport_cli.tokens.results import CountReport, TokenCount
-
-JSON_SCHEMA_VERSION = 1
 
 
 def count_text(count: TokenCount) -> str:
@@ -57,33 +55,40 @@ def tokens_table(report: CountReport, per_file: bool) -> list[Any]:
     return out
 
 
-def _count_json(count: TokenCount) -> dict[str, Any]:
-    return {
-        "family": count.family,
-        "tokens": count.tokens,
-        "exact": count.exact,
-        "low": count.low,
-        "high": count.high,
-        "reference": count.reference,
-        "band_percent": band_percent(count) if not count.exact else None,
-    }
+def _count_payload(count: TokenCount) -> payloads.FamilyCount:
+    return payloads.FamilyCount(
+        family=count.family,
+        tokens=count.tokens,
+        exact=count.exact,
+        low=count.low,
+        high=count.high,
+        reference=count.reference,
+        band_percent=band_percent(count) if not count.exact else None,
+    )
 
 
-def tokens_json(report: CountReport, catalog_version: str) -> str:
-    payload = {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "catalog_version": catalog_version,
-        "totals": [_count_json(c) for c in report.totals],
-        "inputs": [
-            {
-                "source": item.source,
-                "bytes": item.size_bytes,
-                "skipped": item.skipped,
-                "cached": item.cached,
-                "counts": [_count_json(c) for c in item.counts],
-                "warnings": [w.message for w in item.warnings],
-            }
+def tokens_payload(report: CountReport, catalog_version: str) -> payloads.TokensOutput:
+    return payloads.TokensOutput(
+        catalog_version=catalog_version,
+        totals=[_count_payload(c) for c in report.totals],
+        inputs=[
+            payloads.CountedInput(
+                source=item.source,
+                bytes=item.size_bytes,
+                skipped=item.skipped,
+                cached=item.cached,
+                counts=[_count_payload(c) for c in item.counts],
+                warnings=[w.message for w in item.warnings],
+            )
             for item in report.inputs
         ],
-    }
-    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
+    )
+
+
+def tokens_view(report: CountReport, catalog_version: str, per_file: bool) -> View:
+    return View(
+        payload=tokens_payload(report, catalog_version),
+        records="totals",
+        title="Tokens",
+        table=lambda: tokens_table(report, per_file),
+    )

@@ -6,7 +6,9 @@ from typing import Any
 
 import msgspec
 
-from tokenexport_cli.render.cost import JSON_SCHEMA_VERSION, decimal_str
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.cost import decimal_str
+from tokenexport_cli.render.output import View
 from tokenexport_cli.tokens.workload_counts import FamilyCounts
 from tokenexport_cli.workload.calibrate import Calibration
 from tokenexport_cli.workload.load import Workload
@@ -67,47 +69,56 @@ def workload_table(workload: Workload, family_counts: list[FamilyCounts]) -> lis
     return [facts, table]
 
 
-def _stats_json(stats: TokenStats) -> dict[str, Any]:
-    return {
-        "requests": stats.requests,
-        "total": stats.total,
-        "mean": decimal_str(stats.mean),
-        "p50": stats.p50,
-        "p95": stats.p95,
-        "p99": stats.p99,
-        "max": stats.max,
-    }
+def _stats_payload(stats: TokenStats) -> payloads.Stats:
+    return payloads.Stats(
+        requests=stats.requests,
+        total=stats.total,
+        mean=decimal_str(stats.mean),
+        p50=stats.p50,
+        p95=stats.p95,
+        p99=stats.p99,
+        max=stats.max,
+    )
 
 
-def workload_json(
+def workload_payload(
     workload: Workload, family_counts: list[FamilyCounts], catalog_version: str
-) -> str:
+) -> payloads.WorkloadOutput:
     families = []
     for counts in family_counts:
         stats, outputs = _stats(counts)
         families.append(
-            {
-                "family": counts.family,
-                "exact": counts.exact,
-                "band_percent": (
+            payloads.FamilyStats(
+                family=counts.family,
+                exact=counts.exact,
+                band_percent=(
                     decimal_str(counts.band_percent) if counts.band_percent is not None else None
                 ),
-                "prefix_tokens": counts.prefix,
-                "input": _stats_json(stats),
-                "output": _stats_json(outputs),
-            }
+                prefix_tokens=counts.prefix,
+                input=_stats_payload(stats),
+                output=_stats_payload(outputs),
+            )
         )
-    payload = {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "catalog_version": catalog_version,
-        "workload": workload.name,
-        "requests_per_month": decimal_str(workload.requests_per_month),
-        "traffic": {"label": workload.traffic.label, "timezone": workload.traffic.timezone},
-        "cache_hit_rate": decimal_str(workload.cache_hit_rate),
-        "batch_fraction": decimal_str(workload.batch_fraction),
-        "families": families,
-    }
-    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
+    return payloads.WorkloadOutput(
+        catalog_version=catalog_version,
+        workload=workload.name,
+        requests_per_month=decimal_str(workload.requests_per_month),
+        traffic=payloads.Traffic(label=workload.traffic.label, timezone=workload.traffic.timezone),
+        cache_hit_rate=decimal_str(workload.cache_hit_rate),
+        batch_fraction=decimal_str(workload.batch_fraction),
+        families=families,
+    )
+
+
+def workload_view(
+    workload: Workload, family_counts: list[FamilyCounts], catalog_version: str
+) -> View:
+    return View(
+        payload=workload_payload(workload, family_counts, catalog_version),
+        records="families",
+        title=f"Workload {workload.name}",
+        table=lambda: workload_table(workload, family_counts),
+    )
 
 
 def calibration_table(calibration: Calibration) -> Any:
@@ -131,10 +142,20 @@ def calibration_table(calibration: Calibration) -> Any:
     return table
 
 
-def calibration_json(calibration: Calibration) -> str:
-    payload = {
-        "schema_version": JSON_SCHEMA_VERSION,
-        **msgspec.to_builtins(calibration),
-        "fits": [msgspec.to_builtins(fit) for fit in calibration.models.values()],
+def calibration_payload(calibration: Calibration) -> payloads.CalibrationOutput:
+    fits = {
+        model: msgspec.convert(msgspec.to_builtins(fit), payloads.Fit)
+        for model, fit in calibration.models.items()
     }
-    return msgspec.json.format(msgspec.json.encode(payload), indent=2).decode()
+    return payloads.CalibrationOutput(
+        schema_version=calibration.schema_version, models=fits, fits=list(fits.values())
+    )
+
+
+def calibration_view(calibration: Calibration) -> View:
+    return View(
+        payload=calibration_payload(calibration),
+        records="fits",
+        title="Calibration",
+        table=lambda: [calibration_table(calibration)],
+    )

@@ -1,0 +1,375 @@
+"""The versioned JSON output contract: one msgspec Struct per command output. Renderers build
+these payloads; ``--format json`` encodes them, CSV and markdown flatten their main list, and
+``tokx schema`` publishes the JSON Schema generated from the same types, so the published
+contract and the output cannot drift."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from tokenexport_cli.schema import Benchmark, MarketShare, Model, Offer
+
+SCHEMA_ID = "https://tokx.invalid/schemas/output-v1.json"
+DecimalString = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^-?\d+(\.\d+)?$", description="Money or a ratio as an exact decimal string."
+    ),
+]
+
+
+SCHEMA_VERSION = 1
+
+
+class _Out(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base: every object in the output is closed (no undocumented keys)."""
+
+
+class Breakdown(_Out, frozen=True, kw_only=True):
+    input: DecimalString
+    cached_input: DecimalString
+    cache_write: DecimalString
+    output: DecimalString
+    tier_surcharge: DecimalString
+    time_of_day: DecimalString
+    batch_savings: DecimalString
+    fees: DecimalString
+
+
+class CostLine(_Out, frozen=True, kw_only=True, omit_defaults=True):
+    model: str
+    provider: str
+    region: str | None
+    path_kind: str
+    currency: str
+    monthly: DecimalString
+    per_1k_requests: DecimalString
+    calls_per_request: DecimalString
+    context_window: int | None
+    approximate_band_percent: DecimalString | None
+    breakdown: Breakdown
+    notes: list[str]
+    projection: list[DecimalString] | None = None
+
+
+class Excluded(_Out, frozen=True, kw_only=True):
+    model: str
+    provider: str | None
+    reason: str
+
+
+class Unpriced(_Out, frozen=True, kw_only=True):
+    model: str
+    reason: str
+
+
+class EstimateOutput(_Out, frozen=True, kw_only=True):
+    """``tokx estimate --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    currency: str
+    requests_per_month: DecimalString
+    workload_digest: str | None
+    lines: list[CostLine]
+    excluded: list[Excluded]
+    unpriced: list[Unpriced]
+    fx: dict[str, str]
+
+
+class RankedLine(CostLine, frozen=True, kw_only=True):
+    score: DecimalString | None
+    scores: dict[str, DecimalString]
+    pareto: bool
+
+
+class RecommendOutput(_Out, frozen=True, kw_only=True):
+    """``tokx recommend --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    currency: str
+    requests_per_month: DecimalString
+    workload_digest: str | None
+    fx: dict[str, str]
+    objective: str
+    weights: dict[str, DecimalString]
+    harnesses: dict[str, str]
+    ranked: list[RankedLine]
+    excluded: list[Excluded]
+
+
+class Violation(_Out, frozen=True, kw_only=True):
+    budget: str
+    limit: DecimalString
+    actual: DecimalString
+    message: str
+
+
+class CheckedWorkload(_Out, frozen=True, kw_only=True):
+    name: str
+    ok: bool
+    workload: str
+    workload_digest: str
+    model: str
+    provider: str
+    currency: str
+    monthly: DecimalString
+    per_1k_requests: DecimalString
+    baseline_monthly: DecimalString | None
+    change_percent: DecimalString | None
+    violations: list[Violation]
+
+
+class CheckOutput(_Out, frozen=True, kw_only=True):
+    """``tokx check --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    ok: bool
+    workloads: list[CheckedWorkload]
+
+
+class DiffedWorkload(_Out, frozen=True, kw_only=True):
+    name: str
+    currency: str
+    old_monthly: DecimalString | None
+    new_monthly: DecimalString | None
+    change: DecimalString | None
+    change_percent: DecimalString | None
+
+
+class DiffOutput(_Out, frozen=True, kw_only=True):
+    """``tokx diff --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    old_catalog_version: str
+    new_catalog_version: str
+    workloads: list[DiffedWorkload]
+
+
+class PathCost(_Out, frozen=True, kw_only=True):
+    provider: str | None
+    path_kind: str
+    billing_entity: str | None
+    billing_country: str | None
+    regions: list[str]
+    cost: CostLine | None
+    eligible: bool
+    reason: str | None
+    source: str | None
+
+
+class CompareOutput(_Out, frozen=True, kw_only=True):
+    """``tokx compare --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    model: str
+    cost_basis: str
+    paths: list[PathCost]
+    cheapest: str | None
+
+
+class SelfhostProfile(_Out, frozen=True, kw_only=True):
+    serving_profile: str
+    gpu: str
+    gpus: int
+    usd_per_gpu_hour: DecimalString
+    utilization: DecimalString
+    usd_per_million_input: DecimalString
+    usd_per_million_output: DecimalString
+    replica_monthly_usd: DecimalString
+    capacity_requests_per_replica: DecimalString
+    replicas_needed: int
+    monthly_fixed_usd: DecimalString
+    cheapest_api: CostLine | None
+    breakeven_requests_per_month: DecimalString | None
+    assumptions: list[str]
+
+
+class SelfhostOutput(_Out, frozen=True, kw_only=True):
+    """``tokx selfhost --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    model: str
+    requests_per_month: DecimalString
+    profiles: list[SelfhostProfile]
+
+
+class FamilyCount(_Out, frozen=True, kw_only=True):
+    family: str
+    tokens: int
+    exact: bool
+    low: int
+    high: int
+    reference: str | None
+    band_percent: str | None
+
+
+class CountedInput(_Out, frozen=True, kw_only=True):
+    source: str
+    bytes: int
+    skipped: bool
+    cached: bool
+    counts: list[FamilyCount]
+    warnings: list[str]
+
+
+class TokensOutput(_Out, frozen=True, kw_only=True):
+    """``tokx tokens --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    totals: list[FamilyCount]
+    inputs: list[CountedInput]
+
+
+class Stats(_Out, frozen=True, kw_only=True):
+    requests: int
+    total: int
+    mean: DecimalString
+    p50: int
+    p95: int
+    p99: int
+    max: int
+
+
+class FamilyStats(_Out, frozen=True, kw_only=True):
+    family: str
+    exact: bool
+    band_percent: DecimalString | None
+    prefix_tokens: int
+    input: Stats
+    output: Stats
+
+
+class Traffic(_Out, frozen=True, kw_only=True):
+    label: str
+    timezone: str
+
+
+class WorkloadOutput(_Out, frozen=True, kw_only=True):
+    """``tokx workload show --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    workload: str
+    requests_per_month: DecimalString
+    traffic: Traffic
+    cache_hit_rate: DecimalString
+    batch_fraction: DecimalString
+    families: list[FamilyStats]
+
+
+class Fit(_Out, frozen=True, kw_only=True):
+    model: str
+    requests: int
+    ratio: DecimalString
+    p5: DecimalString
+    p95: DecimalString
+    stdev: DecimalString
+    reported_tokens: int
+    local_tokens: int
+    family: str | None
+    source: str | None
+    fitted_at: str | None
+
+
+class CalibrationOutput(_Out, frozen=True, kw_only=True):
+    """``tokx calibrate --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    models: dict[str, Fit]
+    fits: list[Fit]
+
+
+class VersionEntry(_Out, frozen=True, kw_only=True):
+    version: str
+    released: str
+    origin: str
+    path: str
+
+
+class VersionsOutput(_Out, frozen=True, kw_only=True):
+    """``tokx catalog versions --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    default: str
+    versions: list[VersionEntry]
+
+
+class ListedModel(Model, frozen=True, kw_only=True):
+    """A catalog model, with the path kinds it is sold on and its number of offers."""
+
+    path_kinds: list[str]
+    offer_count: int
+
+
+class ModelsOutput(_Out, frozen=True, kw_only=True):
+    """``tokx catalog list --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    models: list[ListedModel]
+
+
+class ShownOffer(Offer, frozen=True, kw_only=True):
+    """An offer with its provider's path kind."""
+
+    path_kind: str
+
+
+class ModelShowOutput(_Out, frozen=True, kw_only=True):
+    """``tokx catalog show --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    catalog_version: str
+    model: Model
+    offers: list[ShownOffer]
+    benchmarks: list[Benchmark]
+    market: list[MarketShare]
+
+
+OUTPUTS: dict[str, type[Any]] = {
+    "estimate": EstimateOutput,
+    "recommend": RecommendOutput,
+    "check": CheckOutput,
+    "diff": DiffOutput,
+    "compare": CompareOutput,
+    "selfhost": SelfhostOutput,
+    "tokens": TokensOutput,
+    "workload show": WorkloadOutput,
+    "calibrate": CalibrationOutput,
+    "catalog versions": VersionsOutput,
+    "catalog list": ModelsOutput,
+    "catalog show": ModelShowOutput,
+}
+
+
+def output_schema() -> dict[str, Any]:
+    """One JSON Schema document with a definition per command output."""
+    _, components = msgspec.json.schema_components(
+        list(OUTPUTS.values()), ref_template="#/$defs/{name}"
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "tokx JSON output, schema_version 1",
+        "description": "What tokx prints with --format json. Money is a decimal string in the "
+        "object's currency. schema_version changes only on incompatible changes.",
+        "oneOf": [{"$ref": f"#/$defs/{cls.__name__}"} for cls in OUTPUTS.values()],
+        "$defs": components,
+    }
+
+
+def schema_text() -> str:
+    return msgspec.json.format(msgspec.json.encode(output_schema()), indent=2).decode() + "\n"
+
+
+def validate_output(command: str, text: str) -> Any:
+    """Decode a command's JSON output against its contract (raises msgspec.ValidationError)."""
+    return msgspec.json.decode(text, type=OUTPUTS[command])
