@@ -7,30 +7,17 @@ from typing import Annotated
 import typer
 
 from tokenexport_cli import __version__
-from tokenexport_cli.cli import (
-    budget_cmd,
-    catalog_cmd,
-    cost_cmd,
-    model_cmd,
-    report_cmd,
-    tokens_cmd,
-    workload_cmd,
-)
+from tokenexport_cli.cli.lazy import LazyGroup
 
+# Commands are listed in cli/lazy.py and imported only when invoked (fast start-up, issue 12).
 app = typer.Typer(
     name="tokx",
+    cls=LazyGroup,
     help="tokx: what each LLM model and delivery path would cost for your workload.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(catalog_cmd.app, name="catalog")
-cost_cmd.register(app)
-model_cmd.register(app)
-tokens_cmd.register(app)
-budget_cmd.register(app)
-workload_cmd.register(app)
-report_cmd.register(app)
 
 
 def _version_callback(value: bool) -> None:

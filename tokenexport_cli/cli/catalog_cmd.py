@@ -205,8 +205,3 @@ def versions(
         output=output,
         quiet=quiet,
     )
-
-
-from tokenexport_cli.cli import catalog_sync_cmd  # noqa: E402  (registers import/sync/diff)
-
-catalog_sync_cmd.register(app)
