@@ -18,6 +18,7 @@ from tokenexport_cli.catalog.merge import build_catalog, merge_layers
 from tokenexport_cli.catalog.parse import CatalogInvalid, SourceFile, parse_file, parse_manifest
 from tokenexport_cli.catalog.rules import check
 from tokenexport_cli.errors import DataError
+from tokenexport_cli.progress import step
 from tokenexport_cli.schema import SCHEMA_VERSION, Catalog
 
 MAX_CATALOG_FILES = 2000
@@ -145,8 +146,9 @@ def load_catalog(
     cached = _read_cache(digest)
     if cached is not None:
         return cached
-    catalog = compile_catalog(files, version_dir.name)
-    _write_cache(digest, catalog)
+    with step(f"compiling catalog {version_dir.name}"):
+        catalog = compile_catalog(files, version_dir.name)
+        _write_cache(digest, catalog)
     return catalog
 
 

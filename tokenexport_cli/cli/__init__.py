@@ -47,6 +47,9 @@ def root(
     ] = False,
 ) -> None:
     """tokx: what each LLM model and delivery path would cost for your workload."""
+    from tokenexport_cli.cli.notice import install
+
+    install()  # a progress line on a terminal's stderr for a slow cold step
 
 
 def main() -> None:
