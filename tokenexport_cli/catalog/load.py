@@ -14,9 +14,7 @@ import msgspec
 
 from tokenexport_cli import __version__
 from tokenexport_cli.catalog.locate import VersionDir, resolve_version, user_cache_dir
-from tokenexport_cli.catalog.merge import build_catalog, merge_layers
 from tokenexport_cli.catalog.parse import CatalogInvalid, SourceFile, parse_file, parse_manifest
-from tokenexport_cli.catalog.rules import check
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.progress import step
 from tokenexport_cli.schema import SCHEMA_VERSION, Catalog
@@ -61,6 +59,9 @@ def read_files(version: VersionDir, overlays: tuple[Path, ...] = ()) -> CatalogF
 
 def compile_catalog(files: CatalogFiles, version_name: str | None = None) -> Catalog:
     """Parse and validate every file; raise CatalogInvalid listing all problems found."""
+    from tokenexport_cli.catalog.merge import build_catalog, merge_layers  # cold runs only
+    from tokenexport_cli.catalog.rules import check
+
     manifest = parse_manifest(files.manifest)
     problems: list[str] = []
     if manifest.schema_version != SCHEMA_VERSION:
