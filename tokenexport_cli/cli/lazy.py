@@ -14,26 +14,32 @@ import importlib
 import importlib.util
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 
-class LazyCommand(NamedTuple):
+class LazyCommand:
     """Where a command lives: ``module:attribute`` (a ``register`` function or a Typer app)
     and the name it registers there; ``help`` is the first paragraph of its docstring."""
 
-    source: str
-    help: str
+    __slots__ = ("help", "source")
+
+    def __init__(self, source: str, help: str) -> None:  # plain class: cheaper than a dataclass
+        self.source = source
+        self.help = help
 
 
-class LazySubgroup(NamedTuple):
+class LazySubgroup:
     """A command group (``tokx catalog ...``) whose own commands are loaded lazily too."""
 
-    help: str
-    commands: Mapping[str, Entry]
+    __slots__ = ("commands", "help")
+
+    def __init__(self, help: str, commands: Mapping[str, Entry]) -> None:
+        self.help = help
+        self.commands = commands
 
 
 Entry = LazyCommand | LazySubgroup
