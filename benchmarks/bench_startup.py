@@ -64,7 +64,7 @@ def run_once(argv: list[str], extra_env: dict[str, str]) -> tuple[float, int, st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9, help="timed runs of each command")
+    parser.add_argument("--rounds", type=int, default=15, help="timed runs of each command")
     options = parser.parse_args()
     table = cases()
     failed: dict[str, str] = {}

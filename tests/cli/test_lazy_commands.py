@@ -103,11 +103,12 @@ PROBE = """
 import json, os, sys
 sys.argv = ["tokx", *json.loads(os.environ["PROBE_ARGV"])]
 from tokenexport_cli.cli import main
+code = 0
 try:
     main()
-except SystemExit:
-    pass
-print("\\nMODULES " + json.dumps(sorted(sys.modules)))
+except SystemExit as exit:
+    code = exit.code or 0
+print("\\nMODULES " + json.dumps([code, sorted(sys.modules)]))
 """
 
 
@@ -124,7 +125,9 @@ def loaded_modules(argv: list[str], **env: str) -> set[str]:
         env={**os.environ, "PROBE_ARGV": json.dumps(argv), **env},
     )
     marker = done.stdout.rindex("\nMODULES ")
-    return set(json.loads(done.stdout[marker + len("\nMODULES ") :]))
+    code, modules = json.loads(done.stdout[marker + len("\nMODULES ") :])
+    assert code == 0, (argv, done.stderr)
+    return set(modules)
 
 
 def test_root_help_imports_no_command_module() -> None:
@@ -151,6 +154,18 @@ def test_a_quick_json_estimate_imports_nothing_it_does_not_use() -> None:
     assert command_modules() & loaded == {"tokenexport_cli.cli.cost_cmd"}
     heavy = {"pydantic", "rich", "tiktoken", "tokenizers", "httpx", "yaml"}
     assert heavy & loaded == set()  # the warm catalog comes from the compiled cache
+
+
+def test_json_output_loads_no_rich() -> None:
+    loaded_modules(QUICK_JSON)  # warm the catalog cache
+    quick = QUICK_JSON[1:7]  # the traffic flags alone
+    for argv in (
+        ["catalog", "list", "--format", "json"],
+        ["compare", "deepseek-v3.2", *quick, "--format", "json"],
+        ["recommend", *quick, "--format", "json"],
+    ):
+        loaded = loaded_modules(argv)
+        assert {"rich", "yaml", "tiktoken", "tokenizers", "httpx"} & loaded == set(), argv
 
 
 def test_the_core_imports_no_cli_library() -> None:
