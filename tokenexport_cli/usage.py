@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.errors import InvalidValue, UsageError
 from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
-from tokenexport_cli.tokens.workload_counts import FamilyCounts
-from tokenexport_cli.workload import DAYS_PER_MONTH
-from tokenexport_cli.workload.calibrate import Calibration
-from tokenexport_cli.workload.load import Workload
-from tokenexport_cli.workload.spec import OutputTokens
+from tokenexport_cli.workload.spec import DAYS_PER_MONTH, OutputTokens
+
+if TYPE_CHECKING:  # quick flags need none of the token-counting stack
+    from tokenexport_cli.tokens.workload_counts import FamilyCounts
+    from tokenexport_cli.workload.calibrate import Calibration
+    from tokenexport_cli.workload.load import Workload
 
 
 def requests_per_month(per_day: Decimal | None, per_month: Decimal | None) -> Decimal:
@@ -93,9 +94,9 @@ def usage_source(
     index: CatalogIndex, workload: Path | None, quick: QuickSpec, fast: bool = False
 ) -> UsageSource:
     """The workload file, or the quick flags, as a per-model usage source."""
-    from tokenexport_cli.workload import load_workload, quick_workload
-
     if workload is not None:
+        from tokenexport_cli.workload.load import load_workload
+
         if quick.input_files or quick.input_tokens is not None:
             raise UsageError(
                 "give a workload file or the quick flags (--input, --input-tokens), not both"
@@ -105,6 +106,8 @@ def usage_source(
             loaded = replace(loaded, output=OutputTokens(fixed=quick.output_tokens))
         return WorkloadUsageSource(index, loaded, fast)
     if quick.input_files:
+        from tokenexport_cli.workload.load import quick_workload
+
         if quick.input_tokens is not None:
             raise UsageError("give --input FILES or --input-tokens N, not both")
         return WorkloadUsageSource(

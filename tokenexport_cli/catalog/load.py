@@ -13,10 +13,9 @@ import msgspec
 
 from tokenexport_cli import __version__
 from tokenexport_cli.catalog.locate import VersionDir, resolve_version
-from tokenexport_cli.catalog.merge import build_catalog, merge_layers
 from tokenexport_cli.catalog.parse import CatalogInvalid, SourceFile, parse_file, parse_manifest
-from tokenexport_cli.catalog.rules import check
 from tokenexport_cli.errors import DataError
+from tokenexport_cli.progress import step
 from tokenexport_cli.schema import SCHEMA_VERSION, Catalog
 from tokenexport_cli.userdirs import cache_dir as user_cache_dir
 
@@ -60,6 +59,9 @@ def read_files(version: VersionDir, overlays: tuple[Path, ...] = ()) -> CatalogF
 
 def compile_catalog(files: CatalogFiles, version_name: str | None = None) -> Catalog:
     """Parse and validate every file; raise CatalogInvalid listing all problems found."""
+    from tokenexport_cli.catalog.merge import build_catalog, merge_layers  # cold runs only
+    from tokenexport_cli.catalog.rules import check
+
     manifest = parse_manifest(files.manifest)
     problems: list[str] = []
     if manifest.schema_version != SCHEMA_VERSION:
@@ -140,8 +142,9 @@ def load_catalog(
     cached = _read_cache(digest)
     if cached is not None:
         return cached
-    catalog = compile_catalog(files, version_dir.name)
-    _write_cache(digest, catalog)
+    with step(f"compiling catalog {version_dir.name}"):
+        catalog = compile_catalog(files, version_dir.name)
+        _write_cache(digest, catalog)
     return catalog
 
 

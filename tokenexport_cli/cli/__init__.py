@@ -7,17 +7,10 @@ from typing import Annotated
 import typer
 
 from tokenexport_cli import __version__
-from tokenexport_cli.cli import (
-    budget_cmd,
-    catalog_cmd,
-    cost_cmd,
-    model_cmd,
-    report_cmd,
-    tokens_cmd,
-    workload_cmd,
-)
 from tokenexport_cli.cli.contract import ContractGroup
 
+# Commands are listed in cli/lazy.py and imported only when invoked (fast start-up); the root
+# group also applies the error contract (cli/contract.py).
 app = typer.Typer(
     name="tokx",
     cls=ContractGroup,
@@ -26,13 +19,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(catalog_cmd.app, name="catalog")
-cost_cmd.register(app)
-model_cmd.register(app)
-tokens_cmd.register(app)
-budget_cmd.register(app)
-workload_cmd.register(app)
-report_cmd.register(app)
 
 
 def _version_callback(value: bool) -> None:
@@ -62,6 +48,9 @@ def root(
     ] = False,
 ) -> None:
     """tokx: what each LLM model and delivery path would cost for your workload."""
+    from tokenexport_cli.cli.notice import install
+
+    install()  # a progress line on a terminal's stderr for a slow cold step
 
 
 def main() -> None:

@@ -147,8 +147,3 @@ def versions(
     check_format(output_format, FORMATS)
     found = catalog_versions()
     emit(versions_view(list(found.versions), found.default), output_format, output, quiet)
-
-
-from tokenexport_cli.cli import catalog_sync_cmd  # noqa: E402  (registers import/sync/diff)
-
-catalog_sync_cmd.register(app)

@@ -10,8 +10,8 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 import typer
-from typer.core import TyperGroup
 
+from tokenexport_cli.cli.lazy import LazyGroup
 from tokenexport_cli.errors import TokxError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -140,8 +140,9 @@ def run_with_contract(invoke: Callable[[], Any]) -> int:
     return result if isinstance(result, int) else 0
 
 
-class ContractGroup(TyperGroup):
-    """The root group: runs under the error contract even when Click would exit by itself."""
+class ContractGroup(LazyGroup):
+    """The root group: loads commands lazily and runs them under the error contract, even
+    where Click would exit by itself."""
 
     def main(  # type: ignore[override]
         self,

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.pricing.engine import CostLine, Exclusion, PricingOptions, Usage, price_offer
-from tokenexport_cli.pricing.fx import Fx
-from tokenexport_cli.pricing.selfhost import SelfhostOptions, selfhost_lines
 from tokenexport_cli.schema import Model
+
+if TYPE_CHECKING:  # the pricing engine loads when something is priced, not for completion
+    from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.pricing.engine import CostLine, Exclusion, PricingOptions, Usage
+    from tokenexport_cli.pricing.fx import Fx
+    from tokenexport_cli.pricing.selfhost import SelfhostOptions
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ def estimate(
     selfhost: SelfhostOptions | None = None,
 ) -> Estimate:
     """Price every selected model on every selected offer (plus self-hosting where profiled)."""
+    from tokenexport_cli.pricing.engine import CostLine, price_offer
+    from tokenexport_cli.pricing.selfhost import selfhost_lines
+
     for provider in selection.providers:
         index.provider(provider)  # unknown ids are usage errors with suggestions
     lines: list[CostLine] = []

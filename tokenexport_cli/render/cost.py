@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from tokenexport_cli.pricing.engine import BREAKDOWN_FIELDS, CostLine
 from tokenexport_cli.pricing.estimate import Estimate
-from tokenexport_cli.ranking import Recommendation
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.output import View
 from tokenexport_cli.render.text import money, tokens
+
+if TYPE_CHECKING:  # an estimate renders without the ranking stage
+    from tokenexport_cli.ranking import Recommendation
 
 JSON_PLACES = Decimal("1e-10")
 

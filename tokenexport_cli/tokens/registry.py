@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.progress import step
 from tokenexport_cli.suggest import did_you_mean
 from tokenexport_cli.tokens.patterns import OFFICIAL as OFFICIAL_PATTERNS
 from tokenexport_cli.tokens.patterns import counting_pattern
@@ -273,13 +274,14 @@ def _loaded(name: str, fast: bool) -> Encoder:
     from tokenexport_cli.tokens.encoders import FastEncoder, HfEncoder, TiktokenEncoder
 
     family = get_exact_family(name)
-    if fast and family.fast_name is not None:
-        fast_encoder = FastEncoder.try_load(family)
-        if fast_encoder is not None:
-            return fast_encoder
-    if family.engine == "hf-tokenizers":
-        return HfEncoder(build_hf_tokenizer(family))
-    return TiktokenEncoder(build_tiktoken(family, counting=True), family)
+    with step(f"loading tokenizer {name}"):
+        if fast and family.fast_name is not None:
+            fast_encoder = FastEncoder.try_load(family)
+            if fast_encoder is not None:
+                return fast_encoder
+        if family.engine == "hf-tokenizers":
+            return HfEncoder(build_hf_tokenizer(family))
+        return TiktokenEncoder(build_tiktoken(family, counting=True), family)
 
 
 def encoder(name: str, fast: bool = False) -> Encoder:
