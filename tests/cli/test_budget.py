@@ -215,3 +215,31 @@ def test_catalog_version_override_and_as_of(ci_repo: Path) -> None:
     assert json.loads(result.stdout)["catalog_version"] == "2026-05-28"
     result = runner.invoke(app, ["baseline", "-o", "-", "--catalog-version", "2026-05-28"])
     assert json.loads(result.stdout)["catalog_version"] == "2026-05-28"
+
+
+def test_check_and_estimate_print_one_digest_for_one_workload(ci_repo: Path) -> None:
+    """A workload has one digest, whichever command prints it."""
+    checked = runner.invoke(app, ["check", "--format", "json"])
+    assert checked.exit_code == 0, checked.stderr
+    by_name = {w["name"]: w for w in json.loads(checked.stdout)["workloads"]}
+    for name, workload in (
+        ("support-chat", "workloads/support-chat.yaml"),
+        ("ticket-summaries", "workloads/ticket-summaries.yaml"),
+    ):
+        estimated = runner.invoke(
+            app,
+            [
+                "estimate",
+                workload,
+                "-m",
+                "deepseek-v3.2",
+                "--format",
+                "json",
+                "--catalog-version",
+                "2026-08-21",
+            ],
+        )
+        assert estimated.exit_code == 0, estimated.stderr
+        digest = json.loads(estimated.stdout)["workload_digest"]
+        assert digest.startswith("sha256:")
+        assert by_name[name]["workload_digest"] == digest
