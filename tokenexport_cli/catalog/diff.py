@@ -10,7 +10,6 @@ from pathlib import Path
 from tokenexport_cli.schema import Catalog, Offer
 
 OfferKey = tuple[str, str, str]
-DIFF_SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
-from tokenexport_cli.catalog.diff import DIFF_SCHEMA_VERSION, CatalogDiff, FieldChange, OfferKey
+from tokenexport_cli.catalog.diff import CatalogDiff, FieldChange, OfferKey
+from tokenexport_cli.render import payloads
+from tokenexport_cli.render.output import json_text
 
 
 def _number(value: Decimal | None) -> str:
@@ -45,41 +46,50 @@ def _change_rows(diff: CatalogDiff) -> list[list[str]]:
 HEADERS = ["offer", "field", "old", "new", "change", "percent", "currency"]
 
 
-def to_json(diff: CatalogDiff) -> str:
-    def offer_ref(key: OfferKey) -> dict[str, str | None]:
-        return {"model": key[0], "provider": key[1], "region": key[2] or None}
+def _ref(key: OfferKey) -> payloads.OfferRef:
+    return payloads.OfferRef(model=key[0], provider=key[1], region=key[2] or None)
 
-    document = {
-        "schema_version": DIFF_SCHEMA_VERSION,
-        "old": diff.old,
-        "new": diff.new,
-        "added_models": list(diff.added_models),
-        "removed_models": list(diff.removed_models),
-        "added_offers": [offer_ref(key) for key in diff.added_offers],
-        "removed_offers": [offer_ref(key) for key in diff.removed_offers],
-        "changed_offers": [
-            {
-                **offer_ref(offer.key),
-                "currency": offer.currency,
-                "changes": [
-                    {
-                        "field": change.field,
-                        "old": None if change.old is None else _number(change.old),
-                        "new": None if change.new is None else _number(change.new),
-                        "absolute": None
-                        if change.absolute is None or offer.currency_changed
-                        else _number(change.absolute),
-                        "percent": None
-                        if change.percent is None or offer.currency_changed
-                        else str(change.percent.quantize(Decimal("0.01"))),
-                    }
-                    for change in offer.changes
-                ],
-            }
-            for offer in diff.changed_offers
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+
+def diff_payload(diff: CatalogDiff) -> payloads.CatalogDiffOutput:
+    changed = []
+    for offer in diff.changed_offers:
+        ref = _ref(offer.key)
+        changes = [
+            payloads.PriceChange(
+                field=change.field,
+                old=None if change.old is None else _number(change.old),
+                new=None if change.new is None else _number(change.new),
+                absolute=None
+                if change.absolute is None or offer.currency_changed
+                else _number(change.absolute),
+                percent=None
+                if change.percent is None or offer.currency_changed
+                else str(change.percent.quantize(Decimal("0.01"))),
+            )
+            for change in offer.changes
+        ]
+        changed.append(
+            payloads.ChangedOffer(
+                model=ref.model,
+                provider=ref.provider,
+                region=ref.region,
+                currency=offer.currency,
+                changes=changes,
+            )
+        )
+    return payloads.CatalogDiffOutput(
+        old=diff.old,
+        new=diff.new,
+        added_models=list(diff.added_models),
+        removed_models=list(diff.removed_models),
+        added_offers=[_ref(key) for key in diff.added_offers],
+        removed_offers=[_ref(key) for key in diff.removed_offers],
+        changed_offers=changed,
+    )
+
+
+def to_json(diff: CatalogDiff) -> str:
+    return json_text(diff_payload(diff))
 
 
 def _summary(diff: CatalogDiff) -> str:

@@ -334,6 +334,38 @@ class ModelShowOutput(_Out, frozen=True, kw_only=True):
     market: list[MarketShare]
 
 
+class OfferRef(_Out, frozen=True, kw_only=True):
+    model: str
+    provider: str
+    region: str | None
+
+
+class PriceChange(_Out, frozen=True, kw_only=True):
+    field: str
+    old: str | None
+    new: str | None
+    absolute: str | None  # none across a currency change: the units differ
+    percent: str | None
+
+
+class ChangedOffer(OfferRef, frozen=True, kw_only=True):
+    currency: str
+    changes: list[PriceChange]
+
+
+class CatalogDiffOutput(_Out, frozen=True, kw_only=True):
+    """``tokx catalog diff --format json``."""
+
+    schema_version: int = SCHEMA_VERSION
+    old: str
+    new: str
+    added_models: list[str]
+    removed_models: list[str]
+    added_offers: list[OfferRef]
+    removed_offers: list[OfferRef]
+    changed_offers: list[ChangedOffer]
+
+
 OUTPUTS: dict[str, type[Any]] = {
     "estimate": EstimateOutput,
     "recommend": RecommendOutput,
@@ -347,6 +379,7 @@ OUTPUTS: dict[str, type[Any]] = {
     "catalog versions": VersionsOutput,
     "catalog list": ModelsOutput,
     "catalog show": ModelShowOutput,
+    "catalog diff": CatalogDiffOutput,
 }
 
 
