@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tokenexport_cli.cli import app
-from tokenexport_cli.render.payloads import schema_text, validate_output
+from tokenexport_cli.render.json_schema import schema_text, validate_output
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden" / "estimate_fixture.json"

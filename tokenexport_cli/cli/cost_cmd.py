@@ -330,7 +330,7 @@ def schema_command(
     output: OutputOption = None,
 ) -> None:
     """Print the JSON Schema of tokx's --format json output (estimate, recommend, check)."""
+    from tokenexport_cli.render.json_schema import schema_text
     from tokenexport_cli.render.output import write_output
-    from tokenexport_cli.render.payloads import schema_text
 
     write_output(schema_text(), output)
