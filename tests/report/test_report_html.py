@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from tokenexport_cli.render.report_html import CSP
 
+REPO = Path(__file__).resolve().parents[2]
+
 runner = CliRunner()
 SECTIONS = ["recommendation", "workload", "scatter", "projection", "paths", "excluded", "sources"]
 
@@ -25,8 +27,11 @@ def _fixture_catalog(fixture_root: Path) -> None:
 
 
 def write_report(tmp_path: Path, *extra: str) -> str:
+    """The report ranked for value (these tests were written for that objective; the default
+    is recommend's, cheapest, see test_report_picks_what_recommend_picks_with_the_same_flags)."""
     target = tmp_path / "report.html"
-    result = runner.invoke(report_app(), ["report", *QUICK, "-o", str(target), *extra])
+    objective = [] if "--objective" in extra else ["--objective", "value"]
+    result = runner.invoke(report_app(), ["report", *QUICK, "-o", str(target), *objective, *extra])
     assert result.exit_code == 0, result.stderr
     assert result.stderr.startswith(f"tokx: wrote {target} (")
     return target.read_text(encoding="utf-8")
@@ -97,13 +102,15 @@ def test_projection_compounds_the_workload_growth() -> None:
     from tokenexport_cli.pricing.engine import PricingOptions
     from tokenexport_cli.pricing.estimate import Selection, estimate
     from tokenexport_cli.pricing.fx import Fx
+    from tokenexport_cli.ranking import Constraints, recommend
     from tokenexport_cli.usage import FixedUsageSource, fixed_usage
 
     index = CatalogIndex(load_catalog())
     usage = FixedUsageSource(fixed_usage(1000, 1000, Decimal(1000)), Decimal(10))
     fx = Fx(index.catalog.fx, {})
     result = estimate(index, usage.usage_for, Selection(), fx, PricingOptions())
-    report = gather_report(index, usage, result, "t", "w", 5)
+    rec = recommend(index, result, Constraints(), "value")
+    report = gather_report(index, usage, rec, "t", "w", 5)
     line, series = report.projections[0]
     assert (line.model, line.provider) == ("alpha-1", "alphalab")
     assert series[:3] == (Decimal(10), Decimal(11), Decimal("12.1"))
@@ -226,3 +233,31 @@ def test_errors_are_one_line_with_exit_codes(tmp_path: Path) -> None:
     result = runner.invoke(report_app(), ["report", *QUICK, "--top", "0"])
     assert result.exit_code == 2
     assert "--top: expected 1 to 20, got 0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        [],
+        ["--objective", "cheapest", "--exclude-origin", "CN"],
+        ["--objective", "value", "--path", "platform,aggregator"],
+        ["--objective", "best", "--min-context", "100000"],
+    ],
+)
+def test_report_picks_what_recommend_picks_with_the_same_flags(
+    tmp_path: Path, flags: list[str]
+) -> None:
+    from tokenexport_cli.cli import app
+
+    workload = str(REPO / "examples" / "support-bot.yaml")
+    ranked = CliRunner().invoke(app, ["recommend", workload, *flags, "--format", "json"])
+    assert ranked.exit_code == 0, ranked.stderr
+    first = json.loads(ranked.stdout)["ranked"][0]
+    target = tmp_path / "r.html"
+    written = CliRunner().invoke(app, ["report", workload, *flags, "-o", str(target)])
+    assert written.exit_code == 0, written.stderr
+    page = scan(target.read_text())
+    headline = " ".join(page.text["recommendation"].split())
+    assert f"Pick {first['model']} via {first['provider']}" in headline
+    if "--exclude-origin" in flags:
+        assert "Constraints: model origin not: CN." in headline

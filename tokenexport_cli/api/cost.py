@@ -120,8 +120,11 @@ class RecommendRequest:
     harnesses: Mapping[str, str] = field(default_factory=dict)
 
 
-def ranked_recommendation(context: CostContext, request: RecommendRequest) -> Recommendation:
-    """Price everything, then rank under the request's constraints and objective."""
+def ranked_recommendation(
+    context: CostContext, request: RecommendRequest, models: tuple[str, ...] = ()
+) -> Recommendation:
+    """Price everything (or ``models``), then rank under the request's constraints and
+    objective: the one ranking ``recommend``, ``report`` and ``check`` share."""
     from tokenexport_cli.ranking import recommend as rank
 
     if request.objective not in OBJECTIVES:
@@ -132,7 +135,7 @@ def ranked_recommendation(context: CostContext, request: RecommendRequest) -> Re
     check_path_kinds(request.constraints.path_kinds)
     for name in request.constraints.providers:
         context.index.provider(name)
-    result = priced(context)
+    result = priced(context, models)
     return rank(
         context.index,
         result,
@@ -227,3 +230,26 @@ def selfhost(request: SelfhostRequest) -> SelfhostResult:
         usage.requests_per_month,
         result.catalog_version,
     )
+
+
+def describe_constraints(constraints: Constraints) -> tuple[str, ...]:
+    """The constraints in words, for a report that must say what it was asked."""
+    said = []
+    if constraints.min_context is not None:
+        said.append(f"context window at least {constraints.min_context:,} tokens")
+    if constraints.max_monthly is not None:
+        said.append(f"at most {constraints.max_monthly} a month")
+    said += [f"{name} at least {value}" for name, value in constraints.minimums.items()]
+    if constraints.open_weights is not None:
+        said.append("open weights only" if constraints.open_weights else "closed weights only")
+    for label, values in (
+        ("model origin", constraints.origins),
+        ("model origin not", constraints.exclude_origins),
+        ("delivery path", constraints.path_kinds),
+        ("provider", constraints.providers),
+        ("region", constraints.regions),
+        ("billing country", constraints.billing_countries),
+    ):
+        if values:
+            said.append(f"{label}: {', '.join(values)}")
+    return tuple(said)

@@ -7,14 +7,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from tokenexport_cli.api.choices import CatalogChoice, PricingChoice, WorkloadChoice, cost_context
-from tokenexport_cli.api.cost import Objective, priced
+from tokenexport_cli.api.choices import WorkloadChoice, cost_context
+from tokenexport_cli.api.cost import RecommendRequest, describe_constraints, ranked_recommendation
 from tokenexport_cli.ranking import Comparison, Constraints, Recommendation
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
     from tokenexport_cli.pricing.engine import CostLine, Usage
-    from tokenexport_cli.pricing.estimate import Estimate
     from tokenexport_cli.usage import UsageSource
 
 PROJECTION_MONTHS = 12
@@ -44,20 +43,18 @@ class Report:
     usages: tuple[FamilyUsage, ...]
     projections: tuple[tuple[CostLine, tuple[Decimal, ...]], ...]
     comparisons: tuple[Comparison, ...]
+    constraints: tuple[str, ...] = ()  # what the ranking was asked, in words
 
 
 @dataclass(frozen=True)
 class ReportRequest:
-    catalog: CatalogChoice = field(default_factory=CatalogChoice)
-    workload: WorkloadChoice = field(default_factory=WorkloadChoice)
-    pricing: PricingChoice = field(default_factory=PricingChoice)
-    models: tuple[str, ...] = ()
-    providers: tuple[str, ...] = ()
-    path_kinds: tuple[str, ...] = ()
+    """``recommend``'s request (the same constraints, objective and ranking, so the same
+    pick) plus what the page adds."""
+
+    recommend: RecommendRequest = field(default_factory=RecommendRequest)
+    models: tuple[str, ...] = ()  # price only these models
     top_models: int = 5  # models that get a delivery-path comparison
     title: str | None = None
-    constraints: Constraints = field(default_factory=Constraints)
-    objective: Objective = "value"
 
 
 def describe_workload(workload: WorkloadChoice) -> str:
@@ -73,46 +70,46 @@ def describe_workload(workload: WorkloadChoice) -> str:
 
 
 def report(request: ReportRequest) -> Report:
-    """``tokx report``: price, rank, project and compare paths for the report's options."""
+    """``tokx report``: ``recommend``'s ranking, then projections and path comparisons."""
     from tokenexport_cli.errors import InvalidValue
 
     if not 1 <= request.top_models <= MAX_COMPARED_MODELS:
         raise InvalidValue(
             f"expected 1 to {MAX_COMPARED_MODELS}, got {request.top_models}", "top_models"
         )
-    context = cost_context(request.catalog, request.workload, request.pricing)
-    result = priced(context, request.models, request.providers, request.path_kinds)
+    asked = request.recommend
+    context = cost_context(asked.catalog, asked.workload, asked.pricing)
+    rec = ranked_recommendation(context, asked, request.models)
+    workload = asked.workload
     title = request.title or (
-        f"{request.workload.file.stem} cost report" if request.workload.file else "LLM cost report"
+        f"{workload.file.stem} cost report" if workload.file else "LLM cost report"
     )
     return gather_report(
         context.index,
         context.usage,
-        result,
+        rec,
         title,
-        describe_workload(request.workload),
+        describe_workload(workload),
         request.top_models,
-        request.constraints,
-        request.objective,
+        describe_constraints(asked.constraints),
     )
 
 
 def gather_report(
     index: CatalogIndex,
     usage: UsageSource,
-    result: Estimate,
+    rec: Recommendation,
     title: str,
     workload: str,
     top_models: int,
-    constraints: Constraints | None = None,
-    objective: Objective = "value",
+    constraints: tuple[str, ...] = (),
 ) -> Report:
-    """Rank, then project and compare paths for the options the report shows."""
+    """Project and compare paths for the options a ranking puts first."""
     from tokenexport_cli import __version__
     from tokenexport_cli.pricing.estimate import projection
-    from tokenexport_cli.ranking import compare_paths, recommend
+    from tokenexport_cli.ranking import compare_paths
 
-    rec = recommend(index, result, constraints or Constraints(), objective)
+    result = rec.estimate
     order = [item.line for item in rec.ranked] + list(result.lines)
     models = list(dict.fromkeys(line.model for line in order))
     comparisons = []
@@ -151,4 +148,5 @@ def gather_report(
         usages=usages,
         projections=projections,
         comparisons=tuple(comparisons),
+        constraints=constraints,
     )

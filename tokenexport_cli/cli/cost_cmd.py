@@ -17,31 +17,40 @@ from tokenexport_cli.cli.common import (
     call,
     catalog_choice,
     check_format,
-    parse_decimal,
     parse_pairs,
     pricing_choice,
     split_values,
     workload_choice,
 )
-from tokenexport_cli.cli.complete import (
-    complete_benchmark,
-)
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
     BatchFraction,
+    BillingCountries,
     ChartOption,
     Currency,
+    ExcludeOrigins,
     FxOption,
+    Harnesses,
     InputFiles,
     InputTokens,
     LongInputs,
+    MaxMonthly,
+    MinContext,
+    Minimums,
     Models,
+    ObjectiveOption,
+    OpenWeights,
+    Origins,
     OutputTokens,
     Paths,
     PerDay,
     PerMonth,
     Providers,
+    Regions,
+    Weights,
     WorkloadArg,
+    constraints_from_flags,
+    harness_pairs,
 )
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.render.output import FORMATS, emit
@@ -174,90 +183,19 @@ def recommend_command(
     requests_per_day: PerDay = None,
     requests_per_month: PerMonth = None,
     batch_fraction: BatchFraction = None,
-    objective: Annotated[
-        str,
-        typer.Option(
-            "--objective",
-            envvar="TOKX_OBJECTIVE",
-            help="cheapest, value (score per dollar) or best (highest score within the constraints).",
-        ),
-    ] = "cheapest",
-    min_context: Annotated[
-        int | None,
-        typer.Option("--min-context", help="Minimum context window in tokens.", show_default=False),
-    ] = None,
-    max_monthly: Annotated[
-        str | None,
-        typer.Option(
-            "--max-monthly",
-            envvar="TOKX_MAX_MONTHLY",
-            help="Monthly budget in the result currency.",
-            show_default=False,
-        ),
-    ] = None,
-    minimum: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--min",
-            help="Benchmark floor, e.g. --min swe-bench-verified=60.",
-            show_default=False,
-            autocompletion=complete_benchmark,
-        ),
-    ] = None,
-    weight: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--weight",
-            help="Benchmark weights for value/best, e.g. --weight gpqa-diamond=2,swe-bench-verified=1.",
-            show_default=False,
-            autocompletion=complete_benchmark,
-        ),
-    ] = None,
-    harness: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--harness",
-            help="Compare a benchmark within this harness, e.g. --harness swe-bench-verified=vendor-reported.",
-            show_default=False,
-            autocompletion=complete_benchmark,
-        ),
-    ] = None,
-    open_weights: Annotated[
-        bool | None,
-        typer.Option(
-            "--open-weights/--closed-weights",
-            help="Only open-weight (or closed) models.",
-            show_default=False,
-        ),
-    ] = None,
-    origin: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--origin", help="Only models from these countries (ISO codes).", show_default=False
-        ),
-    ] = None,
-    exclude_origin: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--exclude-origin",
-            help="Exclude models from these countries, e.g. CN.",
-            show_default=False,
-        ),
-    ] = None,
+    objective: ObjectiveOption = "cheapest",
+    min_context: MinContext = None,
+    max_monthly: MaxMonthly = None,
+    minimum: Minimums = None,
+    weight: Weights = None,
+    harness: Harnesses = None,
+    open_weights: OpenWeights = None,
+    origin: Origins = None,
+    exclude_origin: ExcludeOrigins = None,
     path: Paths = None,
     provider: Providers = None,
-    region: Annotated[
-        list[str] | None,
-        typer.Option("--region", help="Only offers in these regions.", show_default=False),
-    ] = None,
-    billing_country: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--billing-country",
-            help="Only providers billing from these countries.",
-            show_default=False,
-        ),
-    ] = None,
+    region: Regions = None,
+    billing_country: BillingCountries = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="List every excluded candidate with the reason.")
     ] = False,
@@ -275,21 +213,20 @@ def recommend_command(
 ) -> None:
     """Rank models and paths for a workload under constraints, and explain the choice."""
     from tokenexport_cli.api.cost import RecommendRequest, recommend
-    from tokenexport_cli.ranking import Constraints
     from tokenexport_cli.render.cost import recommendation_view
 
     check_format(output_format, FORMATS)
-    constraints = Constraints(
-        min_context=min_context,
-        max_monthly=parse_decimal(max_monthly, "--max-monthly"),
-        minimums=parse_pairs(minimum, "--min"),
-        open_weights=open_weights,
-        origins=tuple(o.upper() for o in split_values(origin)),
-        exclude_origins=tuple(o.upper() for o in split_values(exclude_origin)),
-        path_kinds=split_values(path),
-        providers=split_values(provider),
-        regions=split_values(region),
-        billing_countries=tuple(c.upper() for c in split_values(billing_country)),
+    constraints = constraints_from_flags(
+        min_context,
+        max_monthly,
+        minimum,
+        open_weights,
+        origin,
+        exclude_origin,
+        path,
+        provider,
+        region,
+        billing_country,
     )
     request = RecommendRequest(
         catalog=catalog_choice(catalog_version, as_of, catalog),
@@ -306,23 +243,13 @@ def recommend_command(
         constraints=constraints,
         objective=objective,  # type: ignore[arg-type]  # the core checks it
         weights=parse_pairs(weight, "--weight") or None,
-        harnesses=_pairs_text(harness),
+        harnesses=harness_pairs(harness),
     )
     rec = call(recommend, request)
     if chart:
         print_chart(rec.ranked, top, rec.estimate.currency, output_format, output)
         return
     emit(recommendation_view(rec, explain, top), output_format, output, quiet)
-
-
-def _pairs_text(values: list[str] | None) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for item in split_values(values):
-        name, _, value = item.partition("=")
-        if not name or not value:
-            raise UsageError(f"--harness: expected BENCHMARK=HARNESS, got '{item}'")
-        pairs[name] = value
-    return pairs
 
 
 @handle_errors

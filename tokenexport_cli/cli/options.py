@@ -4,16 +4,22 @@ report): the workload argument, the quick-form flags, filters, currency and FX."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tokenexport_cli.cli.common import parse_decimal, parse_pairs, split_values
 from tokenexport_cli.cli.complete import (
+    complete_benchmark,
     complete_currency,
     complete_model,
     complete_path_kind,
     complete_provider,
 )
+from tokenexport_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from tokenexport_cli.ranking import Constraints
 
 ChartOption = Annotated[
     bool,
@@ -126,3 +132,139 @@ Paths = Annotated[
         autocompletion=complete_path_kind,
     ),
 ]
+
+
+# --- recommend's constraints, shared by recommend and report -------------------------------
+
+ObjectiveOption = Annotated[
+    str,
+    typer.Option(
+        "--objective",
+        envvar="TOKX_OBJECTIVE",
+        help="cheapest, value (score per dollar) or best (highest score within the constraints).",
+    ),
+]
+
+MinContext = Annotated[
+    int | None,
+    typer.Option("--min-context", help="Minimum context window in tokens.", show_default=False),
+]
+
+MaxMonthly = Annotated[
+    str | None,
+    typer.Option(
+        "--max-monthly",
+        envvar="TOKX_MAX_MONTHLY",
+        help="Monthly budget in the result currency.",
+        show_default=False,
+    ),
+]
+
+Minimums = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--min",
+        help="Benchmark floor, e.g. --min swe-bench-verified=60.",
+        show_default=False,
+        autocompletion=complete_benchmark,
+    ),
+]
+
+Weights = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--weight",
+        help="Benchmark weights for value/best, e.g. --weight gpqa-diamond=2,swe-bench-verified=1.",
+        show_default=False,
+        autocompletion=complete_benchmark,
+    ),
+]
+
+Harnesses = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--harness",
+        help="Compare a benchmark within this harness, e.g. --harness swe-bench-verified=vendor-reported.",
+        show_default=False,
+        autocompletion=complete_benchmark,
+    ),
+]
+
+OpenWeights = Annotated[
+    bool | None,
+    typer.Option(
+        "--open-weights/--closed-weights",
+        help="Only open-weight (or closed) models.",
+        show_default=False,
+    ),
+]
+
+Origins = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--origin", help="Only models from these countries (ISO codes).", show_default=False
+    ),
+]
+
+ExcludeOrigins = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude-origin",
+        help="Exclude models from these countries, e.g. CN.",
+        show_default=False,
+    ),
+]
+
+Regions = Annotated[
+    list[str] | None,
+    typer.Option("--region", help="Only offers in these regions.", show_default=False),
+]
+
+BillingCountries = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--billing-country",
+        help="Only providers billing from these countries.",
+        show_default=False,
+    ),
+]
+
+
+def constraints_from_flags(
+    min_context: int | None,
+    max_monthly: str | None,
+    minimum: list[str] | None,
+    open_weights: bool | None,
+    origin: list[str] | None,
+    exclude_origin: list[str] | None,
+    path: list[str] | None,
+    provider: list[str] | None,
+    region: list[str] | None,
+    billing_country: list[str] | None,
+) -> Constraints:
+    """The ranking constraints as ``recommend`` and ``report`` take them from flags."""
+    from tokenexport_cli.ranking import Constraints
+
+    return Constraints(
+        min_context=min_context,
+        max_monthly=parse_decimal(max_monthly, "--max-monthly"),
+        minimums=parse_pairs(minimum, "--min"),
+        open_weights=open_weights,
+        origins=tuple(o.upper() for o in split_values(origin)),
+        exclude_origins=tuple(o.upper() for o in split_values(exclude_origin)),
+        path_kinds=split_values(path),
+        providers=split_values(provider),
+        regions=split_values(region),
+        billing_countries=tuple(c.upper() for c in split_values(billing_country)),
+    )
+
+
+def harness_pairs(values: list[str] | None) -> dict[str, str]:
+    """``--harness swe-bench-verified=vendor-reported`` -> {benchmark: harness}."""
+    pairs: dict[str, str] = {}
+    for item in split_values(values):
+        name, _, value = item.partition("=")
+        if not name or not value:
+            raise UsageError(f"--harness: expected BENCHMARK=HARNESS, got '{item}'")
+        pairs[name] = value
+    return pairs

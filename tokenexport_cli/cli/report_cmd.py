@@ -14,6 +14,7 @@ from tokenexport_cli.cli.common import (
     OverlayOption,
     call,
     catalog_choice,
+    parse_pairs,
     pricing_choice,
     split_values,
     workload_choice,
@@ -21,18 +22,31 @@ from tokenexport_cli.cli.common import (
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
     BatchFraction,
+    BillingCountries,
     Currency,
+    ExcludeOrigins,
     FxOption,
+    Harnesses,
     InputFiles,
     InputTokens,
     LongInputs,
+    MaxMonthly,
+    MinContext,
+    Minimums,
     Models,
+    ObjectiveOption,
+    OpenWeights,
+    Origins,
     OutputTokens,
     Paths,
     PerDay,
     PerMonth,
     Providers,
+    Regions,
+    Weights,
     WorkloadArg,
+    constraints_from_flags,
+    harness_pairs,
 )
 
 
@@ -50,8 +64,19 @@ def report_command(
     requests_per_month: PerMonth = None,
     batch_fraction: BatchFraction = None,
     model: Models = None,
-    provider: Providers = None,
+    objective: ObjectiveOption = "cheapest",
+    min_context: MinContext = None,
+    max_monthly: MaxMonthly = None,
+    minimum: Minimums = None,
+    weight: Weights = None,
+    harness: Harnesses = None,
+    open_weights: OpenWeights = None,
+    origin: Origins = None,
+    exclude_origin: ExcludeOrigins = None,
     path: Paths = None,
+    provider: Providers = None,
+    region: Regions = None,
+    billing_country: BillingCountries = None,
     output: Annotated[
         str,
         typer.Option(
@@ -72,12 +97,15 @@ def report_command(
     catalog: OverlayOption = None,
 ) -> None:
     """Write one self-contained HTML report: the pick and why, cost vs quality, projection,
-    delivery paths, exclusions and sources. It loads nothing when opened, and prints well."""
+    delivery paths, exclusions and sources. It loads nothing when opened, and prints well.
+
+    It ranks exactly as ``tokx recommend`` does with the same flags, so it makes the same pick."""
+    from tokenexport_cli.api.cost import RecommendRequest
     from tokenexport_cli.api.report import ReportRequest, report
     from tokenexport_cli.render.output import write_output
     from tokenexport_cli.render.report_html import render_report
 
-    request = ReportRequest(
+    ranking = RecommendRequest(
         catalog=catalog_choice(catalog_version, as_of, catalog),
         workload=workload_choice(
             workload,
@@ -89,11 +117,23 @@ def report_command(
             batch_fraction,
         ),
         pricing=pricing_choice(currency, fx, long_inputs),
-        models=split_values(model),
-        providers=split_values(provider),
-        path_kinds=split_values(path),
-        top_models=top,
+        constraints=constraints_from_flags(
+            min_context,
+            max_monthly,
+            minimum,
+            open_weights,
+            origin,
+            exclude_origin,
+            path,
+            provider,
+            region,
+            billing_country,
+        ),
+        objective=objective,  # type: ignore[arg-type]  # the core checks it
+        weights=parse_pairs(weight, "--weight") or None,
+        harnesses=harness_pairs(harness),
     )
+    request = ReportRequest(recommend=ranking, models=split_values(model), top_models=top)
     html = render_report(call(report, request))
     write_output(html, None if output == "-" else Path(output))
     if output != "-":

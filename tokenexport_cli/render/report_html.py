@@ -85,11 +85,17 @@ def _pick_section(report: Report) -> str:
         )
     line = rec.ranked[0].line
     why = "".join(f"<li>{esc(reason)}</li>" for reason in _why(rec))
+    asked = (
+        f"<p class=note>Constraints: {esc('; '.join(report.constraints))}.</p>"
+        if report.constraints
+        else "<p class=note>Constraints: none.</p>"
+    )
     return (
         '<section id="recommendation"><h2>Recommendation</h2><div class="pick-card">'
         f'<p class="headline">Pick {esc(line.model)} via {esc(line.provider)} '
         f"({esc(line.path_kind)}) at {esc(money(line.monthly, line.currency, line.band_percent))}"
-        f"/month</p><ul>{why}</ul></div>{cheapest}</section>"
+        f"/month</p><p class=note>Objective: {esc(rec.objective)}.</p>{asked}<ul>{why}</ul>"
+        f"</div>{cheapest}</section>"
     )
 
 
