@@ -52,12 +52,17 @@ class BudgetExceeded(TokxError):
     """A budget check failed (``tokx check``)."""
 
 
+class NoCandidates(TokxError):
+    """Every candidate was excluded; the message counts the exclusions per reason."""
+
+
 #: The exit-code contract, most specific class first. README "Exit codes" lists the same.
 EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
     (BudgetExceeded, 1),
     (UsageError, 2),
     (DataError, 3),
     (NetworkError, 4),
+    (NoCandidates, 5),
     (TokxError, 1),
     (KeyboardInterrupt, 130),
 )

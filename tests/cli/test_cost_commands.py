@@ -97,11 +97,24 @@ def test_context_exclusion_and_split() -> None:
         "--model",
         "alpha-1",
     ]
-    payload = run_json(*args)
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 5  # nothing left to price: documented, explained on stderr
+    assert result.stderr == (
+        "tokx: error: no candidate left to price: 2 excluded (context window too small: 2); "
+        "--explain lists them\n"
+    )
+    payload = json.loads(result.stdout)
     assert payload["lines"] == []
     assert payload["excluded"][0]["reason"] == (
         "context window 128,000 too small: 1 of 1 sample requests need up to 201,000 tokens"
     )
+    table = runner.invoke(app, [*args, "--explain"])
+    assert (table.exit_code, table.stdout) == (5, "")
+    assert table.stderr.splitlines()[0] == (
+        "tokx: excluded: alpha-1 via alphalab: context window 128,000 too small: "
+        "1 of 1 sample requests need up to 201,000 tokens"
+    )
+    assert table.stderr.splitlines()[-1].startswith("tokx: error: no candidate left to price")
     payload = run_json(*args, "--long-inputs", "split", "--provider", "alphalab")
     (line,) = payload["lines"]
     # room 127,000 per call: 2 chunk calls + 1 combining call

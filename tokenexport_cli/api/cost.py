@@ -109,6 +109,19 @@ def estimate(request: EstimateRequest) -> EstimateResult:
     return EstimateResult(result, growth, series, ranked)
 
 
+def exclusion_summary(result: Estimate) -> str:
+    """How many candidates were left out for each reason, in one line."""
+    from collections import Counter
+
+    reasons = Counter(e.kind for e in result.exclusions)
+    reasons.update("no price on any delivery path" for _ in result.unpriced)
+    if not reasons:
+        return "no model matches the selection"
+    total = sum(reasons.values())
+    parts = ", ".join(f"{kind}: {count}" for kind, count in reasons.most_common())
+    return f"{total} excluded ({parts})"
+
+
 @dataclass(frozen=True)
 class RecommendRequest:
     catalog: CatalogChoice = field(default_factory=CatalogChoice)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -58,6 +59,7 @@ from tokenexport_cli.render.output import FORMATS, emit
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from tokenexport_cli.pricing.estimate import Estimate
     from tokenexport_cli.ranking import Ranked
 
 
@@ -124,7 +126,13 @@ def estimate_command(
         ),
     ] = None,
     show_all: Annotated[
-        bool, typer.Option("--all", help="Show every row, not just the first 30.")
+        bool, typer.Option("--all", help="Show every row, not just the first --top.")
+    ] = False,
+    top: Annotated[
+        int, typer.Option("--top", help="How many rows to show (the table and --chart).")
+    ] = 30,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="List every excluded candidate with the reason.")
     ] = False,
     chart: ChartOption = False,
     currency: Currency = "USD",
@@ -142,6 +150,9 @@ def estimate_command(
     from tokenexport_cli.render.cost import estimate_view
 
     check_format(output_format, FORMATS)
+    if top < 1:
+        raise UsageError(f"--top: expected at least 1, got {top}")
+    limit = None if show_all else top
     request = EstimateRequest(
         catalog=catalog_choice(catalog_version, as_of, catalog),
         workload=workload_choice(
@@ -163,15 +174,27 @@ def estimate_command(
     found = call(estimate, request)
     result = found.estimate
     series = [list(values) for values in found.projections] if found.projections else None
-    if chart:
-        print_chart(found.ranked, None if show_all else 30, result.currency, output_format, output)
+    if chart and result.lines:
+        print_chart(found.ranked, limit, result.currency, output_format, output)
         return
-    emit(
-        estimate_view(result, breakdown, series, None if show_all else 30),
-        output_format,
-        output,
-        quiet,
-    )
+    if result.lines or output_format != "table":  # JSON/CSV keep the exclusions for machines
+        emit(estimate_view(result, breakdown, series, limit, explain), output_format, output, quiet)
+    if not result.lines:
+        explain_empty(result, explain)
+
+
+def explain_empty(result: Estimate, explain: bool) -> NoReturn:
+    """Nothing could be priced: say why on stderr (every exclusion with --explain), exit 5."""
+    from tokenexport_cli.api.cost import exclusion_summary
+    from tokenexport_cli.errors import NoCandidates
+
+    if explain:
+        for item in result.exclusions:
+            sys.stderr.write(f"tokx: excluded: {item.model} via {item.provider}: {item.reason}\n")
+        for unpriced in result.unpriced:
+            sys.stderr.write(f"tokx: excluded: {unpriced.model}: {unpriced.reason}\n")
+    hint = "" if explain else "; --explain lists them"
+    raise NoCandidates(f"no candidate left to price: {exclusion_summary(result)}{hint}")
 
 
 @handle_errors

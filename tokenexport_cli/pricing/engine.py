@@ -129,6 +129,7 @@ class Exclusion:
     model: str
     provider: str | None
     reason: str
+    kind: str = "context window too small"  # the reason's category, for counts per reason
 
 
 @dataclass(frozen=True)

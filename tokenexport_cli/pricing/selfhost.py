@@ -150,7 +150,7 @@ def selfhost_lines(
     results: list[CostLine | Exclusion] = []
     for rig in rigs_for(index, model, selfhost or SelfhostOptions()):
         if isinstance(rig, str):
-            results.append(Exclusion(model.id, "selfhost", rig))
+            results.append(Exclusion(model.id, "selfhost", rig, "no usable serving profile"))
             continue
         shapes, reason = fit_shapes(
             usage.shapes, model.context_window, usage.prefix_tokens, options.long_inputs

@@ -76,12 +76,13 @@ def estimate_view(
     breakdown: bool,
     months: list[list[Decimal]] | None,
     limit: int | None,
+    explain: bool = False,
 ) -> View:
     return View(
         payload=estimate_payload(result, months),
         records="lines",
         title=f"Monthly cost (catalog {result.catalog_version}, {result.currency})",
-        table=lambda: estimate_table(result, breakdown, months, limit),
+        table=lambda: estimate_table(result, breakdown, months, limit, explain),
     )
 
 
@@ -94,6 +95,7 @@ def estimate_table(
     breakdown: bool = False,
     months: list[list[Decimal]] | None = None,
     limit: int | None = None,
+    explain: bool = False,
 ) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
@@ -147,12 +149,15 @@ def estimate_table(
     out: list[Any] = [table]
     if limit and len(result.lines) > limit:
         out.append(Text(f"... {len(result.lines) - limit} more (use --all)"))
-    if result.exclusions:
+    if result.exclusions and explain:
+        out.append(Text("Excluded:"))
+        out += [
+            Text(f"  {item.model} via {item.provider}: {item.reason}") for item in result.exclusions
+        ]
+    elif result.exclusions:
+        kinds = sorted({item.kind for item in result.exclusions})
         out.append(
-            Text(
-                f"{len(result.exclusions)} offers excluded (context window); "
-                "see --format json or tokx recommend --explain"
-            )
+            Text(f"{len(result.exclusions)} offers excluded ({', '.join(kinds)}); see --explain")
         )
     if result.unpriced:
         names = ", ".join(u.model for u in result.unpriced)
