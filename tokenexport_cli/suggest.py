@@ -20,7 +20,14 @@ def close_matches(
     by_key: dict[str, str] = {}
     for candidate in candidates:
         by_key.setdefault(key(str(candidate)), str(candidate))
-    found = difflib.get_close_matches(key(name.strip()), list(by_key), n=limit, cutoff=cutoff)
+    wanted = key(name.strip())
+    # a name that is the start of a candidate (``swe-bench`` -> ``swe-bench-verified``) is the
+    # likeliest slip, whatever difflib's ratio says of longer candidates
+    extended = sorted(
+        (k for k in by_key if wanted and k.startswith(wanted) and k != wanted), key=len
+    )
+    close = difflib.get_close_matches(wanted, list(by_key), n=limit, cutoff=cutoff)
+    found = list(dict.fromkeys([*extended, *close]))[:limit]
     return [by_key[match] for match in found]
 
 

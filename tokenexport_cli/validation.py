@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from tokenexport_cli.errors import DataError, located
+from tokenexport_cli.suggest import did_you_mean
 from tokenexport_cli.yamlsafe import line_of
 
 _MSGSPEC_ERROR = re.compile(
@@ -51,8 +52,9 @@ class SourceFile:
         return located(self.path, line, key_path, problem)
 
 
-def describe(error: msgspec.ValidationError) -> tuple[str, str]:
-    """Split msgspec's message into (key path, human problem)."""
+def describe(error: msgspec.ValidationError, kind: Any = None) -> tuple[str, str]:
+    """Split msgspec's message into (key path, human problem); with the schema ``kind``, an
+    unknown key gets a did-you-mean from the keys allowed at that place."""
     match = _MSGSPEC_ERROR.match(str(error))
     assert match is not None
     problem = match.group("problem")
@@ -64,7 +66,8 @@ def describe(error: msgspec.ValidationError) -> tuple[str, str]:
     key_path = (match.group("path") or "").lstrip(".")
     if unknown := _UNKNOWN_FIELD.match(problem):
         name = unknown.group("name")
-        return _join(key_path, name), f"unknown key '{name}'"
+        allowed = _keys_at(kind, key_path) if kind is not None else ()
+        return _join(key_path, name), f"unknown key '{name}'{did_you_mean(name, allowed)}"
     if missing := _MISSING_FIELD.match(problem):
         name = missing.group("name")
         return _join(key_path, name), f"missing required key '{name}'"
@@ -94,5 +97,39 @@ def convert(
     try:
         return msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
-        key_path, problem = describe(exc)
+        key_path, problem = describe(exc, kind)
         raise invalid([source.problem(key_path, problem)]) from None
+
+
+def _keys_at(kind: Any, key_path: str) -> tuple[str, ...]:
+    """The field names of the Struct found at ``key_path`` (``a.b[3].c``) inside ``kind``."""
+    info = msgspec.inspect.type_info(kind)
+    for part in (p for p in re.split(r"\.|\[\d+\]", key_path) if p):
+        info = _struct_of(info)
+        if info is None:
+            return ()
+        field = next((f for f in info.fields if f.encode_name == part), None)
+        if field is None:
+            return ()
+        info = field.type
+    found = _struct_of(info)
+    return tuple(f.encode_name for f in found.fields) if found is not None else ()
+
+
+def _struct_of(info: Any) -> Any:
+    """Unwrap optional, list, tuple and dict values down to a Struct's type info."""
+    inspect = msgspec.inspect
+    while True:
+        if isinstance(info, inspect.StructType):
+            return info
+        if isinstance(info, inspect.UnionType):
+            structs = [t for t in info.types if isinstance(t, inspect.StructType)]
+            if len(structs) != 1:
+                return None
+            info = structs[0]
+        elif isinstance(info, (inspect.ListType, inspect.VarTupleType, inspect.SetType)):
+            info = info.item_type
+        elif isinstance(info, inspect.DictType):
+            info = info.value_type
+        else:
+            return None
