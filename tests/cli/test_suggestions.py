@@ -53,3 +53,21 @@ def test_benchmark_floor_suggests_the_benchmark_it_starts() -> None:
     assert result.exit_code == 2
     assert "unknown benchmark 'swe-bench'; did you mean " in result.stderr
     assert "'swe-bench-verified'" in result.stderr
+
+
+def test_a_warning_names_its_file_once(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text(
+        '{"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}, '
+        '{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}]}\n'
+    )
+    workload = tmp_path / "w.yaml"
+    workload.write_text(
+        f"name: w\nrequests_per_month: 10\noutput_tokens: {{fixed: 100}}\ninputs:\n  - chat_jsonl: {log}\n"
+    )
+    result = runner.invoke(app, ["workload", "show", str(workload), "-t", "o200k_base"])
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert warnings == [
+        f"tokx: warning: {log}: 1 non-text message part(s) (images, audio) not counted"
+    ]

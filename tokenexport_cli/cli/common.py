@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -17,6 +17,7 @@ from tokenexport_cli.errors import InvalidValue, UsageError
 
 if TYPE_CHECKING:
     from tokenexport_cli.api.choices import CatalogChoice, PricingChoice, WorkloadChoice
+    from tokenexport_cli.textfiles import InputWarning
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
@@ -221,3 +222,18 @@ def call(core: Callable[[R], T], request: R) -> T:
     """Run one core function under ``flag_errors``."""
     with flag_errors():
         return core(request)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"tokx: warning: {message}\n")
+
+
+def warn_inputs(warnings: Iterable[InputWarning], skip_kinds: tuple[str, ...] = ()) -> None:
+    """One line per warning about an input, naming its file once."""
+    for warning in warnings:
+        if warning.kind in skip_kinds:
+            continue
+        message = warning.message
+        if warning.source and not message.startswith(f"{warning.source}:"):
+            message = f"{warning.source}: {message}"
+        warn(message)

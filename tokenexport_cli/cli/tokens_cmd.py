@@ -20,6 +20,7 @@ from tokenexport_cli.cli.common import (
     catalog_choice,
     check_format,
     split_values,
+    warn_inputs,
 )
 from tokenexport_cli.cli.complete import complete_model, complete_tokenizer
 from tokenexport_cli.cli.contract import handle_errors
@@ -29,10 +30,6 @@ from tokenexport_cli.render.output import FORMATS, emit, write_output
 
 def register(app: typer.Typer) -> None:
     app.command("tokens")(tokens_command)
-
-
-def warn(message: str) -> None:
-    sys.stderr.write(f"tokx: warning: {message}\n")
 
 
 class LazyProgress:
@@ -175,9 +172,7 @@ def tokens_command(
     )
     found = call(count_tokens, request)
     report = found.report
-    for warning in report.warnings:
-        if warning.kind != "empty":
-            warn(warning.message)
+    warn_inputs(report.warnings, skip_kinds=("empty",))
     if plain:
         if len(report.totals) != 1:
             raise UsageError("--plain prints one number: give exactly one tokenizer family")

@@ -19,6 +19,8 @@ from tokenexport_cli.cli.common import (
     catalog_choice,
     check_format,
     split_values,
+    warn,
+    warn_inputs,
 )
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.render.output import FORMATS, emit
@@ -29,14 +31,6 @@ app = typer.Typer(help="Inspect workload files.", no_args_is_help=True)
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="workload")
     root.command("calibrate")(calibrate_command)
-
-
-def _warn_all(warnings: tuple[object, ...]) -> None:
-    for warning in warnings:
-        sys.stderr.write(
-            f"tokx: warning: {getattr(warning, 'source', '')}: "
-            f"{getattr(warning, 'message', warning)}\n"
-        )
 
 
 @app.command("show")
@@ -78,7 +72,7 @@ def show_command(
     )
     found = call(show_workload, request)
     loaded, counts = found.workload, list(found.counts)
-    _warn_all(counts[0].warnings)
+    warn_inputs(counts[0].warnings)
     emit(workload_view(loaded, counts, found.catalog_version), output_format, output, quiet)
 
 
@@ -111,9 +105,9 @@ def calibrate_command(
     )
     found = call(calibrate, request)
     result = found.run
-    _warn_all(result.warnings)
+    warn_inputs(result.warnings)
     for reason, number in result.skipped.items():
-        sys.stderr.write(f"tokx: warning: {log}: {number} request(s) skipped: {reason}\n")
+        warn(f"{log}: {number} request(s) skipped: {reason}")
     if found.saved_to is not None:
         sys.stderr.write(
             f"tokx: saved calibration for {len(result.calibration.models)} "
