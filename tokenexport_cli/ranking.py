@@ -276,3 +276,21 @@ def compare_paths(
     )
     eligible = [row for row in rows if row.line is not None and row.reason is None]
     return Comparison(model, tuple(rows), eligible[0] if eligible else None, estimate, blended)
+
+
+def cost_range(line: CostLine) -> tuple[Decimal, Decimal]:
+    """The monthly cost's low and high end: its uncertainty band where the count is
+    approximate, the exact figure otherwise."""
+    if line.band_percent is None:
+        return line.monthly, line.monthly
+    share = line.band_percent / 100
+    return line.monthly * (1 - share), line.monthly * (1 + share)
+
+
+def within_uncertainty(first: CostLine, second: CostLine) -> bool:
+    """Whether two costs' ranges overlap, so that either could be the cheaper one."""
+    low_a, high_a = cost_range(first)
+    low_b, high_b = cost_range(second)
+    return (first.band_percent is not None or second.band_percent is not None) and (
+        low_a <= high_b and low_b <= high_a
+    )

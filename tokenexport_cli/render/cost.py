@@ -249,10 +249,17 @@ def _why(rec: Recommendation, best: Any) -> str:
     else:
         parts.append(f"the highest score within the constraints (score {best.score:.1f})")
     if len(rec.ranked) > 1:
+        from tokenexport_cli.ranking import within_uncertainty
+
         runner = rec.ranked[1].line
         parts.append(
             f"next: {runner.model} via {runner.provider} at {_cost(runner, runner.monthly)}"
         )
+        if within_uncertainty(line, runner):
+            parts.append(
+                "the two are within each other's token-count uncertainty, so either may "
+                "cost less (count both exactly, or calibrate with tokx calibrate)"
+            )
     return "; ".join(parts) + "."
 
 
