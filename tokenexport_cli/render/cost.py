@@ -11,7 +11,7 @@ from tokenexport_cli.pricing.engine import BREAKDOWN_FIELDS, CostLine
 from tokenexport_cli.pricing.estimate import Estimate
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.output import View
-from tokenexport_cli.render.text import money, tokens
+from tokenexport_cli.render.text import context_window, money, money_column, tokens
 
 if TYPE_CHECKING:  # an estimate renders without the ranking stage
     from tokenexport_cli.ranking import Recommendation
@@ -90,6 +90,18 @@ def _cost(line: CostLine, value: Decimal) -> str:
     return money(value, line.currency, line.band_percent)
 
 
+BREAKDOWN_HEADERS = {
+    "input": "input",
+    "cached_input": "cached",
+    "cache_write": "cache write",
+    "output": "output",
+    "tier_surcharge": "tier",
+    "time_of_day": "time of day",
+    "batch_savings": "batch",
+    "fees": "fees",
+}
+
+
 def estimate_table(
     result: Estimate,
     breakdown: bool = False,
@@ -97,58 +109,48 @@ def estimate_table(
     limit: int | None = None,
     explain: bool = False,
 ) -> list[Any]:
-    from rich.table import Table
     from rich.text import Text
+
+    from tokenexport_cli.render.layout import Column, fitted
 
     title = (
         f"Monthly cost, {tokens_int(result.requests_per_month)} requests/month "
         f"(catalog {result.catalog_version}, {result.currency})"
     )
-    table = Table(title=title, title_justify="left")
-    headers = ["#", "model", "provider", "path", "monthly", "per 1K req", "context"]
-    if breakdown:
-        headers += [
-            "input",
-            "cached",
-            "cache write",
-            "output",
-            "tier",
-            "time of day",
-            "batch",
-            "fees",
-        ]
-    if months:
-        headers += ["month 12"]
-    headers += ["notes"]
-    for header in headers:
-        right = header in ("#", "monthly", "per 1K req", "context", "month 12") or (
-            breakdown
-            and header
-            in ("input", "cached", "cache write", "output", "tier", "time of day", "batch", "fees")
-        )
-        table.add_column(header, justify="right" if right else "left", overflow="fold")
     shown = result.lines[:limit] if limit else result.lines
-    for rank, line in enumerate(shown, start=1):
-        row = [
-            str(rank),
-            line.model,
-            line.provider + (f" ({line.region})" if line.region else ""),
-            line.path_kind,
-            _cost(line, line.monthly),
-            _cost(line, line.per_1k_requests),
-            tokens(line.context_window),
-        ]
-        if breakdown:
-            row += [
-                money(getattr(line.breakdown, name), line.currency) for name in BREAKDOWN_FIELDS
-            ]
-        if months:
-            row += [_cost(line, months[rank - 1][-1])]
-        row.append("; ".join(line.notes))
-        table.add_row(*row)
-    out: list[Any] = [table]
+    currency = result.currency
+    bands = [line.band_percent for line in shown]
+    columns = [
+        Column("#", right=True),
+        Column("model"),
+        Column("provider"),
+        Column("path", movable=True),
+        Column("monthly", right=True),
+        Column("per 1K req", right=True, movable=True),
+        Column("context", right=True, movable=True),
+    ]
+    cells = [
+        [str(rank) for rank in range(1, len(shown) + 1)],
+        [line.model for line in shown],
+        [line.provider + (f" ({line.region})" if line.region else "") for line in shown],
+        [line.path_kind for line in shown],
+        money_column([line.monthly for line in shown], currency, bands),
+        money_column([line.per_1k_requests for line in shown], currency, bands),
+        [context_window(line.context_window) for line in shown],
+    ]
+    if months:
+        columns.append(Column("month 12", right=True))
+        cells.append(money_column([series[-1] for series in months[: len(shown)]], currency, bands))
+    if breakdown:
+        for name in BREAKDOWN_FIELDS:
+            columns.append(Column(BREAKDOWN_HEADERS[name], right=True, movable=True))
+            cells.append(money_column([getattr(line.breakdown, name) for line in shown], currency))
+    columns.append(Column("notes", note=True))
+    cells.append(["; ".join(line.notes) for line in shown])
+    rows = [list(row) for row in zip(*cells, strict=True)] if shown else []
+    out: list[Any] = fitted(title, columns, rows, keys=3)
     if limit and len(result.lines) > limit:
-        out.append(Text(f"... {len(result.lines) - limit} more (use --all)"))
+        out.append(Text(f"... {len(result.lines) - limit} more (use --all or --top N)"))
     if result.exclusions and explain:
         out.append(Text("Excluded:"))
         out += [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
@@ -72,3 +73,40 @@ def money(value: Decimal, currency: str = "USD", band_percent: Decimal | None = 
     if band_percent is not None:
         return f"~{shown} ±{band_percent.normalize():f}%"
     return shown
+
+
+MAX_PLACES = 6
+
+
+def places_for(values: Iterable[Decimal], significant: int = 3) -> int:
+    """Decimal places that show every value of a column to at least ``significant`` digits
+    (two at least, for cents; at most six), so that a column's figures line up."""
+    smallest = min((abs(v) for v in values if v), default=Decimal(1))
+    if smallest >= 1:
+        return 2
+    exponent = smallest.adjusted()  # 0.0123 -> -2
+    return max(2, min(MAX_PLACES, significant - 1 - exponent))
+
+
+def money_column(
+    values: Sequence[Decimal], currency: str = "USD", bands: Sequence[Decimal | None] = ()
+) -> list[str]:
+    """A column of amounts at one precision (``places_for``); approximate ones keep ``~`` and
+    their band."""
+    places = places_for(values)
+    quantum = Decimal(1).scaleb(-places)
+    symbol = SYMBOLS.get(currency, "")
+    suffix = "" if symbol else f" {currency}"
+    shown = []
+    for index, value in enumerate(values):
+        rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+        sign = "-" if rounded < 0 else ""
+        text = f"{sign}{symbol}{abs(rounded):,.{places}f}{suffix}"
+        band = bands[index] if index < len(bands) else None
+        shown.append(f"~{text} ±{band.normalize():f}%" if band is not None else text)
+    return shown
+
+
+def context_window(value: int | None) -> str:
+    """Context windows in one style everywhere: the exact token count with separators."""
+    return "-" if value is None else f"{value:,}"
