@@ -13,7 +13,7 @@ from tokenexport_cli.catalog import load_path
 from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
-from . import emit, extras, market, selfhost, vendor
+from . import emit, extras, facts, market, selfhost, vendor
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
 from .registry import MODELS, ModelSpec
@@ -223,9 +223,13 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
     if missing:
         print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
     model_ids = {spec.id for spec, _ in models}
+    sourced = facts.load_facts()  # provider facts are read for the newest version only
     return {
         "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models],
-        "providers": [provider_entry(p) for p in PROVIDERS],
+        "providers": [
+            facts.with_facts(provider_entry(p), sourced.get(p.id) if version == "aug" else None)
+            for p in PROVIDERS
+        ],
         "offers": sorted(
             map(_ordered, offers), key=lambda o: (o["provider"], o["model"], o.get("region") or "")
         ),

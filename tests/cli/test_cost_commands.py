@@ -163,8 +163,14 @@ def test_recommend_benchmark_floor_and_missing_scores() -> None:
     payload = run_json("recommend", *QUICK, "--min", "gpqa-diamond=81")
     reasons = {(e["model"], e["provider"]): e["reason"] for e in payload["excluded"]}
     assert reasons[("alpha-1", "alphalab")] == "gpqa-diamond 80.1 < 81"
-    assert reasons[("beta-2", "router")] == "no benchmark data for gpqa-diamond (vendor-readme)"
+    assert reasons[("beta-2", "router")] == (
+        "no benchmark data for gpqa-diamond (vendor-readme, unspecified)"
+    )
     assert payload["ranked"] == []
+    # beta-2 has no gpqa score on any of its three paths (betaai, router, self-host); alpha-1
+    # has one below the floor, so only beta-2's paths count, and betaai is the cheapest of them
+    assert payload["missing_scores"]["count"] == 3
+    assert payload["missing_scores"]["cheapest"]["provider"] == "betaai"
 
 
 def test_recommend_value_objective_marks_the_pareto_frontier() -> None:
