@@ -222,10 +222,11 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         offers = vendor.apply_article(offers, ref)
     if missing:
         print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
-    model_ids = {spec.id for spec, _ in models}
+    model_ids = {spec.id for spec, _ in models} | {extras.ORIGINAL_V3["id"]}
     sourced = facts.load_facts()  # provider facts are read for the newest version only
     return {
-        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models],
+        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models]
+        + [dict(extras.ORIGINAL_V3)],
         "providers": [
             facts.with_facts(provider_entry(p), sourced.get(p.id) if version == "aug" else None)
             for p in PROVIDERS
