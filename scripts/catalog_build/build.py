@@ -238,8 +238,10 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
             extras.benchmarks(ref, model_ids, version, at),
             key=lambda b: (b["model"], b["benchmark"], b["harness"], b["source"], str(b["score"])),
         ),
-        "gpus": selfhost.gpus(ref),
-        "serving": selfhost.serving(),
+        # rows from undated pages carry the day they were read: only the newest version has them
+        "gpus": selfhost.gpus(ref)
+        + [g for g in selfhost.assumed_gpus() if version == "aug" or g["as_of"] <= at],
+        "serving": [s for s in selfhost.serving() if version == "aug" or s["as_of"] <= at],
         "market": [m for m in market.market(ref) if m["model"] in model_ids],
         "tokenizers": market.tokenizers(),
     }

@@ -88,3 +88,26 @@ def test_model_card_scores_for_cheap_priced_models(
     assert rows[0].setting == setting
     assert rows[0].harness == "vendor-reported"
     assert index.offers(model), f"{model} should be priced"
+
+
+def test_self_host_units_are_deployable(index: CatalogIndex) -> None:
+    units = {p.id: p for p in index.catalog.serving}
+    h100 = units["deepseek-v3-sglang-h100-unit"]
+    # 4 prefill + 9 decode nodes of 8 H100, at the blog's per-node figures
+    assert h100.gpus_per_replica == 13 * 8
+    assert h100.input_tokens_per_s == 4 * Decimal(54543)
+    assert h100.output_tokens_per_s == 9 * Decimal(22282)
+    assert h100.gpu_memory_gb is not None and h100.weights_gb is not None
+    assert h100.gpus_per_replica * h100.gpu_memory_gb >= h100.weights_gb
+    h800 = units["deepseek-v3-production-h800-unit"]
+    assert h800.gpus_per_replica == (4 + 18) * 8
+    assert h800.input_tokens_per_s == 4 * Decimal(73700)
+    assert h800.output_tokens_per_s == 18 * Decimal(14800)
+    assert not [p for p in units.values() if p.model == "deepseek-v3" and p.gpus_per_replica == 8]
+
+
+def test_deepseek_v32_has_a_measured_unit_and_a_gpu_price(index: CatalogIndex) -> None:
+    (unit,) = [p for p in index.catalog.serving if p.model == "deepseek-v3.2"]
+    assert unit.gpu == "H200" and unit.gpus_per_replica == 8
+    assert unit.input_tokens_per_s + unit.output_tokens_per_s == Decimal("27712.54")
+    assert [g.usd_per_gpu_hour for g in index.catalog.gpus if g.gpu == "H200"] == [Decimal("2.3")]
