@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,19 @@ def load_facts(path: Path = FACTS_FILE) -> dict[str, dict[str, Any]]:
         if isinstance(values.get("data_residency"), str):
             values["data_residency"] = " ".join(values["data_residency"].split())
         out[provider] = {**values, "facts": facts}
+        if "fees" in entry:
+            out[provider]["fees"] = [_fee(fee) for fee in entry["fees"]]
     return out
+
+
+def _fee(fee: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fee)
+    for key in ("percent", "fixed_usd"):
+        if key in out:
+            out[key] = Decimal(str(out[key]))
+    out["note"] = " ".join(str(out.get("note", "")).split()) or None
+    out["as_of"] = _date(out["as_of"])
+    return {key: value for key, value in out.items() if value is not None}
 
 
 def _date(value: Any) -> dt.date:
@@ -48,6 +61,8 @@ def with_facts(entry: dict[str, Any], facts: dict[str, Any] | None) -> dict[str,
     rest = {key: value for key, value in entry.items() if key not in head}
     values = {key: facts[key] for key in FACT_KEYS if key in facts}
     out = {**head, **values, **rest}
+    if "fees" in facts:
+        out["fees"] = facts["fees"]
     if facts["facts"]:
         out["facts"] = facts["facts"]
         order = [*head, *values, "fees", "facts", "url", "source", "as_of", "note"]
