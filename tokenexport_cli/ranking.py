@@ -1,5 +1,5 @@
 """Rank priced candidates under constraints: exclusion reasons, benchmark scores that never mix
-harnesses, objectives (cheapest, value, best) and the cost-quality Pareto frontier."""
+harnesses or variants, objectives (cheapest, value, best) and the cost-quality Pareto frontier."""
 
 from __future__ import annotations
 
@@ -10,16 +10,32 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.errors import InvalidValue, UsageError
+from tokenexport_cli.errors import InvalidValue
 from tokenexport_cli.pricing.engine import CostLine, to_decimal
 from tokenexport_cli.pricing.estimate import Estimate
 from tokenexport_cli.schema import Model, Offer, Provider
+from tokenexport_cli.scores import (
+    DEFAULT_VARIANT_ORDER,
+    choose_harnesses,
+    choose_variants,
+    model_scores,
+    score_rows,
+)
 
 OBJECTIVES = ("cheapest", "value", "best")
 DEFAULT_WEIGHTS: Mapping[str, Decimal] = {
     "gpqa-diamond": Decimal(1),
     "swe-bench-verified": Decimal(1),
 }
+__all__ = [
+    "DEFAULT_VARIANT_ORDER",
+    "choose_harnesses",
+    "choose_variants",
+    "model_scores",
+    "score_rows",
+]
+UNKNOWN_COUNTRY = "billing country unknown"
+UNKNOWN_REGIONS = "regions unknown"
 
 
 @dataclass(frozen=True)
@@ -59,47 +75,11 @@ class Recommendation:
     excluded: tuple[Excluded, ...]
     harnesses: Mapping[str, str]
     weights: Mapping[str, Decimal]
-
-
-def choose_harnesses(
-    index: CatalogIndex, benchmarks: list[str], models: set[str], pinned: Mapping[str, str]
-) -> dict[str, str]:
-    """Per benchmark, the one harness whose scores are compared: the user's pin, else the
-    harness that covers the most candidate models (ties: alphabetical)."""
-    chosen: dict[str, str] = {}
-    for name in benchmarks:
-        rows = [b for b in index.catalog.benchmarks if b.benchmark == name]
-        if not rows:
-            known = sorted({b.benchmark for b in index.catalog.benchmarks})
-            from tokenexport_cli.suggest import did_you_mean
-
-            raise UsageError(f"unknown benchmark '{name}'{did_you_mean(name, known)}")
-        if name in pinned:
-            if pinned[name] not in {b.harness for b in rows}:
-                harnesses = ", ".join(sorted({b.harness for b in rows}))
-                raise InvalidValue(
-                    f"no '{pinned[name]}' scores for {name} (available: {harnesses})",
-                    "harnesses",
-                    name,
-                )
-            chosen[name] = pinned[name]
-            continue
-        coverage = Counter(b.harness for b in rows if b.model in models)
-        if not coverage:
-            coverage = Counter(b.harness for b in rows)
-        chosen[name] = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[0][0]
-    return chosen
-
-
-def model_scores(
-    index: CatalogIndex, model: str, harnesses: Mapping[str, str]
-) -> dict[str, Decimal]:
-    """The model's score per benchmark in the chosen harness (the best reported if repeated)."""
-    scores: dict[str, Decimal] = {}
-    for row in index.benchmarks_by_model.get(model, []):
-        if harnesses.get(row.benchmark) == row.harness:
-            scores[row.benchmark] = max(row.score, scores.get(row.benchmark, row.score))
-    return scores
+    variants: Mapping[str, str] = field(default_factory=dict)
+    #: candidates a --region or --billing-country filter dropped because the fact is unknown
+    dropped_unknown: Mapping[str, int] = field(default_factory=dict)
+    #: candidates dropped only because a required or weighted score is missing, cheapest first
+    missing_scores: tuple[CostLine, ...] = ()
 
 
 def _constraint_reason(index: CatalogIndex, line: CostLine, constraints: Constraints) -> str | None:
@@ -118,13 +98,13 @@ def _constraint_reason(index: CatalogIndex, line: CostLine, constraints: Constra
     if constraints.regions:
         regions = {line.region} if line.region else set(provider.regions if provider else ())
         if not regions:
-            return "regions unknown"
+            return UNKNOWN_REGIONS
         if not regions & set(constraints.regions):
             return f"no region in {','.join(constraints.regions)}"
     if constraints.billing_countries:
         country = provider.billing_country if provider else None
         if country is None:
-            return "billing country unknown"
+            return UNKNOWN_COUNTRY
         if country not in constraints.billing_countries:
             return f"billed from {country}"
     if constraints.min_context is not None:
@@ -174,6 +154,7 @@ def recommend(
     objective: str = "cheapest",
     weights: Mapping[str, Decimal] | None = None,
     pinned_harnesses: Mapping[str, str] | None = None,
+    pinned_variants: Mapping[str, str] | None = None,
 ) -> Recommendation:
     if objective not in OBJECTIVES:
         raise InvalidValue(
@@ -189,28 +170,27 @@ def recommend(
     names = sorted(set(weights) | set(constraints.minimums))
     models = {line.model for line in estimate.lines}
     harnesses = choose_harnesses(index, names, models, pinned_harnesses or {})
+    variants = choose_variants(index, harnesses, models, pinned_variants)
     excluded = [Excluded(e.model, e.provider, e.reason) for e in estimate.exclusions]
     excluded += [Excluded(u.model, None, f"unpriced: {u.reason}") for u in estimate.unpriced]
+    unknown: Counter[str] = Counter()
+    missing: list[CostLine] = []
     kept: list[tuple[CostLine, dict[str, Decimal], Decimal | None]] = []
     for line in estimate.lines:
         reason = _constraint_reason(index, line, constraints)
-        scores = model_scores(index, line.model, harnesses)
-        if reason is None:
-            for name, floor in constraints.minimums.items():
-                if name not in scores:
-                    reason = f"no benchmark data for {name} ({harnesses[name]})"
-                elif scores[name] < floor:
-                    reason = f"{name} {scores[name]} < {floor}"
-                if reason:
-                    break
+        if reason in (UNKNOWN_COUNTRY, UNKNOWN_REGIONS):
+            unknown[reason] += 1
+        scores = model_scores(index, line.model, harnesses, variants)
         score = weighted_score(scores, weights)
-        if reason is None and objective != "cheapest" and score is None:
-            missing = [name for name in weights if name not in scores]
-            reason = "no benchmark data for " + ", ".join(f"{n} ({harnesses[n]})" for n in missing)
-        if reason is not None:
-            excluded.append(Excluded(line.model, line.provider, reason))
-            continue
-        kept.append((line, scores, score))
+        if reason is None:
+            reason, only_missing = _score_reason(scores, score, constraints, objective, weights)
+            if only_missing:
+                missing.append(line)
+            if reason is None:
+                kept.append((line, scores, score))
+                continue
+            reason = _with_variants(reason, harnesses, variants)
+        excluded.append(Excluded(line.model, line.provider, reason))
     flags = pareto_flags([(line.monthly, score) for line, _, score in kept])
     ranked = [
         Ranked(line, score, scores, flag)
@@ -227,7 +207,52 @@ def recommend(
             return Fraction(r.score or 0) / cost if cost else Fraction(10**30)
 
         ranked.sort(key=lambda r: (-value(r), r.line.monthly, r.line.model))
-    return Recommendation(objective, estimate, tuple(ranked), tuple(excluded), harnesses, weights)
+    missing.sort(key=lambda line: (line.monthly, line.model, line.provider))
+    return Recommendation(
+        objective,
+        estimate,
+        tuple(ranked),
+        tuple(excluded),
+        harnesses,
+        weights,
+        variants,
+        dict(unknown),
+        tuple(missing),
+    )
+
+
+def _score_reason(
+    scores: Mapping[str, Decimal],
+    score: Decimal | None,
+    constraints: Constraints,
+    objective: str,
+    weights: Mapping[str, Decimal],
+) -> tuple[str | None, bool]:
+    """Why the scores exclude a candidate (None: they do not), and whether the only cause is
+    missing scores (none below a floor)."""
+    below = [
+        f"{n} {scores[n]} < {floor}"
+        for n, floor in constraints.minimums.items()
+        if n in scores and scores[n] < floor
+    ]
+    if below:
+        return below[0], False
+    lacking = [n for n in constraints.minimums if n not in scores]
+    if objective != "cheapest" and score is None:
+        lacking += [n for n in weights if n not in scores and n not in lacking]
+    if lacking:
+        return "no benchmark data for " + ", ".join(lacking), True
+    return None, False
+
+
+def _with_variants(reason: str, harnesses: Mapping[str, str], variants: Mapping[str, str]) -> str:
+    """Name the harness and variant after each benchmark a missing-data reason lists."""
+    if not reason.startswith("no benchmark data for "):
+        return reason
+    names = reason.removeprefix("no benchmark data for ").split(", ")
+    return "no benchmark data for " + ", ".join(
+        f"{n} ({harnesses[n]}, {variants.get(n, 'any variant')})" for n in names
+    )
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,32 @@ class Fee(_Strict, frozen=True, kw_only=True):
     as_of: dt.date
 
 
+FactField = Literal["billing_entity", "billing_country", "regions", "data_residency", "compliance"]
+FACT_FIELDS: tuple[str, ...] = (
+    "billing_entity",
+    "billing_country",
+    "regions",
+    "data_residency",
+    "compliance",
+)
+
+
+class FactSource(_Strict, frozen=True, kw_only=True):
+    """Where provider facts come from: the fields a page supports, the page, and what it says."""
+
+    fields: tuple[FactField, ...]
+    url: NonEmpty
+    as_of: dt.date
+    says: NonEmpty
+    note: str | None = None
+
+
 class Provider(_Strict, frozen=True, kw_only=True):
-    """Who runs the meter: one delivery path (vendor API, aggregator, platform, cloud, self-host)."""
+    """Who runs the meter: one delivery path (vendor API, aggregator, platform, cloud, self-host).
+
+    ``billing_entity`` and ``billing_country`` name the entity that bills a customer outside the
+    exceptions listed in ``data_residency`` (e.g. EEA customers billed by an Irish affiliate);
+    every fact filled in is backed by an entry of ``facts``."""
 
     id: Slug
     name: NonEmpty
@@ -75,6 +99,7 @@ class Provider(_Strict, frozen=True, kw_only=True):
     data_residency: str | None = None
     compliance: tuple[str, ...] = ()
     fees: tuple[Fee, ...] = ()
+    facts: tuple[FactSource, ...] = ()
     url: str | None = None
     source: NonEmpty
     as_of: dt.date
@@ -140,14 +165,25 @@ class Offer(_Strict, frozen=True, kw_only=True):
         return (self.model, self.provider, self.region or "")
 
 
+Attempts = Literal["single", "multiple"]
+
+
 class Benchmark(_Strict, frozen=True, kw_only=True):
-    """One reported score. ``harness`` says who ran it how; different harnesses never mix."""
+    """One reported score. ``harness`` says who ran it; ``variant`` how (scaffold, attempts).
+
+    Different harnesses and different variants never mix; ``thinking`` and ``setting`` record
+    the model's mode (extended thinking, reasoning effort) where the source states it."""
 
     model: Slug
     benchmark: Slug
     score: Decimal
     metric: str | None = None
     harness: NonEmpty
+    variant: Slug = "unspecified"
+    thinking: bool | None = None
+    agentic: bool | None = None
+    attempts: Attempts | None = None
+    setting: str | None = None
     source: NonEmpty
     as_of: dt.date
     note: str | None = None
@@ -168,7 +204,11 @@ class GpuPrice(_Strict, frozen=True, kw_only=True):
 
 
 class ServingProfile(_Strict, frozen=True, kw_only=True):
-    """Measured serving throughput of one model replica on some GPUs with some engine."""
+    """Measured throughput of one deployable unit (a replica) of a model on some GPUs.
+
+    A replica is the smallest set of GPUs the source deployed the model on (enough to hold its
+    weights at ``precision``); ``input_tokens_per_s`` and ``output_tokens_per_s`` are what that
+    whole unit processes at the same time (prefill and decode node groups, or one batch)."""
 
     id: Slug
     model: Slug
@@ -177,6 +217,10 @@ class ServingProfile(_Strict, frozen=True, kw_only=True):
     gpus_per_replica: PositiveInt
     input_tokens_per_s: Decimal
     output_tokens_per_s: Decimal
+    layout: str | None = None
+    precision: str | None = None
+    gpu_memory_gb: Decimal | None = None
+    weights_gb: Decimal | None = None
     setting: str | None = None
     source: NonEmpty
     as_of: dt.date

@@ -13,7 +13,7 @@ from tokenexport_cli.catalog import load_path
 from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
-from . import emit, extras, market, selfhost, vendor
+from . import emit, extras, facts, market, selfhost, vendor
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
 from .registry import MODELS, ModelSpec
@@ -222,10 +222,15 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         offers = vendor.apply_article(offers, ref)
     if missing:
         print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
-    model_ids = {spec.id for spec, _ in models}
+    model_ids = {spec.id for spec, _ in models} | {extras.ORIGINAL_V3["id"]}
+    sourced = facts.load_facts()  # provider facts are read for the newest version only
     return {
-        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models],
-        "providers": [provider_entry(p) for p in PROVIDERS],
+        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models]
+        + [dict(extras.ORIGINAL_V3)],
+        "providers": [
+            facts.with_facts(provider_entry(p), sourced.get(p.id) if version == "aug" else None)
+            for p in PROVIDERS
+        ],
         "offers": sorted(
             map(_ordered, offers), key=lambda o: (o["provider"], o["model"], o.get("region") or "")
         ),
@@ -233,8 +238,10 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
             extras.benchmarks(ref, model_ids, version, at),
             key=lambda b: (b["model"], b["benchmark"], b["harness"], b["source"], str(b["score"])),
         ),
-        "gpus": selfhost.gpus(ref),
-        "serving": selfhost.serving(),
+        # rows from undated pages carry the day they were read: only the newest version has them
+        "gpus": selfhost.gpus(ref)
+        + [g for g in selfhost.assumed_gpus() if version == "aug" or g["as_of"] <= at],
+        "serving": [s for s in selfhost.serving() if version == "aug" or s["as_of"] <= at],
         "market": [m for m in market.market(ref) if m["model"] in model_ids],
         "tokenizers": market.tokenizers(),
     }

@@ -5,10 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+from tokenexport_cli.yamlsafe import load_yaml
 
 from .sources import Reference
 from .vendor import ARTICLE, ARTICLE_DATE, ARTICLE_SRC
+
+ADDITIONS_FILE = Path(__file__).resolve().parent / "data" / "benchmark_additions.yaml"
+#: The first DeepSeek-V3 release: its README rows are kept apart from V3-0324 (``deepseek-v3``)
+ORIGINAL_V3: dict[str, Any] = {
+    "id": "deepseek-v3-original",
+    "name": "DeepSeek V3 (original release)",
+    "vendor": "deepseek",
+    "origin": "CN",
+    "open_weights": True,
+    "license": "MIT (deepseek-ai/DeepSeek-V3 code licence; reference-data/benchmarks/SOURCES.md)",
+    "tokenizer": "deepseek-v3",
+    "source": "deepseek-ai/DeepSeek-V3@e975062c42ac:README.md (reference-data/benchmarks/benchmarks_detail.csv)",
+    "as_of": dt.date(2025, 6, 16),
+    "note": "The first DeepSeek-V3 checkpoint, scored in its README as 'DeepSeek V3' / 'DeepSeek-V3'; "
+    "no offer in the reference data. Its scores stay off deepseek-v3, which is the 0324 checkpoint.",
+}
 
 BENCH_NAMES = {
     "Claude 4 Opus": "claude-opus-4",
@@ -35,8 +54,8 @@ BENCH_NAMES = {
     "DeepSeek-V3.2-Exp": "deepseek-v3.2-exp",
     "DeepSeek V4 Flash": "deepseek-v4-flash",
     "DeepSeek V4 Pro": "deepseek-v4-pro",
-    "DeepSeek V3": "deepseek-v3",
-    "DeepSeek-V3": "deepseek-v3",
+    "DeepSeek V3": "deepseek-v3-original",
+    "DeepSeek-V3": "deepseek-v3-original",
     "DeepSeek R1": "deepseek-r1",
     "DeepSeek-R1": "deepseek-r1",
     "DeepSeek V3 0324": "deepseek-v3",
@@ -137,6 +156,87 @@ def _harness(row: dict[str, str]) -> str:
     return "vendor-reported"
 
 
+_AGENTIC = ("agentic", "agent mode", "w/ tools", "openhands", "terminus", "inhouse framework")
+_NON_THINKING = ("non-thinking", "nonthinking", "non thinking", "w/o extended thinking")
+
+
+def variant(label: str, model_name: str) -> dict[str, Any]:
+    """How a score was run, from the source's label and model name: thinking or not, agentic
+    or agentless, single or multiple attempts, and the variant slug compared in ranking
+    (scaffold and attempts; 'unspecified' when the label states neither)."""
+    low, name = label.lower(), model_name.lower()
+    out: dict[str, Any] = {}
+    if any(word in name for word in _NON_THINKING):
+        out["thinking"] = False
+    elif "thinking" in name:
+        out["thinking"] = True
+    if "agentless" in low:
+        out["agentic"] = False
+    elif any(word in low for word in _AGENTIC):
+        out["agentic"] = True
+    if "multiple attempts" in low:
+        out["attempts"] = "multiple"
+    elif "single attempt" in low or "single patch" in low:
+        out["attempts"] = "single"
+    parts = []
+    if "agentic" in out:
+        parts.append("agentic" if out["agentic"] else "agentless")
+    if "attempts" in out:
+        parts.append(f"{out['attempts']}-attempt" + ("s" if out["attempts"] == "multiple" else ""))
+    out["variant"] = "-".join(parts) or "unspecified"
+    return out
+
+
+def benchmark_id(family: str, label: str) -> str:
+    """Distinct benchmarks get distinct ids: Terminal-Bench Hard and Terminal-Bench 2.x are not
+    the Terminal-Bench its family name says."""
+    base = slug(family or label)
+    if base == "terminal-bench":
+        low = label.lower()
+        if "hard" in low:
+            return "terminal-bench-hard"
+        for version in ("2.0", "2.1"):
+            if version in low:
+                return f"terminal-bench-{version}"
+    return base
+
+
+BENCHMARK_KEYS = (
+    "model",
+    "benchmark",
+    "score",
+    "metric",
+    "harness",
+    "variant",
+    "thinking",
+    "agentic",
+    "attempts",
+    "setting",
+    "source",
+    "as_of",
+    "note",
+)
+
+
+def additions(models: set[str]) -> list[dict[str, Any]]:
+    """Model-card scores from data/benchmark_additions.yaml (newest catalog version only; pages
+    read after the reference data's date keep the day they were read as as_of)."""
+    data = load_yaml(ADDITIONS_FILE)
+    out = []
+    for row in data.get("benchmarks", []):
+        as_of = row["as_of"]
+        if not isinstance(as_of, dt.date):
+            as_of = dt.date.fromisoformat(str(as_of))
+        if row["model"] not in models:
+            continue
+        entry = {key: value for key, value in row.items() if key not in ("score", "as_of", "note")}
+        entry["score"] = Decimal(str(row["score"]))
+        entry["variant"] = row.get("variant", "unspecified")
+        entry.update({"as_of": as_of, "note": " ".join(str(row.get("note", "")).split()) or None})
+        out.append({key: value for key, value in entry.items() if value is not None})
+    return out
+
+
 def benchmarks(ref: Reference, models: set[str], version: str, at: dt.date) -> list[dict[str, Any]]:
     out = []
     for row in ref.csv_rows("benchmarks/benchmarks_detail.csv"):
@@ -165,14 +265,15 @@ def benchmarks(ref: Reference, models: set[str], version: str, at: dt.date) -> l
             note += "; the models.dev entry has no date: as_of is the models.dev commit date"
         entry: dict[str, Any] = {
             "model": model,
-            "benchmark": slug(row["benchmark_family"] or row["benchmark"]),
+            "benchmark": benchmark_id(row["benchmark_family"], row["benchmark"]),
             "score": score,
         }
         if row["metric"]:
             entry["metric"] = row["metric"]
+        entry["harness"] = _harness(row)
+        entry.update(variant(row["benchmark"], row["model"]))
         entry.update(
             {
-                "harness": _harness(row),
                 "source": source + " (reference-data/benchmarks/benchmarks_detail.csv)",
                 "as_of": as_of,
                 "note": note,
@@ -181,7 +282,9 @@ def benchmarks(ref: Reference, models: set[str], version: str, at: dt.date) -> l
         out.append(entry)
     if version == "may":
         out.extend(article_table4(ref, models))
-    return out
+    else:
+        out.extend(additions(models))
+    return [{key: entry[key] for key in BENCHMARK_KEYS if key in entry} for entry in out]
 
 
 _T4_MODELS = ["minimax-m2.5", "kimi-k2.5", "deepseek-v3.2", "gpt-5.5", "claude-opus-4"]

@@ -1,12 +1,14 @@
-"""GPU hourly prices and serving throughput profiles from reference-data/selfhost/."""
+"""GPU hourly prices (reference-data/selfhost/) and deployable serving units (data/serving_profiles.yaml)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from tokenexport_cli.catalog.importers.base import norm
+from tokenexport_cli.yamlsafe import load_yaml
 
 from .extras import slug
 from .sources import Reference
@@ -67,91 +69,28 @@ def gpus(ref: Reference) -> list[dict[str, Any]]:
     return out
 
 
-SERVING_CSV = "reference-data/selfhost/serving_throughput.csv"
+SERVING_FILE = Path(__file__).resolve().parent / "data" / "serving_profiles.yaml"
+
+
+def _entry(row: dict[str, Any], numbers: tuple[str, ...]) -> dict[str, Any]:
+    out = dict(row)
+    for key in numbers:
+        if key in out:
+            out[key] = Decimal(str(out[key]))
+    for key in ("layout", "precision", "setting", "note"):
+        if isinstance(out.get(key), str):
+            out[key] = " ".join(out[key].split())
+    if not isinstance(out["as_of"], dt.date):
+        out["as_of"] = dt.date.fromisoformat(str(out["as_of"]))
+    return out
 
 
 def serving() -> list[dict[str, Any]]:
-    """Profiles derived from serving_throughput.csv; numbers copied, sums and differences exact."""
-    day6 = (
-        "deepseek-ai/open-infra-index:202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_system_overview.md"
-        f" ({SERVING_CSV})"
-    )
-    sglang = f"https://lmsys.org/blog/2025-05-05-large-scale-ep/ (via copies at vuink.com and aifeed.fyi; {SERVING_CSV})"
-    glm = f"zai-org/GLM-4.5@774bfe7fa3ab:example/Ascend_NPU/result.md ({SERVING_CSV})"
-    glm_note = (
-        "Replica = one TP16 instance on 8 Ascend cards (16 chips), counted as 16 accelerators. "
-        "{} Official repo example (Apache-2.0); not an NVIDIA GPU, so no GPU hourly price matches it."
-    )
-    return [
-        {
-            "id": "deepseek-v3-production-h800-node",
-            "model": "deepseek-v3",
-            "engine": "DeepSeek in-house",
-            "gpu": "H800",
-            "gpus_per_replica": 8,
-            "input_tokens_per_s": Decimal(73700),
-            "output_tokens_per_s": Decimal(14800),
-            "setting": "production traffic over 24h (2025-02-27/28); FP8 matmul/dispatch, BF16 MLA/combine; "
-            "replica = one 8-GPU node",
-            "source": day6,
-            "as_of": dt.date(2025, 2, 28),
-            "note": "Per-node averages as published: prefill nodes 73.7k input tok/s (incl. cache hits), decode nodes "
-            "14.8k output tok/s. Prefill and decode run on separate nodes, so one node does not reach both at once. "
-            "Serves V3 and R1; 20-22 tok/s per user; avg 226.75 nodes; DeepSeek assumes $2/H800-hour.",
-        },
-        {
-            "id": "deepseek-v3-sglang-h100-node",
-            "model": "deepseek-v3",
-            "engine": "SGLang (PD disaggregation + large-scale EP)",
-            "gpu": "H100",
-            "gpus_per_replica": 8,
-            "input_tokens_per_s": Decimal(52300),
-            "output_tokens_per_s": Decimal(22300),
-            "setting": "benchmark on 12 nodes x 8 H100 (96 GPUs), 2000-token inputs; replica = one 8-GPU node",
-            "source": sglang,
-            "as_of": dt.date(2025, 5, 5),
-            "note": "Per-node figures as published (prefill nodes for input, decode nodes for output). Blog states "
-            "$0.20 per 1M output tokens. Engine-team blog read via secondary copies.",
-        },
-        {
-            "id": "glm-4.6-xllm-ascend-c36",
-            "model": "glm-4.6",
-            "engine": "xLLM 0.7",
-            "gpu": "Ascend NPU (8 cards / 16 chips)",
-            "gpus_per_replica": 16,
-            "input_tokens_per_s": Decimal("1051.43"),
-            "output_tokens_per_s": Decimal("549.19"),
-            "setting": "BF16, TP16, sharegpt, max concurrency 36, 128 prompts",
-            "source": glm,
-            "as_of": dt.date(2025, 12, 23),
-            "note": glm_note.format(
-                "Input tok/s = total 1600.62 - output 549.19 (exact difference); mean TTFT 9463 ms."
-            ),
-        },
-        {
-            "id": "glm-4.6-xllm-ascend-c1",
-            "model": "glm-4.6",
-            "engine": "xLLM 0.7",
-            "gpu": "Ascend NPU (8 cards / 16 chips)",
-            "gpus_per_replica": 16,
-            "input_tokens_per_s": Decimal("435.13"),
-            "output_tokens_per_s": Decimal("58.99"),
-            "setting": "BF16, TP16, sharegpt, concurrency 1, 8 prompts",
-            "source": glm,
-            "as_of": dt.date(2025, 12, 23),
-            "note": glm_note.format("Single-stream; mean TTFT 9763 ms."),
-        },
-        {
-            "id": "glm-4.6-xllm-ascend-c1-33k",
-            "model": "glm-4.6",
-            "engine": "xLLM 0.7",
-            "gpu": "Ascend NPU (8 cards / 16 chips)",
-            "gpus_per_replica": 16,
-            "input_tokens_per_s": Decimal("1685.38"),
-            "output_tokens_per_s": Decimal("46.21"),
-            "setting": "BF16, TP16, concurrency 1, ~33K-token input",
-            "source": glm,
-            "as_of": dt.date(2025, 12, 23),
-            "note": glm_note.format("Single-stream long input; TTFT 19579 ms."),
-        },
-    ]
+    """Deployable serving units from data/serving_profiles.yaml (numbers copied, sums exact)."""
+    numbers = ("input_tokens_per_s", "output_tokens_per_s", "gpu_memory_gb", "weights_gb")
+    return [_entry(row, numbers) for row in load_yaml(SERVING_FILE)["serving"]]
+
+
+def assumed_gpus() -> list[dict[str, Any]]:
+    """GPU hourly prices a serving source states as its own cost assumption."""
+    return [_entry(row, ("usd_per_gpu_hour",)) for row in load_yaml(SERVING_FILE)["gpus"]]

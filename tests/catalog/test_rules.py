@@ -182,7 +182,7 @@ CASES = [
         "providers.yaml",
         "  - id: betaai",
         "  - &anchor\n    id: betaai",
-        "providers.yaml:10: YAML anchors and aliases are not allowed",
+        "providers.yaml:15: YAML anchors and aliases are not allowed",
         id="yaml-anchor",
     ),
     pytest.param(

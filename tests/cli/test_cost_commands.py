@@ -34,19 +34,20 @@ def test_estimate_prices_every_path_cheapest_first() -> None:
         # ¥(1000 x 2 + 1000 x 8)/1M = ¥0.01; off-peak (weekdays 8 h of 168 h = 5/21) at half
         # price: x (1 - 5/21 / 2) = 37/42; / 7.2 CNY per USD x 1000 requests
         ("beta-2", "betaai", "1.2235449735"),
-        # 8 GPUs x $2.99/h; 1000/(50000 x 0.6) + 1000/(10000 x 0.6) = 0.2 s per request
-        ("beta-2", "selfhost/beta-2-h100", "1.3288888889"),
         # (1000 x 0.3 + 1000 x 1.2)/1M = $0.0015, plus the 5% fee
         ("beta-2", "router", "1.575"),
         # (1000 x 2 + 1000 x 8)/1M = $0.01
         ("alpha-1", "alphalab", "10"),
         # (1000 x 2.5 + 1000 x 10)/1M x 1.05
         ("alpha-1", "router", "13.125"),
+        # self-hosting commits whole replicas: 1,000 requests fill a sliver of one, and one
+        # replica is 8 GPUs x $2.99/h x 730.44 h, not a pay-per-use share of it
+        ("beta-2", "selfhost/beta-2-h100", "17472.1248"),
     ]
     assert payload["unpriced"] == [{"model": "gamma-ultra", "reason": "no public price"}]
     assert payload["catalog_version"] == "2026-03-01"
     assert payload["requests_per_month"] == "1000"
-    router = payload["lines"][4]
+    router = payload["lines"][3]
     assert router["breakdown"]["fees"] == "0.625"
     assert router["per_1k_requests"] == "13.125"
 
@@ -176,8 +177,14 @@ def test_recommend_benchmark_floor_and_missing_scores() -> None:
     payload = run_json("recommend", *QUICK, "--min", "gpqa-diamond=81")
     reasons = {(e["model"], e["provider"]): e["reason"] for e in payload["excluded"]}
     assert reasons[("alpha-1", "alphalab")] == "gpqa-diamond 80.1 < 81"
-    assert reasons[("beta-2", "router")] == "no benchmark data for gpqa-diamond (vendor-readme)"
+    assert reasons[("beta-2", "router")] == (
+        "no benchmark data for gpqa-diamond (vendor-readme, unspecified)"
+    )
     assert payload["ranked"] == []
+    # beta-2 has no gpqa score on any of its three paths (betaai, router, self-host); alpha-1
+    # has one below the floor, so only beta-2's paths count, and betaai is the cheapest of them
+    assert payload["missing_scores"]["count"] == 3
+    assert payload["missing_scores"]["cheapest"]["provider"] == "betaai"
 
 
 def test_recommend_value_objective_marks_the_pareto_frontier() -> None:
@@ -224,7 +231,11 @@ def test_selfhost_breakeven() -> None:
     (profile,) = payload["profiles"]
     assert profile["usd_per_million_input"] == "0.2214814815"  # 1e6/(50000 x 0.6) s x 23.92/3600
     assert profile["replica_monthly_usd"] == "17472.1248"  # 23.92 x 730.44 h
-    assert profile["breakeven_requests_per_month"] is None  # dearer than betaai even when full
+    # decode is the busier phase: 1000/(10000 x 0.6) = 1/6 replica-second per request (prefill's
+    # 1000/(50000 x 0.6) runs alongside), so a full replica serves 730.44 x 3600 x 6 =
+    # 15,777,504 requests at $17,472.1248/15,777,504 = $0.00111 each, under betaai's
+    # $0.37/302.4 per 1,000 requests: break-even at 17,472.1248 x 302.4 / 0.37 x 1000 / 1000
+    assert profile["breakeven_requests_per_month"] == "14279920.3770810811"
     payload = run_json("selfhost", "beta-2", *QUICK, "--gpu-price", "1")
     (profile,) = payload["profiles"]
     # $8/h x 730.44 h = $5,843.52 a month / betaai's $0.37/302.4 per request

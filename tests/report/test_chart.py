@@ -146,7 +146,7 @@ def test_chart_rows_come_from_ranked_candidates(fixture_root: object) -> None:
     rows = chart_rows(ranked, limit=3)
     assert [(label, str(cost.quantize(D("0.01"))), mark) for label, cost, mark in rows] == [
         ("beta-2 (betaai)", "1.22", False),
-        ("beta-2 (selfhost/beta-2-h100)", "1.33", False),
         ("beta-2 (router)", "1.58", False),
+        ("alpha-1 (alphalab)", "10.00", True),
     ]
     assert any(item.pareto for item in ranked)  # alpha-1 (the only scored model) is on it

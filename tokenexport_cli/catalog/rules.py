@@ -1,4 +1,5 @@
-"""Semantic checks on a merged catalog: references, prices, currencies, time bands, tiers."""
+"""Semantic checks on a merged catalog: references, prices, currencies, time bands, tiers,
+sourced provider facts and serving units that hold their weights."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 from tokenexport_cli.catalog.merge import Merged, Origin
-from tokenexport_cli.schema import Batch, Offer, TimeBand, TokenizerFamily
+from tokenexport_cli.schema import (
+    FACT_FIELDS,
+    Batch,
+    Offer,
+    Provider,
+    ServingProfile,
+    TimeBand,
+    TokenizerFamily,
+)
 from tokenexport_cli.suggest import did_you_mean
 
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
@@ -138,6 +147,27 @@ def _check_aliases(merged: Merged) -> Iterator[str]:
             owner[alias.lower()] = (str(model_id), alias)
 
 
+def _check_provider_facts(provider: Provider, origin: Origin) -> Iterator[str]:
+    """Every billing, region or residency fact a provider states must name a source for it."""
+    covered = {field for fact in provider.facts for field in fact.fields}
+    for name in FACT_FIELDS:
+        value = getattr(provider, name)
+        if value not in (None, ()) and name not in covered:
+            yield origin.problem(name, "has no source: add an entry to facts naming this field")
+
+
+def _check_serving_unit(profile: ServingProfile, origin: Origin) -> Iterator[str]:
+    """A replica must hold the model's weights: GPUs x memory >= weights, where both are known."""
+    if profile.gpu_memory_gb is not None and profile.weights_gb is not None:
+        memory = profile.gpu_memory_gb * profile.gpus_per_replica
+        if memory < profile.weights_gb:
+            yield origin.problem(
+                "gpus_per_replica",
+                f"{profile.gpus_per_replica} x {profile.gpu_memory_gb} GB = {memory} GB cannot hold "
+                f"{profile.weights_gb} GB of weights",
+            )
+
+
 def check(merged: Merged) -> list[str]:
     """Every problem found, each a one-line message naming file, line and key path."""
     problems = list(merged.problems)
@@ -151,6 +181,9 @@ def check(merged: Merged) -> list[str]:
         for index, fee in enumerate(provider.fees):
             if fee.percent < 0:
                 problems.append(origin.problem(f"fees[{index}].percent", "must not be negative"))
+        problems.extend(_check_provider_facts(provider, origin))
+    for profile, origin in merged.section("serving"):
+        problems.extend(_check_serving_unit(profile, origin))
     exact = {
         key for key, (family, _) in merged.keyed["tokenizers"].items() if family.kind == "exact"
     }

@@ -1,5 +1,6 @@
-"""Self-hosting cost: rented GPUs running a measured serving profile, turned into per-token and
-per-request costs, and the break-even volume against an API price."""
+"""Self-hosting cost: whole replicas of a measured serving unit rented all month, as many as a
+workload's average traffic needs at a target utilization, and the break-even volume against an
+API price."""
 
 from __future__ import annotations
 
@@ -58,16 +59,23 @@ class Rig:
     def usd_per_hour(self) -> Fraction:
         return Fraction(self.usd_per_gpu_hour) * self.gpus
 
-    def seconds(self, input_tokens: Fraction, output_tokens: Fraction) -> tuple[Fraction, Fraction]:
-        """Replica-seconds spent on prefill and on decode, at the assumed utilization.
+    def shares(self, input_tokens: Fraction, output_tokens: Fraction) -> tuple[Fraction, Fraction]:
+        """Replica-seconds of prefill and of decode capacity the tokens take, at full load.
 
-        Prefill and decode throughput are treated as sharing the replica's time; with more GPUs
-        than the measured profile, throughput is scaled linearly (stated in the assumptions)."""
-        scale = Fraction(self.gpus, self.profile.gpus_per_replica) * Fraction(self.utilization)
+        A replica processes input and output at the same time (prefill and decode node
+        groups, or one mixed batch), so work occupies max(prefill, decode), never their sum.
+        With more GPUs than the measured unit, throughput is scaled linearly (stated)."""
+        scale = Fraction(self.gpus, self.profile.gpus_per_replica)
         return (
             input_tokens / (Fraction(self.profile.input_tokens_per_s) * scale),
             output_tokens / (Fraction(self.profile.output_tokens_per_s) * scale),
         )
+
+    def seconds(self, input_tokens: Fraction, output_tokens: Fraction) -> tuple[Fraction, Fraction]:
+        """Replica-seconds spent on prefill and on decode at the target utilization."""
+        prefill, decode = self.shares(input_tokens, output_tokens)
+        utilization = Fraction(self.utilization)
+        return prefill / utilization, decode / utilization
 
     def usd_per_million(self) -> tuple[Decimal, Decimal]:
         prefill, decode = self.seconds(Fraction(1_000_000), Fraction(1_000_000))
@@ -92,17 +100,25 @@ class Rig:
             f"{self.profile.output_tokens_per_s.normalize():f} "
             f"output tokens/s per replica ({self.profile.source}, as of {self.profile.as_of})",
             f"GPU price ${self.usd_per_gpu_hour.normalize():f}/GPU-hour from {source}",
-            f"{self.gpus} GPUs per replica; throughput scaled linearly from the measured "
-            f"{self.profile.gpus_per_replica}",
-            f"utilization {self.utilization} (share of rented time spent serving)",
-            "prefill and decode share the replica's time; no prompt-cache savings assumed",
+            f"{self.gpus} GPUs per replica"
+            + (
+                f" (the measured unit: {self.profile.layout})"
+                if self.gpus == self.profile.gpus_per_replica and self.profile.layout
+                else f"; throughput scaled linearly from the measured {self.profile.gpus_per_replica}"
+            ),
+            f"target utilization {self.utilization}: the average traffic may fill this share of "
+            "the replicas' capacity; replicas are whole and rented all month",
+            "prefill and decode capacity run at the same time (the busier one sets the load); "
+            "no prompt-cache savings assumed",
         ]
 
 
 def _matching_gpu_prices(index: CatalogIndex, gpu_name: str) -> list[GpuPrice]:
+    """Prices of the profile's GPU model, cheapest first: the first word must match a whole
+    word of the price's GPU name (H200 is not GH200)."""
     wanted = gpu_name.lower().split()[0]
     return sorted(
-        (p for p in index.catalog.gpus if wanted in p.gpu.lower()),
+        (p for p in index.catalog.gpus if wanted in p.gpu.lower().replace("(", " ").split()),
         key=lambda p: (p.usd_per_gpu_hour, p.id),
     )
 
@@ -136,6 +152,39 @@ def rigs_for(index: CatalogIndex, model: Model, options: SelfhostOptions) -> lis
     return found
 
 
+@dataclass(frozen=True)
+class ReplicaPlan:
+    """Whole replicas a workload's average traffic needs, rented all month."""
+
+    rig: Rig
+    load: Fraction  # replicas' worth of capacity the average traffic uses at full load
+    replicas: int
+    monthly_usd: Fraction
+    input_share: Fraction  # part of the cost attributed to prefill, by capacity used
+
+    @property
+    def utilization_used(self) -> Fraction:
+        """The share of the committed replicas' capacity the average traffic fills."""
+        return self.load / self.replicas
+
+
+def plan_replicas(rig: Rig, input_tokens: Fraction, output_tokens: Fraction) -> ReplicaPlan:
+    """Replicas for ``input_tokens`` and ``output_tokens`` a month: the busier phase's load
+    divided by the target utilization, rounded up to whole replicas (at least one)."""
+    seconds = HOURS_PER_MONTH * 3600
+    prefill, decode = rig.shares(input_tokens / seconds, output_tokens / seconds)
+    load = max(prefill, decode)
+    replicas = max(1, math.ceil(load / Fraction(rig.utilization)))
+    busy = prefill + decode
+    return ReplicaPlan(
+        rig=rig,
+        load=load,
+        replicas=replicas,
+        monthly_usd=rig.usd_per_hour * HOURS_PER_MONTH * replicas,
+        input_share=prefill / busy if busy else Fraction(1, 2),
+    )
+
+
 def selfhost_lines(
     index: CatalogIndex,
     model: Model,
@@ -144,7 +193,8 @@ def selfhost_lines(
     options: PricingOptions,
     selfhost: SelfhostOptions | None,
 ) -> list[CostLine | Exclusion]:
-    """Cost lines for running an open-weight model on the catalog's serving profiles."""
+    """Cost lines for running an open-weight model on the catalog's serving units: the committed
+    monthly cost of the whole replicas the workload needs, not a share of one."""
     if not model.open_weights:
         return []
     results: list[CostLine | Exclusion] = []
@@ -158,12 +208,12 @@ def selfhost_lines(
         if reason is not None:
             results.append(Exclusion(model.id, f"selfhost/{rig.profile.id}", reason))
             continue
-        total_in = Fraction(sum(s.input_tokens for s in shapes))
-        total_out = Fraction(sum(s.output_tokens for s in shapes))
-        prefill, decode = rig.seconds(total_in, total_out)
-        rate = rig.usd_per_hour / 3600 * fx.rate_fraction("USD", options.currency)
-        per_request = [prefill * rate / len(usage.shapes), decode * rate / len(usage.shapes)]
-        monthly = Fraction(usage.requests_per_month)
+        requests = Fraction(usage.requests_per_month)
+        per_request_in = Fraction(sum(s.input_tokens for s in shapes)) / len(usage.shapes)
+        per_request_out = Fraction(sum(s.output_tokens for s in shapes)) / len(usage.shapes)
+        plan = plan_replicas(rig, per_request_in * requests, per_request_out * requests)
+        monthly = plan.monthly_usd * fx.rate_fraction("USD", options.currency)
+        prefill = monthly * plan.input_share
         zero = Decimal(0)
         results.append(
             CostLine(
@@ -172,13 +222,13 @@ def selfhost_lines(
                 region=None,
                 path_kind="selfhost",
                 currency=options.currency,
-                monthly=to_decimal(sum(per_request, Fraction(0)) * monthly),
-                per_request=to_decimal(sum(per_request, Fraction(0))),
+                monthly=to_decimal(monthly),
+                per_request=to_decimal(monthly / requests) if requests else zero,
                 breakdown=Breakdown(
-                    to_decimal(per_request[0] * monthly),
+                    to_decimal(prefill),
                     zero,
                     zero,
-                    to_decimal(per_request[1] * monthly),
+                    to_decimal(monthly - prefill),
                     zero,
                     zero,
                     zero,
@@ -186,14 +236,23 @@ def selfhost_lines(
                 ),
                 calls_per_request=Decimal(len(shapes)) / len(usage.shapes),
                 context_window=model.context_window,
-                notes=(
-                    f"{rig.gpus} x {rig.profile.gpu} at ${rig.usd_per_gpu_hour}/GPU-h, "
-                    f"utilization {rig.utilization}; pay-per-use share of rented time",
-                ),
+                notes=(replica_note(plan),),
                 band_percent=usage.band_percent,
             )
         )
     return results
+
+
+def replica_note(plan: ReplicaPlan) -> str:
+    """How a self-host line's monthly cost is committed, e.g. '2 replicas of 104 x H100 ...'."""
+    rig = plan.rig
+    percent = to_decimal(plan.utilization_used * 100).quantize(Decimal("0.1"))
+    used = f"{percent}%" if percent >= Decimal("0.1") else "under 0.1%"
+    return (
+        f"committed: {plan.replicas} replica{'s' if plan.replicas > 1 else ''} of {rig.gpus} x "
+        f"{rig.profile.gpu} at ${rig.usd_per_gpu_hour}/GPU-h, rented all month; the average "
+        f"traffic fills {used} of their capacity (target utilization {rig.utilization})"
+    )
 
 
 @dataclass(frozen=True)
@@ -218,7 +277,7 @@ def breakeven(rig: Rig, usage: Usage, api_line: CostLine | None) -> Breakeven:
     total_in = Fraction(sum(s.input_tokens for s in usage.shapes))
     total_out = Fraction(sum(s.output_tokens for s in usage.shapes))
     prefill, decode = rig.seconds(total_in, total_out)
-    seconds = (prefill + decode) / len(usage.shapes)
+    seconds = max(prefill, decode) / len(usage.shapes)
     capacity = HOURS_PER_MONTH * 3600 / seconds if seconds else Fraction(10**18)
     replica_month = rig.usd_per_hour * HOURS_PER_MONTH
     volume = Fraction(usage.requests_per_month)

@@ -179,7 +179,7 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
     # benchmark columns appear only where a shown candidate has a score in them
     names = [n for n in rec.weights if any(n in item.scores for item in shown)]
     with_score = any(item.score is not None for item in shown)
-    harness_note = ", ".join(f"{name}: {harness}" for name, harness in rec.harnesses.items())
+    harness_note = compared_note(rec)
     table = Table(
         title=f"Recommendation ({rec.objective}; * = Pareto frontier of cost vs score;"
         f" catalog {rec.estimate.catalog_version})",
@@ -212,7 +212,7 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
         )
     out: list[Any] = [table]
     if with_score or names:
-        out.append(Text(f"Scores compared within one harness each: {harness_note}"))
+        out.append(Text(f"Scores compared within one harness and variant each: {harness_note}"))
     elif rec.weights:
         out.append(
             Text(
@@ -226,6 +226,7 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
         out.append(Text(_why(rec, best)))
     else:
         out.append(Text("No candidate meets the constraints; see --explain."))
+    out.extend(Text(sentence) for sentence in dropped_sentences(rec))
     if explain and rec.excluded:
         excluded = Table(title=f"Excluded candidates ({len(rec.excluded)})", title_justify="left")
         for header in ("model", "provider", "reason"):
@@ -235,6 +236,35 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
         out.append(excluded)
     elif rec.excluded:
         out.append(Text(f"{len(rec.excluded)} candidates excluded; add --explain to see why."))
+    return out
+
+
+def compared_note(rec: Recommendation) -> str:
+    """Which harness and variant each benchmark is compared in, e.g. 'gpqa-diamond:
+    vendor-reported, variant unspecified'."""
+    return "; ".join(
+        f"{name}: {harness}, variant {rec.variants.get(name, 'any')}"
+        for name, harness in rec.harnesses.items()
+    )
+
+
+def dropped_sentences(rec: Recommendation) -> list[str]:
+    """What unknown facts and missing scores cost the ranking, in plain sentences."""
+    out = []
+    if rec.dropped_unknown:
+        counts = ", ".join(
+            f"{count} with {why}" for why, count in sorted(rec.dropped_unknown.items())
+        )
+        out.append(
+            f"Dropped for unknown data: {counts} (no sourced fact for their provider in the catalog)."
+        )
+    if rec.missing_scores:
+        cheapest = rec.missing_scores[0]
+        out.append(
+            f"{len(rec.missing_scores)} candidates dropped only for missing scores; the cheapest of "
+            f"them: {cheapest.model} via {cheapest.provider} at "
+            f"{_cost(cheapest, cheapest.monthly)}/month."
+        )
     return out
 
 
@@ -287,6 +317,12 @@ def recommendation_payload(rec: Recommendation) -> payloads.RecommendOutput:
         objective=rec.objective,
         weights={k: decimal_str(v) for k, v in rec.weights.items()},
         harnesses=dict(rec.harnesses),
+        variants=dict(rec.variants),
+        dropped_unknown=dict(rec.dropped_unknown),
+        missing_scores=payloads.MissingScores(
+            count=len(rec.missing_scores),
+            cheapest=line_payload(rec.missing_scores[0]) if rec.missing_scores else None,
+        ),
         ranked=ranked,
         excluded=[_excluded(e.model, e.provider, e.reason) for e in rec.excluded],
     )

@@ -84,6 +84,13 @@ class RankedLine(CostLine, frozen=True, kw_only=True):
     pareto: bool
 
 
+class MissingScores(_Out, frozen=True, kw_only=True):
+    """Candidates dropped only because a required or weighted benchmark score is missing."""
+
+    count: int
+    cheapest: CostLine | None
+
+
 class RecommendOutput(_Out, frozen=True, kw_only=True):
     """``tokx recommend --format json``."""
 
@@ -96,6 +103,9 @@ class RecommendOutput(_Out, frozen=True, kw_only=True):
     objective: str
     weights: dict[str, DecimalString]
     harnesses: dict[str, str]
+    variants: dict[str, str]
+    dropped_unknown: dict[str, int]
+    missing_scores: MissingScores
     ranked: list[RankedLine]
     excluded: list[Excluded]
 

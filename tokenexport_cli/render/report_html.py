@@ -7,7 +7,7 @@ from importlib.resources import files
 
 from tokenexport_cli.api.report import Report
 from tokenexport_cli.ranking import Ranked, Recommendation
-from tokenexport_cli.render.cost import decimal_str, tokens_int
+from tokenexport_cli.render.cost import compared_note, decimal_str, dropped_sentences, tokens_int
 from tokenexport_cli.render.report_svg import Point, scatter_svg
 from tokenexport_cli.render.report_tables import (
     TOP_OPTIONS,
@@ -43,12 +43,22 @@ def _why(rec: Recommendation) -> list[str]:
     ]
     if pick.pareto:
         reasons.append("On the Pareto frontier: no option is both cheaper and better.")
-    cheapest = min(ranked, key=lambda r: (r.line.monthly, r.line.model))
-    if cheapest is not pick:
+    # a self-host line is whole replicas committed for the month, not a pay-per-token price:
+    # it is named as such, never as "the cheapest scored option"
+    per_token = [r for r in ranked if r.line.path_kind != "selfhost"]
+    cheapest = min(per_token, key=lambda r: (r.line.monthly, r.line.model)) if per_token else None
+    if cheapest is not None and cheapest is not pick:
         reasons.append(
-            f"The cheapest scored option, {option_text(cheapest.line)}, costs "
+            f"The cheapest scored pay-per-token option, {option_text(cheapest.line)}, costs "
             f"{money(cheapest.line.monthly, currency)}/month for a score of "
             f"{score_text(cheapest.score)}."
+        )
+    hosted = [r for r in ranked if r.line.path_kind == "selfhost"]
+    if hosted:
+        first = min(hosted, key=lambda r: (r.line.monthly, r.line.model))
+        reasons.append(
+            f"Self-hosting {first.line.model} commits {money(first.line.monthly, currency)}/month "
+            f"({'; '.join(first.line.notes)})."
         )
     best = max(ranked, key=lambda r: (r.score or 0, -r.line.monthly))
     if best is not pick and best.score is not None and pick.score is not None:
@@ -64,7 +74,8 @@ def _why(rec: Recommendation) -> list[str]:
             f"Runner-up: {option_text(runner.line)} at {money(runner.line.monthly, currency)}/month, "
             f"score {score_text(runner.score)}."
         )
-    return reasons
+    reasons.append(f"Scores compared within one harness and variant each: {compared_note(rec)}.")
+    return reasons + dropped_sentences(rec)
 
 
 def _pick_section(report: Report) -> str:
@@ -77,11 +88,12 @@ def _pick_section(report: Report) -> str:
         else ""
     )
     if not rec.ranked:
+        dropped = "".join(f"<p class=note>{esc(text)}</p>" for text in dropped_sentences(rec))
         return (
             '<section id="recommendation"><h2>Recommendation</h2><div class="pick-card">'
             '<p class="headline">No option has benchmark scores for '
             f"{esc(', '.join(rec.weights) or 'the chosen benchmarks')}.</p>"
-            f"{cheapest}</div></section>"
+            f"{cheapest}{dropped}</div></section>"
         )
     line = rec.ranked[0].line
     why = "".join(f"<li>{esc(reason)}</li>" for reason in _why(rec))

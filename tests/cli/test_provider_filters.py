@@ -1,0 +1,58 @@
+"""--billing-country and --region end to end: sourced provider facts, and the count of
+candidates dropped because a provider's fact is unknown (fixture catalog)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tokenexport_cli.cli import app
+
+runner = CliRunner()
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+QUICK = ["--input-tokens", "1000", "--output-tokens", "1000", "--requests-per-month", "1000"]
+
+
+def run_json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_billing_country_keeps_us_billed_paths_and_counts_unknown(fixture_root: Path) -> None:
+    payload = run_json("recommend", *QUICK, "--billing-country", "US")
+    assert [(r["model"], r["provider"]) for r in payload["ranked"]] == [("alpha-1", "alphalab")]
+    reasons = {(e["model"], e["provider"]): e["reason"] for e in payload["excluded"]}
+    assert reasons[("beta-2", "betaai")] == "billed from CN"
+    # router has no billing facts; the self-host line has no provider entry at all
+    assert reasons[("alpha-1", "router")] == "billing country unknown"
+    assert payload["dropped_unknown"] == {"billing country unknown": 3}
+
+
+def test_region_filter_counts_unknown_regions_in_text(fixture_root: Path) -> None:
+    result = runner.invoke(app, ["recommend", *QUICK, "--region", "us"])
+    assert result.exit_code == 0, result.stderr
+    assert "Pick: alpha-1 via alphalab (direct)" in result.stdout
+    # betaai, router (twice) and the self-host line list no regions
+    assert "Dropped for unknown data: 4 with regions unknown" in result.stdout
+
+
+def test_unsourced_fact_is_a_catalog_error(catalog_copy: Path) -> None:
+    providers = catalog_copy / "providers.yaml"
+    text = providers.read_text(encoding="utf-8")
+    unsourced = text.replace("      - fields: [billing_country]\n", "      - fields: [regions]\n")
+    providers.write_text(unsourced, encoding="utf-8")
+    result = runner.invoke(app, ["recommend", *QUICK])
+    assert result.exit_code == 3
+    assert "billing_country: has no source" in result.stderr
+
+
+def test_support_bot_billed_from_the_us_returns_candidates() -> None:
+    """The shipped catalog: US-billed paths exist once provider facts are sourced."""
+    payload = run_json("recommend", str(EXAMPLES / "support-bot.yaml"), "--billing-country", "US")
+    assert payload["ranked"], "no candidate billed from the US"
+    providers = {r["provider"] for r in payload["ranked"]}
+    assert providers <= {"openrouter", "anthropic", "deepinfra", "gcp-vertex", "azure-ai-foundry"}
+    assert payload["dropped_unknown"]["billing country unknown"] > 0
