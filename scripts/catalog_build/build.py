@@ -13,7 +13,7 @@ from tokenexport_cli.catalog import load_path
 from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
-from . import emit, extras, market, selfhost, vendor
+from . import caching, emit, extras, market, selfhost, vendor, vendor_nov
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
 from .registry import MODELS, ModelSpec
@@ -55,6 +55,15 @@ VERSIONS = {
         dt.date(2026, 8, 21),
         "As of the newest reference data: genai-prices HEAD 2026-08-21, litellm 2026-07-24, models.dev "
         "2026-07-02, vendor prices up to 2026-08-16, OpenRouter snapshot 2026-05-15.",
+    ),
+    "2026-11-27": (
+        "nov",
+        dt.date(2026, 11, 27),
+        "The same reference data as 2026-08-21 under the written source precedence "
+        "(catalogs/README.md): vendor pages first for direct offers, OpenRouter's own API for "
+        "OpenRouter, then genai-prices, litellm, models.dev; cache, batch and tier details filled "
+        "from agreeing sources; native CNY for bigmodel.cn; every difference from a reference "
+        "listed in known_differences.yaml.",
     ),
 }
 
@@ -177,6 +186,9 @@ OFFER_KEYS = (
     "output",
     "cache_read",
     "cache_write",
+    "cache_write_1h",
+    "caching",
+    "cache_min_tokens",
     "tiers",
     "time_bands",
     "batch",
@@ -204,14 +216,20 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         model_offer_list = [
             o
             for o in model_offers(ref, spec, version, at, missing)
-            if not (o["model"].startswith("deepseek-v4") and o["provider"] == "deepseek")
+            if version == "nov"
+            or not (o["model"].startswith("deepseek-v4") and o["provider"] == "deepseek")
         ]
+        if version == "nov":
+            model_offer_list = nov_offers(ref, spec, model_offer_list)
         if version == "may" and not model_offer_list and spec.id not in ARTICLE_MODELS:
             continue
         offers += model_offer_list
         models.append((spec, model_offer_list))
-    offers += vendor.deepseek_direct(ref, version)
-    if version == "aug":
+    if version == "nov":
+        offers += [o for o in vendor.deepseek_direct(ref, "aug") if o.get("region") == "cn"]
+    else:
+        offers += vendor.deepseek_direct(ref, version)
+    if version in ("aug", "nov"):
         offers = [
             o
             for o in offers
@@ -224,7 +242,12 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
     model_ids = {spec.id for spec, _ in models}
     return {
-        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models],
+        "models": [
+            model_entry(ref, spec, _unique(_aliases(spec, offs), NOV_ALIASES.get(spec.id, ())))
+            if version == "nov"
+            else model_entry(ref, spec, _aliases(spec, offs))
+            for spec, offs in models
+        ],
         "providers": [provider_entry(p) for p in PROVIDERS],
         "offers": sorted(
             map(_ordered, offers), key=lambda o: (o["provider"], o["model"], o.get("region") or "")
@@ -238,6 +261,35 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         "market": [m for m in market.market(ref) if m["model"] in model_ids],
         "tokenizers": market.tokenizers(),
     }
+
+
+# vendor API ids that name a model only from November 2026 on (each with the page saying so)
+NOV_ALIASES = {
+    # benchlm.ai copy of api-docs.deepseek.com (2026-04-13): both endpoints serve DeepSeek-V3.2
+    "deepseek-v3.2": ("deepseek-chat", "deepseek-reasoner"),
+}
+
+
+def _unique(names: list[str], more: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys([*names, *more]))
+
+
+def nov_offers(
+    ref: Reference, spec: ModelSpec, offers: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The November 2026 rules on one model's offers: vendor pages first, native currency,
+    caching facts and Anthropic's 1-hour writes and withdrawn tiers."""
+    out = []
+    for offer in offers:
+        if offer["provider"] == "deepseek" and spec.id == "deepseek-v3.2":
+            offer = vendor_nov.deepseek_v32(ref)
+        elif offer["provider"] == "deepseek" and spec.id.startswith("deepseek-v4"):
+            offer = vendor_nov.deepseek_v4_note(offer)
+        elif offer["provider"] == "zhipu":
+            offer = vendor_nov.zhipu_cny(offer, ref)
+        caching.apply(offer, spec.vendor)
+        out.append(offer)
+    return out
 
 
 def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
