@@ -13,7 +13,8 @@ from tokenexport_cli.catalog import load_path
 from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
-from . import caching, emit, extras, market, selfhost, vendor, vendor_nov
+from . import emit, extras, generated, market, selfhost, vendor
+from .nov import NOV_ALIASES, distinct_names, nov_offers, unique
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
 from .registry import MODELS, ModelSpec
@@ -209,7 +210,11 @@ def _ordered(offer: dict[str, Any]) -> dict[str, Any]:
 def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
     missing: list[str] = []
     models, offers = [], []
-    for spec in ALL_MODELS:
+    specs, extra_aliases = ALL_MODELS, {}
+    if version == "nov":
+        generated_specs, extra_aliases = generated.generate(ref, ALL_MODELS, NOV_ALIASES)
+        specs = ALL_MODELS + generated_specs
+    for spec in specs:
         rel = released(ref, spec)
         if version == "may" and rel is not None and rel > at:
             continue
@@ -240,14 +245,27 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         offers = vendor.apply_article(offers, ref)
     if missing:
         print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
-    model_ids = {spec.id for spec, _ in models}
+    # benchmarks and market rows stay those of the hand registry's models in every version
+    model_ids = {spec.id for spec, _ in models if spec in ALL_MODELS}
+    entries = [
+        model_entry(
+            ref,
+            spec,
+            unique(
+                _aliases(spec, offs),
+                (*NOV_ALIASES.get(spec.id, ()), *extra_aliases.get(spec.id, ())),
+            ),
+        )
+        if version == "nov"
+        else model_entry(ref, spec, _aliases(spec, offs))
+        for spec, offs in models
+    ]
+    if version == "nov":
+        entries = distinct_names(entries)
+        kept = {entry["id"] for entry in entries}
+        offers = [offer for offer in offers if offer["model"] in kept]
     return {
-        "models": [
-            model_entry(ref, spec, _unique(_aliases(spec, offs), NOV_ALIASES.get(spec.id, ())))
-            if version == "nov"
-            else model_entry(ref, spec, _aliases(spec, offs))
-            for spec, offs in models
-        ],
+        "models": entries,
         "providers": [provider_entry(p) for p in PROVIDERS],
         "offers": sorted(
             map(_ordered, offers), key=lambda o: (o["provider"], o["model"], o.get("region") or "")
@@ -261,35 +279,6 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         "market": [m for m in market.market(ref) if m["model"] in model_ids],
         "tokenizers": market.tokenizers(),
     }
-
-
-# vendor API ids that name a model only from November 2026 on (each with the page saying so)
-NOV_ALIASES = {
-    # benchlm.ai copy of api-docs.deepseek.com (2026-04-13): both endpoints serve DeepSeek-V3.2
-    "deepseek-v3.2": ("deepseek-chat", "deepseek-reasoner"),
-}
-
-
-def _unique(names: list[str], more: tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys([*names, *more]))
-
-
-def nov_offers(
-    ref: Reference, spec: ModelSpec, offers: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The November 2026 rules on one model's offers: vendor pages first, native currency,
-    caching facts and Anthropic's 1-hour writes and withdrawn tiers."""
-    out = []
-    for offer in offers:
-        if offer["provider"] == "deepseek" and spec.id == "deepseek-v3.2":
-            offer = vendor_nov.deepseek_v32(ref)
-        elif offer["provider"] == "deepseek" and spec.id.startswith("deepseek-v4"):
-            offer = vendor_nov.deepseek_v4_note(offer)
-        elif offer["provider"] == "zhipu":
-            offer = vendor_nov.zhipu_cny(offer, ref)
-        caching.apply(offer, spec.vendor)
-        out.append(offer)
-    return out
 
 
 def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from .offers import add_note
@@ -40,6 +41,10 @@ TIER_REMOVAL = (
     "https://getaibook.com/news/claudes-1m-context-just-got-practical-for-coding-and-agent-workflows "
     "(Anthropic made 1M context GA for Opus 4.6 and Sonnet 4.6 on 2026-03-13: 'standard pricing now "
     "applies across the full 1M window', rollout stated for Bedrock, Vertex AI and Azure Foundry)"
+)
+ANTHROPIC_BATCH = (
+    "https://docs.anthropic.com/en/docs/build-with-claude/batch-processing (batch price table: "
+    "half the standard input and output price, e.g. Claude Sonnet 4 $1.50/$7.50 against $3/$15)"
 )
 TIER_REMOVED_ON = dt.date(2026, 3, 13)
 TIER_REMOVED_MODELS = {"claude-opus-4.6", "claude-sonnet-4.6"}
@@ -110,6 +115,11 @@ def apply(offer: dict[str, Any], vendor: str) -> None:
             offer,
             "cache_write_1h = 2 x base input, Anthropic's 1-hour write multiplier "
             f"({ANTHROPIC_PRICING}); no reference gives this path's own 1-hour price.",
+        )
+    if vendor == "anthropic" and provider == "anthropic" and "batch" not in offer:
+        offer["batch"] = {"discount": Decimal("0.5"), "note": "Message Batches API: 50% off"}
+        add_note(
+            offer, f"Batch discount from Anthropic's batch processing page ({ANTHROPIC_BATCH})."
         )
     if model in TIER_REMOVED_MODELS and offer.get("tiers"):
         offer["tiers"] = [{**tier, "until": TIER_REMOVED_ON} for tier in offer["tiers"]]

@@ -26,6 +26,8 @@ OPENROUTER_PRECEDENCE = {"may": ("or",), "aug": ("gp", "md", "or"), "nov": ("or"
 # Fields a lower-ranked source fills in, from November 2026, where the primary source does not
 # give them and both agree on the base input and output prices.
 FILLED = ("cache_read", "cache_write", "cache_write_1h", "tiers", "batch")
+# OpenRouter's API states cache prices where OpenRouter charges them: none listed means none
+NOT_FILLED: dict[SourceName, tuple[str, ...]] = {"openrouter": ("cache_read", "cache_write")}
 # how a note names another source that disagrees with the primary one
 SOURCE_TITLES: dict[SourceName, str] = {
     "genai-prices": "genai-prices",
@@ -152,8 +154,11 @@ def _fill(found: list[Quote]) -> Quote:
         if other.source != primary.source and _differs(primary, other):
             notes.append(f"{title} gives {_fmt(other)} ({other.reference}, as of {other.as_of})")
             continue
+        kept = NOT_FILLED.get(primary.source, ())
         filled = [
-            name for name in FILLED if not getattr(prices, name) and getattr(other.prices, name)
+            name
+            for name in FILLED
+            if name not in kept and not getattr(prices, name) and getattr(other.prices, name)
         ]
         if filled:
             prices = replace(prices, **{name: getattr(other.prices, name) for name in filled})
