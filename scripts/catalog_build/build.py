@@ -13,7 +13,7 @@ from tokenexport_cli.catalog import load_path
 from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
-from . import emit, extras, generated, market, selfhost, vendor
+from . import discrepancies, emit, extras, generated, market, selfhost, vendor
 from .nov import NOV_ALIASES, distinct_names, nov_offers, unique
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
@@ -383,9 +383,35 @@ def write_version(ref: Reference, out_root: Path, version_id: str) -> Catalog:
     validates it (schema, unique ids and aliases, references, currencies, prices, time bands),
     raising CatalogInvalid with every problem as ``file:line: key: problem``."""
     kind, at, description = VERSIONS[version_id]
-    return write_folder(
+    catalog = write_folder(
         out_root / version_id, manifest(version_id, description, kind), assemble(ref, kind, at)
     )
+    if kind == "nov":
+        write_known_differences(ref, catalog, out_root, version_id)
+    return catalog
+
+
+def version_specs(ref: Reference, kind: str) -> list[ModelSpec]:
+    """The model specs a version is built from: the registry, plus generated ones from November."""
+    if kind != "nov":
+        return ALL_MODELS
+    return ALL_MODELS + generated.generate(ref, ALL_MODELS, NOV_ALIASES)[0]
+
+
+def write_known_differences(ref: Reference, catalog: Catalog, out_root: Path, version: str) -> None:
+    """catalogs/known-differences/<version>.yaml: every difference from a reference, with why;
+    differences nothing explains are left out (so the discrepancy check fails) and printed."""
+    kind, at, _ = VERSIONS[version]
+    diffs = discrepancies.compare(ref, catalog, version_specs(ref, kind), kind, at)
+    rows, unexplained = discrepancies.table(diffs, catalog, kind)
+    emit.dump(
+        {"known_differences": rows},
+        out_root / "known-differences" / f"{version}.yaml",
+        f"Catalog {version}: every difference between an offer and a reference source that "
+        "carries it, with the reason and its source (scripts/check_discrepancies.py)",
+    )
+    for diff in unexplained:
+        print(f"unexplained: {diff.describe()}", file=sys.stderr)
 
 
 def write_folder(folder: Path, manifest_data: dict[str, Any], data: dict[str, Any]) -> Catalog:

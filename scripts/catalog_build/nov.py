@@ -7,6 +7,8 @@ import sys
 from typing import Any
 
 from . import caching, vendor_nov
+from .offers import add_note
+from .providers import PROVIDERS
 from .registry import ModelSpec
 from .sources import Reference
 
@@ -56,4 +58,33 @@ def nov_offers(
             offer = vendor_nov.zhipu_cny(offer, ref)
         caching.apply(offer, spec.vendor)
         out.append(offer)
-    return out
+    return passed_through(out)
+
+
+OPENROUTER_FAQ = (
+    "https://openrouter.ai/docs/faq ('OpenRouter passes through the pricing of the underlying "
+    "providers')"
+)
+
+
+DIRECT = {p.id for p in PROVIDERS if p.kind == "direct"}
+
+
+def passed_through(offers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OpenRouter's API has no field for long-context tiers: where its prices equal the vendor's
+    own direct offer, that offer's tiers apply on OpenRouter too."""
+    direct = [o for o in offers if o["provider"] in DIRECT and o["currency"] == "USD"]
+    for offer in offers:
+        if offer["provider"] != "openrouter" or offer.get("tiers"):
+            continue
+        for own in direct:
+            same = (own["input"], own["output"]) == (offer["input"], offer["output"])
+            if same and own.get("tiers"):
+                offer["tiers"] = own["tiers"]
+                add_note(
+                    offer,
+                    f"tiers from {own['provider']}'s own offer ({own['source']}): the API prices "
+                    f"equal it, and {OPENROUTER_FAQ}.",
+                )
+                break
+    return offers

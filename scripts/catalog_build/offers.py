@@ -27,7 +27,10 @@ OPENROUTER_PRECEDENCE = {"may": ("or",), "aug": ("gp", "md", "or"), "nov": ("or"
 # give them and both agree on the base input and output prices.
 FILLED = ("cache_read", "cache_write", "cache_write_1h", "tiers", "batch")
 # OpenRouter's API states cache prices where OpenRouter charges them: none listed means none
-NOT_FILLED: dict[SourceName, tuple[str, ...]] = {"openrouter": ("cache_read", "cache_write")}
+# (and OpenRouter has no batch API)
+NOT_FILLED: dict[SourceName, tuple[str, ...]] = {
+    "openrouter": ("cache_read", "cache_write", "batch")
+}
 # how a note names another source that disagrees with the primary one
 SOURCE_TITLES: dict[SourceName, str] = {
     "genai-prices": "genai-prices",
@@ -213,17 +216,28 @@ def offer_dict(
     return offer
 
 
-def model_offers(
-    ref: Reference, spec: ModelSpec, version: str, at: dt.date, missing: list[str]
-) -> list[dict[str, Any]]:
-    out = []
+def offer_plan(ref: Reference, spec: ModelSpec, version: str) -> dict[str, list[str]]:
+    """Where each source lists each of the model's offers: ``provider`` or ``provider@region``
+    to source references, best source first by the version's precedence."""
     plan = dict(spec.offers)
     if spec.openrouter:
         or_id = spec.openrouter
         plan["openrouter"] = [f"or:{or_id}", f"gp:{or_id}", f"md:{or_id}"]
     if version == "nov":
         plan = hyperscaler_plan(ref, plan)
-    for path, tokens in sorted(plan.items()):
+    return plan
+
+
+def resolve(ref: Reference, provider_id: str, token: str, at: dt.date) -> Quote | None:
+    """One source reference's quote, as the build reads it."""
+    return _resolve(ref, provider_id, token, at)
+
+
+def model_offers(
+    ref: Reference, spec: ModelSpec, version: str, at: dt.date, missing: list[str]
+) -> list[dict[str, Any]]:
+    out = []
+    for path, tokens in sorted(offer_plan(ref, spec, version).items()):
         provider_id, _, region = path.partition("@")
         quote = choose(ref, provider_id, tokens, version, at, missing)
         if quote is None:
