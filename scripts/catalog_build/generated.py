@@ -65,7 +65,7 @@ VENDORS = (
 # computer use, fine-tune price templates, and completion-only legacy models.
 NOT_TEXT = re.compile(
     r"image|audio|realtime|transcribe|tts|embed|search|deep-research|computer-use|live|"
-    r"moderation|whisper|dall-e|voxtral|omni|vision|lyria|guard|ocr|^ft:|\.ft-|:extended|^(ada|babbage|curie|"
+    r"moderation|whisper|dall-e|voxtral|omni|vision|lyria|guard|ocr|-asr|^ft:|\.ft-|:extended|^(ada|babbage|curie|"
     r"davinci)$|^text-davinci|-instruct$|safeguard|^claude-(instant|v1|2)|^gemma-2|^M2-her$",
     re.IGNORECASE,
 )
@@ -178,6 +178,22 @@ def generate(
                 add(
                     vendor, name, name, f"ll:{entry.key}", (entry.prices.input, entry.prices.output)
                 )
+        if vendor.modelsdev and vendor.provider:
+            folder = ref.data / "models.dev" / "providers" / vendor.modelsdev / "models"
+            for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+                name = path.stem
+                found = ref.modelsdev(f"providers/{vendor.modelsdev}/models/{name}.toml")
+                if found is None or found.prices is None or NOT_TEXT.search(name):
+                    continue
+                if "text" not in (found.output_modalities or ("text",)):
+                    continue
+                add(
+                    vendor,
+                    name,
+                    found.name or name,
+                    f"md:{name}",
+                    (found.prices.input, found.prices.output),
+                )
     _collapse_dated(candidates, taken, extra_aliases)
     _attach_openrouter(ref, candidates, taken)
     specs = []
@@ -259,8 +275,9 @@ def _spec(ref: Reference, candidate: Candidate) -> ModelSpec:
             continue
         relpath = f"providers/{other.modelsdev}/models/{candidate.name}.toml"
         found = ref.modelsdev(relpath)
-        if found is not None and found.prices is not None:
-            offers[other.provider].append(f"md:{candidate.name}")
+        token = f"md:{candidate.name}"
+        if found is not None and found.prices is not None and token not in offers[other.provider]:
+            offers[other.provider].append(token)
     meta = None
     for folder in (vendor.modelsdev, vendor.id):
         if folder and ref.modelsdev(f"models/{folder}/{candidate.name}.toml") is not None:
