@@ -46,6 +46,20 @@ ANTHROPIC_BATCH = (
     "https://docs.anthropic.com/en/docs/build-with-claude/batch-processing (batch price table: "
     "half the standard input and output price, e.g. Claude Sonnet 4 $1.50/$7.50 against $3/$15)"
 )
+OPENAI_BATCH = (
+    "https://help.openai.com/en/articles/9197833-batch-api-faq ('Each model will be offered at 50% "
+    "cost discount vs. the synchronous APIs'; most models, not all)"
+)
+GEMINI_BATCH = (
+    "https://developers.googleblog.com/scale-your-ai-workloads-batch-mode-gemini-api (2025-07-07: "
+    "'Batch jobs are priced at 50% less than the standard rate for a given model')"
+)
+# (vendor, provider, model id prefix) -> the vendor's own page stating its batch discount
+VENDOR_BATCH = {
+    ("anthropic", "anthropic", "claude-"): ("Message Batches API", ANTHROPIC_BATCH),
+    ("openai", "openai", ""): ("Batch API", OPENAI_BATCH),
+    ("google", "google-ai-studio", "gemini-"): ("Batch Mode", GEMINI_BATCH),
+}
 TIER_REMOVED_ON = dt.date(2026, 3, 13)
 TIER_REMOVED_MODELS = {"claude-opus-4.6", "claude-sonnet-4.6"}
 
@@ -116,11 +130,10 @@ def apply(offer: dict[str, Any], vendor: str) -> None:
             "cache_write_1h = 2 x base input, Anthropic's 1-hour write multiplier "
             f"({ANTHROPIC_PRICING}); no reference gives this path's own 1-hour price.",
         )
-    if vendor == "anthropic" and provider == "anthropic" and "batch" not in offer:
-        offer["batch"] = {"discount": Decimal("0.5"), "note": "Message Batches API: 50% off"}
-        add_note(
-            offer, f"Batch discount from Anthropic's batch processing page ({ANTHROPIC_BATCH})."
-        )
+    for (who, path, prefix), (name, page) in VENDOR_BATCH.items():
+        if (vendor, provider) == (who, path) and model.startswith(prefix) and "batch" not in offer:
+            offer["batch"] = {"discount": Decimal("0.5"), "note": f"{name}: 50% off"}
+            add_note(offer, f"Batch discount from the vendor's batch page ({page}).")
     if model in TIER_REMOVED_MODELS and offer.get("tiers"):
         offer["tiers"] = [{**tier, "until": TIER_REMOVED_ON} for tier in offer["tiers"]]
         add_note(

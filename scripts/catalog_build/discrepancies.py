@@ -167,8 +167,9 @@ def explain(diff: Difference, offer: Offer, version: str) -> tuple[str, str] | N
         return "1-hour write price derived as 2 x base input", caching.ANTHROPIC_PRICING
     if diff.field == "tiers" and any(t.until for t in offer.tiers) and diff.catalog == "-":
         return f"the tier was withdrawn on {caching.TIER_REMOVED_ON}", caching.TIER_REMOVAL
-    if diff.field == "batch" and "Anthropic's batch processing page" in note:
-        return "batch discount from Anthropic's batch page", caching.ANTHROPIC_BATCH
+    if diff.field == "batch" and "Batch discount from the vendor's batch page" in note:
+        page = next(p for _, p in caching.VENDOR_BATCH.values() if p in note)
+        return "batch discount from the vendor's own batch page", page
     if diff.field in ("cache_write_1h", "tiers", "batch", "cache_read", "cache_write"):
         filled = any(
             diff.field in sentence.split(" from ")[0].split(", ")

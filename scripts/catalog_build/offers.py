@@ -27,7 +27,7 @@ OPENROUTER_PRECEDENCE = {"may": ("or",), "aug": ("gp", "md", "or"), "nov": ("or"
 # give them and both agree on the base input and output prices.
 FILLED = ("cache_read", "cache_write", "cache_write_1h", "tiers", "batch")
 # OpenRouter's API states cache prices where OpenRouter charges them: none listed means none
-# (and OpenRouter has no batch API)
+# (and its API gives no batch prices: its batch API bills "typically 50%", per model)
 NOT_FILLED: dict[SourceName, tuple[str, ...]] = {
     "openrouter": ("cache_read", "cache_write", "batch")
 }
@@ -273,6 +273,16 @@ def hyperscaler_plan(ref: Reference, plan: dict[str, list[str]]) -> dict[str, li
         derived = f"vertex_ai/{key}"
         if kind == "md" and f"ll:{derived}" not in out["gcp-vertex"] and ref.litellm(derived):
             out["gcp-vertex"].append(f"ll:{derived}")
+    for token in plan.get("azure-ai-foundry", []):
+        name = token.removeprefix("ll:azure/")
+        if name == token or "/" in name:
+            continue
+        # Azure OpenAI's deployment types as litellm prices them: Global Standard, and the US
+        # and EU data zones; litellm's plain azure/<model> key is one of them, unlabelled
+        for zone, prefix in (("global", "global-standard"), ("us", "us"), ("eu", "eu")):
+            found = _known(ref, [f"ll:azure/{prefix}/{name}"])
+            if found:
+                out[f"azure-ai-foundry@{zone}"] = found
     bedrock = plan.get("aws-bedrock", [])
     regional = [t for t in bedrock if t.startswith("gp:regional.")]
     if regional:
