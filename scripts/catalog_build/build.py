@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
 from . import discrepancies, emit, extras, generated, market, selfhost, vendor
+from .manifest import manifest
 from .nov import NOV_ALIASES, distinct_names, nov_offers, unique
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
@@ -278,103 +278,6 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         "serving": selfhost.serving(),
         "market": [m for m in market.market(ref) if m["model"] in model_ids],
         "tokenizers": market.tokenizers(),
-    }
-
-
-def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
-    fx = (
-        {
-            "currency": "CNY",
-            "per_usd": Decimal("7.2"),
-            "source": vendor.ARTICLE_SRC + ", Table 3 caption",
-            "as_of": vendor.ARTICLE_DATE,
-            "note": "The article converts at 7.2 CNY/USD. Other pairings in the reference data: genai-prices zhipuai.yml "
-            "7.25, genai-prices minimax.yml 7.00 (vendor_prices/direct_vendor_prices.csv). Override as needed.",
-        }
-        if kind == "may"
-        else {
-            "currency": "CNY",
-            "per_usd": Decimal("7.25"),
-            "source": "pydantic/genai-prices@47df840:prices/providers/zhipuai.yml price_comments",
-            "as_of": dt.date(2026, 6, 17),
-            "note": "genai-prices' conversion for Zhipu's CNY prices (May/June 2026); not a market rate. Other pairings: "
-            "genai-prices minimax.yml 7.00; the May 2026 article 7.2. Override as needed.",
-        }
-    )
-    return {
-        "schema_version": 1,
-        "catalog_version": version_id,
-        "released": dt.date.fromisoformat(version_id),
-        "description": description,
-        "fx": [fx],
-        "sources": [
-            {
-                "id": "genai-prices",
-                "title": "pydantic/genai-prices provider YAMLs @47df840",
-                "url": "https://github.com/pydantic/genai-prices",
-                "as_of": dt.date(2026, 8, 21),
-                "license": "MIT",
-            },
-            {
-                "id": "litellm",
-                "title": "BerriAI/litellm model_prices_and_context_window.json (via RoCry/llm-api-price@8442b93)",
-                "url": "https://github.com/BerriAI/litellm",
-                "as_of": dt.date(2026, 7, 24),
-                "license": "MIT",
-            },
-            {
-                "id": "models-dev",
-                "title": "anomalyco/models.dev @f3fc692",
-                "url": "https://github.com/anomalyco/models.dev",
-                "as_of": dt.date(2026, 7, 2),
-                "license": "MIT",
-            },
-            {
-                "id": "openrouter-snapshot",
-                "title": "OpenRouter GET /api/v1/models snapshot",
-                "url": "https://openrouter.ai/api/v1/models",
-                "as_of": OPENROUTER_DATE,
-                "license": "content from the OpenRouter API; copy from a MIT repo",
-            },
-            {
-                "id": "vendor-prices",
-                "title": "reference-data/vendor_prices/direct_vendor_prices.csv (facts with URLs)",
-                "url": "reference-data/vendor_prices/direct_vendor_prices.csv",
-                "as_of": dt.date(2026, 8, 16),
-            },
-            {
-                "id": "article-2026-05",
-                "title": "China's AI Models Dominate Global API Traffic (AI in China)",
-                "url": "reference/articles/token-export-boom-2026-05.txt",
-                "as_of": vendor.ARTICLE_DATE,
-            },
-            {
-                "id": "article-hyperscalers",
-                "title": "China AI System #4: China's Token Exports Are Exploding (undated)",
-                "url": "reference/articles/token-exports-and-hyperscalers.txt",
-                "as_of": market.ARTICLE2_AS_OF,
-            },
-            {
-                "id": "benchmarks",
-                "title": "reference-data/benchmarks/benchmarks_detail.csv (9 sources)",
-                "url": "reference-data/benchmarks/SOURCES.md",
-                "as_of": dt.date(2026, 7, 2),
-                "license": "per source (MIT/Apache/Modified-MIT)",
-            },
-            {
-                "id": "selfhost",
-                "title": "reference-data/selfhost (skypilot catalog, DeepSeek open-infra-index, blogs)",
-                "url": "reference-data/selfhost/SOURCES.md",
-                "as_of": dt.date(2026, 5, 22),
-                "license": "Apache-2.0 / CC0 / blogs",
-            },
-            {
-                "id": "tokenizers",
-                "title": "reference/TOKENIZERS.md measurements",
-                "url": "reference/TOKENIZERS.md",
-                "as_of": market.TOKENIZERS_DATE,
-            },
-        ],
     }
 
 
