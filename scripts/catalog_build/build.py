@@ -96,8 +96,13 @@ def released(ref: Reference, spec: ModelSpec) -> dt.date | None:
     return listed.released if listed else None
 
 
-def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str, Any]:
+def model_entry(
+    ref: Reference, spec: ModelSpec, aliases: list[str], offers: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A model's facts; a generated model that neither models.dev nor OpenRouter describes
+    takes its source, date and context window from the offer that prices it (``offers``)."""
     meta, source, as_of = _meta(ref, spec)
+    priced = offers[0] if offers and not source and not _openrouter(ref, spec) else None
     listed = _openrouter(ref, spec)
     sources = [source] if source else []
     if listed:
@@ -118,7 +123,11 @@ def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str
     if rel:
         out["released"] = rel
     # models.dev's limits first, OpenRouter's where models.dev has none
-    context = (meta and meta.context_window) or (listed and listed.context_window)
+    context = (
+        (meta and meta.context_window)
+        or (listed and listed.context_window)
+        or (priced and priced.get("context_window"))
+    )
     if context:
         out["context_window"] = context
     max_out = (meta and meta.max_output) or (listed and listed.max_output)
@@ -136,8 +145,10 @@ def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str
         }
     if aliases:
         out["aliases"] = aliases
-    out["source"] = "; ".join(sources) or vendor.ARTICLE_SRC
+    out["source"] = "; ".join(sources) or (priced["source"] if priced else vendor.ARTICLE_SRC)
     out["as_of"] = as_of if source else (OPENROUTER_DATE if listed else vendor.ARTICLE_DATE)
+    if priced is not None:
+        out["as_of"] = priced["as_of"]
     notes = [spec.note] if spec.note else []
     if spec.open_weights is None and meta is None:
         notes.append("open_weights unknown (no source); recorded as false")
@@ -255,6 +266,7 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
                 _aliases(spec, offs),
                 (*NOV_ALIASES.get(spec.id, ()), *extra_aliases.get(spec.id, ())),
             ),
+            offs if spec not in ALL_MODELS else None,
         )
         if version == "nov"
         else model_entry(ref, spec, _aliases(spec, offs))
