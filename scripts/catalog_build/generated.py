@@ -129,8 +129,8 @@ def generate(
         vendor: Vendor, name: str, display: str, token: str, price: tuple[object, object]
     ) -> None:
         key = norm(name)
-        if key in taken:
-            return
+        if key in taken or not any(price):
+            return  # named already, or free (a free tier is not a priced offer)
         found = candidates.setdefault(key, Candidate(vendor, name, display, price=price))
         assert vendor.provider is not None
         listed = found.tokens.setdefault(vendor.provider, [])
@@ -249,6 +249,8 @@ def _attach_openrouter(
         prefix, _, name = entry.key.partition("/")
         vendor = next((v for v in VENDORS if v.openrouter == prefix), None)
         if vendor is None or NOT_TEXT.search(name) or name.endswith(":free"):
+            continue
+        if not (entry.prices.input or entry.prices.output):
             continue
         key = norm(name)
         aliased = {norm(alias) for c in candidates.values() for alias in c.aliases}

@@ -34,6 +34,13 @@ def test_at_least_250_models_from_15_vendors(index: CatalogIndex) -> None:
     assert all(model.id in priced for model in catalog.models if model.id != "llama-4-ultra")
 
 
+def test_every_model_and_offer_cites_a_source_of_its_own(index: CatalogIndex) -> None:
+    # only Llama 4 Ultra rests on the article (market data, no price); no offer is free
+    article = [m.id for m in index.catalog.models if "token-export-boom" in m.source]
+    assert article == ["llama-4-ultra"]
+    assert all(o.input > 0 or o.output > 0 for o in index.catalog.offers)
+
+
 @pytest.mark.parametrize(
     ("name", "model"),
     [
