@@ -4,7 +4,10 @@ minimum cacheable prefix, and long-context tiers that were withdrawn."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pricing_builders import D, make_model, make_offer, make_provider
 
 from tokenexport_cli.pricing.engine import CostLine, PricingOptions, Shape, Usage, price_offer
@@ -113,3 +116,63 @@ def test_a_withdrawn_tier_is_not_billed() -> None:
     line = cost({**SONNET, "tiers": [tier]}, [(250000, 1000)])
     assert line.breakdown.tier_surcharge == 0
     assert line.monthly == D("0.765")
+
+
+prices = st.decimals(min_value=0, max_value=50, places=3, allow_nan=False, allow_infinity=False)
+shares = st.decimals(min_value=0, max_value=1, places=2)
+samples = st.lists(st.tuples(st.integers(0, 5_000), st.integers(0, 2_000)), min_size=1, max_size=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(prices, prices, prices, prices, prices, samples, st.integers(0, 3_000), shares)
+def test_one_hour_writes_never_cost_less_than_five_minute_ones(
+    base: Decimal,
+    read: Decimal,
+    write: Decimal,
+    extra: Decimal,
+    out: Decimal,
+    sample: list[tuple[int, int]],
+    prefix: int,
+    hit: Decimal,
+) -> None:
+    offer = {
+        "input": base,
+        "output": out,
+        "cache_read": read,
+        "cache_write": write,
+        "cache_write_1h": write + extra,
+    }
+    shapes = [(i + prefix, o) for i, o in sample]
+    five = cost(offer, shapes, prefix_tokens=prefix, cache_hit_rate=hit)
+    hour = cost(offer, shapes, prefix_tokens=prefix, cache_hit_rate=hit, cache_ttl="1h")
+    assert hour.monthly >= five.monthly
+    assert hour.monthly - five.monthly == hour.breakdown.cache_write - five.breakdown.cache_write
+
+
+@settings(max_examples=60, deadline=None)
+@given(prices, prices, prices, prices, samples, st.integers(1, 3_000), shares)
+def test_a_prefix_below_the_minimum_bills_as_if_the_offer_had_no_cache(
+    base: Decimal,
+    read: Decimal,
+    write: Decimal,
+    out: Decimal,
+    sample: list[tuple[int, int]],
+    prefix: int,
+    hit: Decimal,
+) -> None:
+    shapes = [(i + prefix, o) for i, o in sample]
+    plain = cost({"input": base, "output": out}, shapes, prefix_tokens=prefix, cache_hit_rate=hit)
+    cached = cost(
+        {
+            "input": base,
+            "output": out,
+            "cache_read": read,
+            "cache_write": write,
+            "cache_min_tokens": prefix + 1,
+        },
+        shapes,
+        prefix_tokens=prefix,
+        cache_hit_rate=hit,
+    )
+    assert cached.monthly == plain.monthly
+    assert cached.breakdown == plain.breakdown
