@@ -194,7 +194,7 @@ def generate(
                     f"md:{name}",
                     (found.prices.input, found.prices.output),
                 )
-    _collapse_dated(candidates, taken, extra_aliases)
+    _collapse_dated(candidates)
     _attach_openrouter(ref, candidates, taken)
     specs = []
     for candidate in sorted(candidates.values(), key=lambda c: (c.vendor.id, c.name)):
@@ -224,9 +224,7 @@ def _dated_aliases(entry: SourceEntry, litellm: dict[str, SourceEntry]) -> list[
     return out
 
 
-def _collapse_dated(
-    candidates: dict[str, Candidate], taken: dict[str, str], extra: dict[str, list[str]]
-) -> None:
+def _collapse_dated(candidates: dict[str, Candidate]) -> None:
     """A dated id priced like its undated model becomes that model's alias."""
     for key in sorted(candidates):
         candidate = candidates[key]

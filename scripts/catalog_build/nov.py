@@ -18,6 +18,20 @@ NOV_ALIASES = {
     "deepseek-v3.2": ("deepseek-chat", "deepseek-reasoner"),
 }
 
+OPENROUTER_FAQ = (
+    "https://openrouter.ai/docs/faq ('OpenRouter passes through the pricing of the underlying "
+    "providers')"
+)
+
+
+CN_PLATFORMS_IN_USD = {
+    provider: f"USD as models.dev lists it; {name}'s CNY list for its China platform is not in the "
+    "reference data (vendor_prices/SOURCES.md: no official CNY page found), so this may be the "
+    "international list."
+    for provider, name in (("moonshot-cn", "Moonshot"), ("minimax-cn", "MiniMax"))
+}
+DIRECT = {p.id for p in PROVIDERS if p.kind == "direct"}
+
 
 def distinct_names(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each id or alias names one model: a later (generated) model loses an alias an earlier
@@ -61,21 +75,6 @@ def nov_offers(
         caching.apply(offer, spec.vendor)
         out.append(offer)
     return passed_through(out)
-
-
-OPENROUTER_FAQ = (
-    "https://openrouter.ai/docs/faq ('OpenRouter passes through the pricing of the underlying "
-    "providers')"
-)
-
-
-CN_PLATFORMS_IN_USD = {
-    provider: f"USD as models.dev lists it; {name}'s CNY list for its China platform is not in the "
-    "reference data (vendor_prices/SOURCES.md: no official CNY page found), so this may be the "
-    "international list."
-    for provider, name in (("moonshot-cn", "Moonshot"), ("minimax-cn", "MiniMax"))
-}
-DIRECT = {p.id for p in PROVIDERS if p.kind == "direct"}
 
 
 def passed_through(offers: list[dict[str, Any]]) -> list[dict[str, Any]]:
