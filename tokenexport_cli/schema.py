@@ -107,13 +107,16 @@ class Provider(_Strict, frozen=True, kw_only=True):
 
 
 class Tier(_Strict, frozen=True, kw_only=True):
-    """Long-context tier: a prompt of more than ``above`` tokens bills the whole request here."""
+    """Long-context tier: a prompt of more than ``above`` tokens bills the whole request here.
+    A tier with ``until`` was withdrawn on that date: it stays on record, and is not priced."""
 
     above: PositiveInt
     input: Decimal
     output: Decimal
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
+    cache_write_1h: Decimal | None = None
+    until: dt.date | None = None
 
 
 class TimeBand(_Strict, frozen=True, kw_only=True):
@@ -138,6 +141,11 @@ class Batch(_Strict, frozen=True, kw_only=True):
     note: str | None = None
 
 
+CachingMode = Literal["automatic", "explicit"]
+CACHE_TTLS: tuple[str, ...] = ("5m", "1h")
+CacheTtl = Literal["5m", "1h"]
+
+
 class Offer(_Strict, frozen=True, kw_only=True):
     """A model sold by a provider. Prices are per million tokens in ``currency``."""
 
@@ -150,6 +158,11 @@ class Offer(_Strict, frozen=True, kw_only=True):
     output: Decimal
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
+    # a cache write kept for one hour (Anthropic's 1h TTL); ``cache_write`` is the default TTL
+    cache_write_1h: Decimal | None = None
+    # how a prompt gets cached, and the shortest prefix the provider caches at all
+    caching: CachingMode | None = None
+    cache_min_tokens: PositiveInt | None = None
     tiers: tuple[Tier, ...] = ()
     time_bands: tuple[TimeBand, ...] = ()
     batch: Batch | None = None
@@ -163,6 +176,11 @@ class Offer(_Strict, frozen=True, kw_only=True):
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.model, self.provider, self.region or "")
+
+    @property
+    def tiers_in_force(self) -> tuple[Tier, ...]:
+        """Long-context tiers still billed; a tier with ``until`` was withdrawn on that date."""
+        return tuple(tier for tier in self.tiers if tier.until is None)
 
 
 Attempts = Literal["single", "multiple"]

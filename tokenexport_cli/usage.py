@@ -170,9 +170,11 @@ class WorkloadUsageSource:
 
         workload = self.workload
         hasher = hashlib.sha256(b"tokx-workload-v1\x00")
+        # the default TTL adds nothing, so digests of existing workloads do not move
+        ttl = f"ttl={workload.cache_ttl}|" if workload.cache_ttl != "5m" else ""
         hasher.update(
             f"{workload.requests_per_month}|{workload.growth_percent_per_month}|"
-            f"{workload.cache_hit_rate}|{workload.batch_fraction}|{workload.output}|"
+            f"{workload.cache_hit_rate}|{workload.batch_fraction}|{workload.output}|{ttl}"
             f"{workload.traffic.timezone}|".encode()
         )
         hasher.update(",".join(str(w) for w in workload.traffic.weights).encode())
@@ -208,6 +210,7 @@ class WorkloadUsageSource:
             prefix_tokens=prefix,
             cache_hit_rate=self.workload.cache_hit_rate,
             batch_fraction=self.workload.batch_fraction,
+            cache_ttl=self.workload.cache_ttl,
             traffic_weights=tuple(self.workload.traffic.weights),
             traffic_timezone=self.workload.traffic.timezone,
             family=counts.family,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,9 @@ from tokenexport_cli.catalog import load_path
 from tokenexport_cli.catalog.importers.base import SourceEntry
 from tokenexport_cli.schema import Catalog
 
-from . import emit, extras, facts, market, selfhost, vendor
+from . import discrepancies, emit, extras, facts, generated, market, selfhost, vendor
+from .manifest import manifest
+from .nov import NOV_ALIASES, distinct_names, nov_offers, unique
 from .offers import model_offers
 from .providers import PROVIDERS, ProviderSpec
 from .registry import MODELS, ModelSpec
@@ -56,6 +57,15 @@ VERSIONS = {
         "As of the newest reference data: genai-prices HEAD 2026-08-21, litellm 2026-07-24, models.dev "
         "2026-07-02, vendor prices up to 2026-08-16, OpenRouter snapshot 2026-05-15.",
     ),
+    "2026-11-27": (
+        "nov",
+        dt.date(2026, 11, 27),
+        "The same reference data as 2026-08-21 under the written source precedence "
+        "(catalogs/README.md): vendor pages first for direct offers, OpenRouter's own API for "
+        "OpenRouter, then genai-prices, litellm, models.dev; cache, batch and tier details filled "
+        "from agreeing sources; native CNY for bigmodel.cn; every difference from a reference "
+        "listed in known_differences.yaml.",
+    ),
 }
 
 
@@ -86,8 +96,13 @@ def released(ref: Reference, spec: ModelSpec) -> dt.date | None:
     return listed.released if listed else None
 
 
-def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str, Any]:
+def model_entry(
+    ref: Reference, spec: ModelSpec, aliases: list[str], offers: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A model's facts; a generated model that neither models.dev nor OpenRouter describes
+    takes its source, date and context window from the offer that prices it (``offers``)."""
     meta, source, as_of = _meta(ref, spec)
+    priced = offers[0] if offers and not source and not _openrouter(ref, spec) else None
     listed = _openrouter(ref, spec)
     sources = [source] if source else []
     if listed:
@@ -108,7 +123,11 @@ def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str
     if rel:
         out["released"] = rel
     # models.dev's limits first, OpenRouter's where models.dev has none
-    context = (meta and meta.context_window) or (listed and listed.context_window)
+    context = (
+        (meta and meta.context_window)
+        or (listed and listed.context_window)
+        or (priced and priced.get("context_window"))
+    )
     if context:
         out["context_window"] = context
     max_out = (meta and meta.max_output) or (listed and listed.max_output)
@@ -126,8 +145,10 @@ def model_entry(ref: Reference, spec: ModelSpec, aliases: list[str]) -> dict[str
         }
     if aliases:
         out["aliases"] = aliases
-    out["source"] = "; ".join(sources) or vendor.ARTICLE_SRC
+    out["source"] = "; ".join(sources) or (priced["source"] if priced else vendor.ARTICLE_SRC)
     out["as_of"] = as_of if source else (OPENROUTER_DATE if listed else vendor.ARTICLE_DATE)
+    if priced is not None:
+        out["as_of"] = priced["as_of"]
     notes = [spec.note] if spec.note else []
     if spec.open_weights is None and meta is None:
         notes.append("open_weights unknown (no source); recorded as false")
@@ -177,6 +198,9 @@ OFFER_KEYS = (
     "output",
     "cache_read",
     "cache_write",
+    "cache_write_1h",
+    "caching",
+    "cache_min_tokens",
     "tiers",
     "time_bands",
     "batch",
@@ -197,21 +221,31 @@ def _ordered(offer: dict[str, Any]) -> dict[str, Any]:
 def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
     missing: list[str] = []
     models, offers = [], []
-    for spec in ALL_MODELS:
+    specs, extra_aliases = ALL_MODELS, {}
+    if version == "nov":
+        generated_specs, extra_aliases = generated.generate(ref, ALL_MODELS, NOV_ALIASES)
+        specs = ALL_MODELS + generated_specs
+    for spec in specs:
         rel = released(ref, spec)
         if version == "may" and rel is not None and rel > at:
             continue
         model_offer_list = [
             o
             for o in model_offers(ref, spec, version, at, missing)
-            if not (o["model"].startswith("deepseek-v4") and o["provider"] == "deepseek")
+            if version == "nov"
+            or not (o["model"].startswith("deepseek-v4") and o["provider"] == "deepseek")
         ]
+        if version == "nov":
+            model_offer_list = nov_offers(ref, spec, model_offer_list)
         if version == "may" and not model_offer_list and spec.id not in ARTICLE_MODELS:
             continue
         offers += model_offer_list
         models.append((spec, model_offer_list))
-    offers += vendor.deepseek_direct(ref, version)
-    if version == "aug":
+    if version == "nov":
+        offers += [o for o in vendor.deepseek_direct(ref, "aug") if o.get("region") == "cn"]
+    else:
+        offers += vendor.deepseek_direct(ref, version)
+    if version in ("aug", "nov"):
         offers = [
             o
             for o in offers
@@ -222,13 +256,33 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
         offers = vendor.apply_article(offers, ref)
     if missing:
         print(f"[{version}] unresolved references:\n  " + "\n  ".join(missing), file=sys.stderr)
-    model_ids = {spec.id for spec, _ in models} | {extras.ORIGINAL_V3["id"]}
-    sourced = facts.load_facts()  # provider facts are read for the newest version only
+    # benchmarks and market rows stay those of the hand registry's models in every version
+    model_ids = {spec.id for spec, _ in models if spec in ALL_MODELS} | {extras.ORIGINAL_V3["id"]}
+    entries = [
+        model_entry(
+            ref,
+            spec,
+            unique(
+                _aliases(spec, offs),
+                (*NOV_ALIASES.get(spec.id, ()), *extra_aliases.get(spec.id, ())),
+            ),
+            offs if spec not in ALL_MODELS else None,
+        )
+        if version == "nov"
+        else model_entry(ref, spec, _aliases(spec, offs))
+        for spec, offs in models
+    ]
+    if version == "nov":
+        entries = distinct_names(entries)
+        kept = {entry["id"] for entry in entries}
+        offers = [offer for offer in offers if offer["model"] in kept]
+    # provider facts carry the dates they were read (2026-11): the two newest versions have them
+    sourced = facts.load_facts()
+    with_facts = version in ("aug", "nov")
     return {
-        "models": [model_entry(ref, spec, _aliases(spec, offs)) for spec, offs in models]
-        + [dict(extras.ORIGINAL_V3)],
+        "models": [*entries, dict(extras.ORIGINAL_V3)],
         "providers": [
-            facts.with_facts(provider_entry(p), sourced.get(p.id) if version == "aug" else None)
+            facts.with_facts(provider_entry(p), sourced.get(p.id) if with_facts else None)
             for p in PROVIDERS
         ],
         "offers": sorted(
@@ -247,111 +301,40 @@ def assemble(ref: Reference, version: str, at: dt.date) -> dict[str, Any]:
     }
 
 
-def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
-    fx = (
-        {
-            "currency": "CNY",
-            "per_usd": Decimal("7.2"),
-            "source": vendor.ARTICLE_SRC + ", Table 3 caption",
-            "as_of": vendor.ARTICLE_DATE,
-            "note": "The article converts at 7.2 CNY/USD. Other pairings in the reference data: genai-prices zhipuai.yml "
-            "7.25, genai-prices minimax.yml 7.00 (vendor_prices/direct_vendor_prices.csv). Override as needed.",
-        }
-        if kind == "may"
-        else {
-            "currency": "CNY",
-            "per_usd": Decimal("7.25"),
-            "source": "pydantic/genai-prices@47df840:prices/providers/zhipuai.yml price_comments",
-            "as_of": dt.date(2026, 6, 17),
-            "note": "genai-prices' conversion for Zhipu's CNY prices (May/June 2026); not a market rate. Other pairings: "
-            "genai-prices minimax.yml 7.00; the May 2026 article 7.2. Override as needed.",
-        }
-    )
-    return {
-        "schema_version": 1,
-        "catalog_version": version_id,
-        "released": dt.date.fromisoformat(version_id),
-        "description": description,
-        "fx": [fx],
-        "sources": [
-            {
-                "id": "genai-prices",
-                "title": "pydantic/genai-prices provider YAMLs @47df840",
-                "url": "https://github.com/pydantic/genai-prices",
-                "as_of": dt.date(2026, 8, 21),
-                "license": "MIT",
-            },
-            {
-                "id": "litellm",
-                "title": "BerriAI/litellm model_prices_and_context_window.json (via RoCry/llm-api-price@8442b93)",
-                "url": "https://github.com/BerriAI/litellm",
-                "as_of": dt.date(2026, 7, 24),
-                "license": "MIT",
-            },
-            {
-                "id": "models-dev",
-                "title": "anomalyco/models.dev @f3fc692",
-                "url": "https://github.com/anomalyco/models.dev",
-                "as_of": dt.date(2026, 7, 2),
-                "license": "MIT",
-            },
-            {
-                "id": "openrouter-snapshot",
-                "title": "OpenRouter GET /api/v1/models snapshot",
-                "url": "https://openrouter.ai/api/v1/models",
-                "as_of": OPENROUTER_DATE,
-                "license": "content from the OpenRouter API; copy from a MIT repo",
-            },
-            {
-                "id": "vendor-prices",
-                "title": "reference-data/vendor_prices/direct_vendor_prices.csv (facts with URLs)",
-                "url": "reference-data/vendor_prices/direct_vendor_prices.csv",
-                "as_of": dt.date(2026, 8, 16),
-            },
-            {
-                "id": "article-2026-05",
-                "title": "China's AI Models Dominate Global API Traffic (AI in China)",
-                "url": "reference/articles/token-export-boom-2026-05.txt",
-                "as_of": vendor.ARTICLE_DATE,
-            },
-            {
-                "id": "article-hyperscalers",
-                "title": "China AI System #4: China's Token Exports Are Exploding (undated)",
-                "url": "reference/articles/token-exports-and-hyperscalers.txt",
-                "as_of": market.ARTICLE2_AS_OF,
-            },
-            {
-                "id": "benchmarks",
-                "title": "reference-data/benchmarks/benchmarks_detail.csv (9 sources)",
-                "url": "reference-data/benchmarks/SOURCES.md",
-                "as_of": dt.date(2026, 7, 2),
-                "license": "per source (MIT/Apache/Modified-MIT)",
-            },
-            {
-                "id": "selfhost",
-                "title": "reference-data/selfhost (skypilot catalog, DeepSeek open-infra-index, blogs)",
-                "url": "reference-data/selfhost/SOURCES.md",
-                "as_of": dt.date(2026, 5, 22),
-                "license": "Apache-2.0 / CC0 / blogs",
-            },
-            {
-                "id": "tokenizers",
-                "title": "reference/TOKENIZERS.md measurements",
-                "url": "reference/TOKENIZERS.md",
-                "as_of": market.TOKENIZERS_DATE,
-            },
-        ],
-    }
-
-
 def write_version(ref: Reference, out_root: Path, version_id: str) -> Catalog:
     """Write ``out_root/<version_id>/`` and return it as tokx loads it: the package's loader
     validates it (schema, unique ids and aliases, references, currencies, prices, time bands),
     raising CatalogInvalid with every problem as ``file:line: key: problem``."""
     kind, at, description = VERSIONS[version_id]
-    return write_folder(
+    catalog = write_folder(
         out_root / version_id, manifest(version_id, description, kind), assemble(ref, kind, at)
     )
+    if kind == "nov":
+        write_known_differences(ref, catalog, out_root, version_id)
+    return catalog
+
+
+def version_specs(ref: Reference, kind: str) -> list[ModelSpec]:
+    """The model specs a version is built from: the registry, plus generated ones from November."""
+    if kind != "nov":
+        return ALL_MODELS
+    return ALL_MODELS + generated.generate(ref, ALL_MODELS, NOV_ALIASES)[0]
+
+
+def write_known_differences(ref: Reference, catalog: Catalog, out_root: Path, version: str) -> None:
+    """catalogs/known-differences/<version>.yaml: every difference from a reference, with why;
+    differences nothing explains are left out (so the discrepancy check fails) and printed."""
+    kind, at, _ = VERSIONS[version]
+    diffs = discrepancies.compare(ref, catalog, version_specs(ref, kind), kind, at)
+    rows, unexplained = discrepancies.table(diffs, catalog, kind)
+    emit.dump(
+        {"known_differences": rows},
+        out_root / "known-differences" / f"{version}.yaml",
+        f"Catalog {version}: every difference between an offer and a reference source that "
+        "carries it, with the reason and its source (scripts/check_discrepancies.py)",
+    )
+    for diff in unexplained:
+        print(f"unexplained: {diff.describe()}", file=sys.stderr)
 
 
 def write_folder(folder: Path, manifest_data: dict[str, Any], data: dict[str, Any]) -> Catalog:

@@ -42,6 +42,12 @@ class Reference:
         """The snapshot's entry for an OpenRouter model id (``deepseek/deepseek-v3.2``)."""
         return self._openrouter.get(model_id)
 
+    def openrouter_entries(self) -> list[SourceEntry]:
+        return list(self._openrouter.values())
+
+    def litellm_entries(self) -> list[SourceEntry]:
+        return list(self._litellm.values())
+
     def genai(self, provider_file: str, model_id: str, at: dt.date) -> SourceEntry | None:
         """A model of ``providers/<provider_file>.yml`` with the prices in force on ``at``; None
         if the snapshot has no such file or model."""

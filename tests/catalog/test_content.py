@@ -25,14 +25,14 @@ ARTICLE_MODELS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["2026-05-28", "2026-08-21"])
+@pytest.fixture(scope="module", params=["2026-05-28", "2026-08-21", "2026-11-27"])
 def index(request: pytest.FixtureRequest) -> CatalogIndex:
     return CatalogIndex(load_catalog(request.param))
 
 
-def test_both_versions_ship() -> None:
+def test_three_versions_ship() -> None:
     names = [v.name for v in list_versions()]
-    assert names == ["2026-05-28", "2026-08-21"]
+    assert names == ["2026-05-28", "2026-08-21", "2026-11-27"]
 
 
 def test_sixty_models_from_twelve_providers_on_all_path_kinds(index: CatalogIndex) -> None:

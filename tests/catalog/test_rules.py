@@ -186,6 +186,14 @@ CASES = [
         id="yaml-anchor",
     ),
     pytest.param(
+        "offers/betaai.yaml",
+        "    provider: router\n    input: 0.3\n",
+        "    provider: router\n    input: 0.3\n    cache_min_tokens: 1024\n",
+        "offers/betaai.yaml:20: offers[1].cache_min_tokens: needs a cache_read price "
+        "(the offer caches nothing)",
+        id="caching-facts-without-cache-price",
+    ),
+    pytest.param(
         "providers.yaml",
         "kind: direct",
         "kind: directt",

@@ -96,6 +96,8 @@ def test_one_off_check_with_flags(ci_repo: Path) -> None:
         "deepseek-v3.2",
         "--provider",
         "deepseek",
+        "--catalog-version",  # the figure below is this version's DeepSeek price
+        "2026-08-21",
     ]
     assert runner.invoke(app, [*args, "--max-monthly", "100"]).exit_code == 0
     result = runner.invoke(app, [*args, "--max-monthly", "10"])

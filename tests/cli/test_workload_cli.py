@@ -80,9 +80,15 @@ def test_quick_form_with_input_files_matches_a_workload_file(tmp_path: Path) -> 
 def test_calibration_is_saved_and_used() -> None:
     workload = str(EXAMPLES / "support-bot.yaml")
     before = run_json("estimate", workload, "-m", "gpt-4o-mini", "--provider", "openai")
-    result = runner.invoke(
-        app, ["calibrate", str(EXAMPLES / "usage-log.jsonl"), "--format", "json"]
-    )
+    log = str(EXAMPLES / "usage-log.jsonl")
+    # the newest catalog knows the vendor ids the log uses (deepseek-chat, qwen-plus)
+    newest = runner.invoke(app, ["calibrate", log, "--dry-run", "--format", "json"])
+    assert newest.exit_code == 0, newest.stderr
+    assert set(json.loads(newest.stdout)["models"]) == {"gpt-4o-mini", "deepseek-v3.2", "qwen-plus"}
+    assert "skipped" not in newest.stderr
+    # 2026-08-21 does not: their requests are skipped, and the rest still calibrate
+    args = ["calibrate", log, "--format", "json", "--catalog-version", "2026-08-21"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     fit = json.loads(result.stdout)["models"]["gpt-4o-mini"]
     assert fit["requests"] == 22 and fit["family"] == "o200k_base"

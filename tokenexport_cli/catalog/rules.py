@@ -19,7 +19,7 @@ from tokenexport_cli.schema import (
 )
 from tokenexport_cli.suggest import did_you_mean
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
 
 def _suggest(name: str, known: Iterable[Any]) -> str:
@@ -82,6 +82,10 @@ def _check_offer(
             "currency", f"unknown currency '{offer.currency}' (no exchange rate in the manifest)"
         )
     yield from _negative_prices(offer, origin)
+    if offer.cache_read is None:
+        for name in ("caching", "cache_min_tokens", "cache_write_1h"):
+            if getattr(offer, name) is not None:
+                yield origin.problem(name, "needs a cache_read price (the offer caches nothing)")
     previous = 0
     for index, tier in enumerate(offer.tiers):
         yield from _negative_prices(tier, origin, f"tiers[{index}].")

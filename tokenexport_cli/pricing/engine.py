@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import (
     Context,
     Decimal,
@@ -22,7 +22,7 @@ from itertools import accumulate
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.traffic import band_share_fraction, uniform_weights
-from tokenexport_cli.schema import Model, Offer, Provider
+from tokenexport_cli.schema import CacheTtl, Model, Offer, Provider
 
 MILLION = 1_000_000
 ZERO = Decimal(0)
@@ -50,6 +50,7 @@ class Usage:
     traffic_timezone: str = "UTC"
     family: str = "fixed"
     band_percent: Decimal | None = None  # token counts are approximate within this band
+    cache_ttl: CacheTtl = "5m"  # how long cache writes are kept: "1h" bills the 1-hour price
     note: str | None = None  # e.g. "tokens calibrated from 120 requests"
 
 
@@ -59,6 +60,14 @@ class Prices:
     output: Decimal
     cache_read: Decimal | None
     cache_write: Decimal | None
+    cache_write_1h: Decimal | None = None
+    cache_min_tokens: int | None = None  # a shorter shared prefix is not cached at all
+
+    def write_price(self, ttl: str) -> Decimal | None:
+        """The cache-write price for a TTL: the 1-hour price where the offer has one."""
+        if ttl == "1h" and self.cache_write_1h is not None:
+            return self.cache_write_1h
+        return self.cache_write
 
 
 @dataclass(frozen=True)
@@ -188,17 +197,22 @@ def _components(
     """(input, cached input, cache write, output) cost of ``count`` requests, per-million prices.
 
     Cached prefix tokens bill at the cache-read price on a hit; on a miss the prefix is written
-    to the cache at the cache-write price where the offer has one, else billed as plain input.
+    to the cache at the cache-write price for the usage's TTL where the offer has one, else billed
+    as plain input. A prefix shorter than the offer's minimum cacheable length is never cached.
     """
+    write_price = prices.write_price(usage.cache_ttl)
+    cacheable = prices.cache_read is not None and (
+        prices.cache_min_tokens is None or usage.prefix_tokens >= prices.cache_min_tokens
+    )
     with localcontext(EXACT):
         prefix = Decimal(usage.prefix_tokens * count)
-        cached = prefix * usage.cache_hit_rate if prices.cache_read is not None else ZERO
-        written = (prefix - cached) if (prices.cache_write is not None and cached) else ZERO
+        cached = prefix * usage.cache_hit_rate if cacheable else ZERO
+        written = (prefix - cached) if (write_price is not None and cached) else ZERO
         plain = input_tokens - cached - written
         return (
             plain * prices.input / DECIMAL_MILLION,
             cached * (prices.cache_read or ZERO) / DECIMAL_MILLION,
-            written * (prices.cache_write or ZERO) / DECIMAL_MILLION,
+            written * (write_price or ZERO) / DECIMAL_MILLION,
             output_tokens * prices.output / DECIMAL_MILLION,
         )
 
@@ -214,22 +228,34 @@ def _sum(parts: list[tuple[Decimal, Decimal, Decimal, Decimal]]) -> tuple[Decima
 
 
 def _base_prices(offer: Offer) -> Prices:
-    return Prices(offer.input, offer.output, offer.cache_read, offer.cache_write)
+    return Prices(
+        offer.input,
+        offer.output,
+        offer.cache_read,
+        offer.cache_write,
+        offer.cache_write_1h,
+        offer.cache_min_tokens,
+    )
 
 
 def _tiered(
     shapes: ShapeSet, offer: Offer, usage: Usage, override: Prices | None = None
 ) -> tuple[Decimal, ...]:
     """Cost components with each request at its tier's prices (or all at ``override``)."""
-    if override is not None or not offer.tiers:
+    tiers_now = offer.tiers_in_force
+    if override is not None or not tiers_now:
         count, tokens_in, tokens_out = shapes.segment(None, None)
         return _sum(
             [_components(count, tokens_in, tokens_out, override or _base_prices(offer), usage)]
         )
-    bounds = [None, *(tier.above for tier in offer.tiers)]
+    bounds = [None, *(tier.above for tier in tiers_now)]
+    minimum = offer.cache_min_tokens
     tiers = [
         _base_prices(offer),
-        *(Prices(t.input, t.output, t.cache_read, t.cache_write) for t in offer.tiers),
+        *(
+            Prices(t.input, t.output, t.cache_read, t.cache_write, t.cache_write_1h, minimum)
+            for t in tiers_now
+        ),
     ]
     parts = []
     for index, prices in enumerate(tiers):
@@ -253,6 +279,8 @@ def _batch_prices(offer: Offer, shapes: ShapeSet, usage: Usage) -> tuple[Decimal
         batch.output if batch.output is not None else offer.output,
         offer.cache_read,
         offer.cache_write,
+        offer.cache_write_1h,
+        offer.cache_min_tokens,
     )
     return _tiered(shapes, offer, usage, override=prices)
 
@@ -324,6 +352,7 @@ def price_offer(
         share = band_share_fraction(band, usage.traffic_weights, usage.traffic_timezone)
         shares += share
         band_prices = Prices(band.input, band.output, band.cache_read, band.cache_write)
+        band_prices = replace(band_prices, cache_min_tokens=offer.cache_min_tokens)
         band_total = _exact_total(_tiered(shape_set, offer, usage, override=band_prices))
         time_of_day += realtime * share * (band_total - tier_total)
     if shares > 1:

@@ -51,12 +51,23 @@ def models_table(models: list[Model], index: CatalogIndex) -> Any:
     return table
 
 
+def _cache_write(offer: Offer) -> str:
+    """The default-TTL write price, and the 1-hour one where the offer has it."""
+    text = price(offer.cache_write, offer.currency)
+    if offer.cache_write_1h is not None:
+        text += f" (1h {price(offer.cache_write_1h, offer.currency)})"
+    if offer.cache_min_tokens is not None:
+        text += f"; min {tokens(offer.cache_min_tokens)}"
+    return text
+
+
 def _extras(offer: Offer) -> str:
     parts = []
     for tier in offer.tiers:
+        withdrawn = f" (withdrawn {tier.until})" if tier.until is not None else ""
         parts.append(
             f">{tokens(tier.above)}: {price(tier.input, offer.currency)}/"
-            f"{price(tier.output, offer.currency)}"
+            f"{price(tier.output, offer.currency)}{withdrawn}"
         )
     for band in offer.time_bands:
         days = (
@@ -134,7 +145,7 @@ def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
                 price(offer.input, offer.currency),
                 price(offer.output, offer.currency),
                 price(offer.cache_read, offer.currency),
-                price(offer.cache_write, offer.currency),
+                _cache_write(offer),
                 tokens(offer.context_window or model.context_window),
                 _extras(offer),
                 offer.source,

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 from tokenexport_cli.errors import DataError, InvalidValue, UsageError
+from tokenexport_cli.schema import CacheTtl
 from tokenexport_cli.validation import Invalid, SourceFile
 from tokenexport_cli.workload.inputs import (
     RequestStream,
@@ -49,6 +50,7 @@ class Workload:
     system_prompt: str | None = None
     cache_hit_rate: Decimal = ZERO
     batch_fraction: Decimal = ZERO
+    cache_ttl: CacheTtl = "5m"
     spec: WorkloadSpec | None = None
     source: SourceFile | None = None
 
@@ -113,6 +115,7 @@ def load_workload(path: Path) -> Workload:
         system_prompt=_system_prompt(spec, source, base),
         cache_hit_rate=spec.cache_hit_rate,
         batch_fraction=spec.batch_fraction,
+        cache_ttl=spec.cache_ttl,
         spec=spec,
         source=source,
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from tokenexport_cli.schema import Weekday
+from tokenexport_cli.schema import CacheTtl, Weekday
 from tokenexport_cli.validation import Invalid, SourceFile, convert
 from tokenexport_cli.workload.traffic import TrafficSpec, check_traffic
 from tokenexport_cli.yamlsafe import parse_yaml, read_text
@@ -129,6 +129,13 @@ class WorkloadSpec(_Strict, frozen=True, kw_only=True):
     batch_fraction: Annotated[
         Decimal, msgspec.Meta(description="Share of requests that can go through a batch API.")
     ] = ZERO
+    cache_ttl: Annotated[
+        CacheTtl,
+        msgspec.Meta(
+            description="How long cache writes are kept: 5m (default) or 1h, which offers "
+            "with a 1-hour write price (Anthropic) bill at that price."
+        ),
+    ] = "5m"
 
     def monthly_requests(self) -> Decimal:
         """Requests a month: ``requests_per_month``, or ``requests_per_day`` x 30.44."""

@@ -12,7 +12,7 @@ from tokenexport_cli.errors import DataError
 from tokenexport_cli.schema import Batch, Tier, TimeBand
 
 MILLION = Decimal(1_000_000)
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
+PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Prices:
     output: Decimal
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
+    cache_write_1h: Decimal | None = None
     tiers: tuple[Tier, ...] = ()
     time_bands: tuple[TimeBand, ...] = ()
     batch: Batch | None = None
@@ -151,4 +152,5 @@ def tier_of(above: int, values: dict[str, Decimal | None]) -> Tier:
         output=tier_output,
         cache_read=values.get("cache_read"),
         cache_write=values.get("cache_write"),
+        cache_write_1h=values.get("cache_write_1h"),
     )

@@ -19,6 +19,7 @@ from tokenexport_cli.catalog.importers.base import (
     parse_json,
     per_million_exact,
     positive_int,
+    tier_of,
 )
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.schema import Batch, Tier, TimeBand
@@ -42,6 +43,7 @@ _FIELDS = {
     "output_mtok": "output",
     "cache_read_mtok": "cache_read",
     "cache_write_mtok": "cache_write",
+    "cache_write_1h_mtok": "cache_write_1h",
 }
 # genai-prices has no batch field; where a vendor's batch discount is known, the model's
 # ``price_comments`` say so in this form (google.yml: "Batch API offers 50% discount on
@@ -144,6 +146,7 @@ def _model(provider_id: str, model: dict[str, Any], where: str, at: dt.date) -> 
                 output=base["output"],
                 cache_read=base.get("cache_read"),
                 cache_write=base.get("cache_write"),
+                cache_write_1h=base.get("cache_write_1h"),
                 tiers=tiers,
                 time_bands=tuple(band for band in bands if band is not None),
                 batch=batch_of(comments),
@@ -202,7 +205,7 @@ def _flat(prices: dict[str, Any], where: str) -> tuple[dict[str, Decimal], tuple
                     current = price
             tier[name] = current
         if "input" in tier and "output" in tier:
-            tiers.append(Tier(above=start, **tier))
+            tiers.append(tier_of(start, dict(tier)))
     return base, tuple(tiers)
 
 

@@ -41,7 +41,7 @@ PROVIDER_MAP = {
 }
 _ABOVE = re.compile(
     r"^(input|output|cache_read_input_token|cache_creation_input_token)_cost"
-    r"(?:_per_token)?_above_(\d+)k_tokens$"
+    r"(?:_per_token)?(_above_1hr)?_above_(\d+)k_tokens$"
 )
 _ABOVE_FIELD = {
     "input": "input",
@@ -131,12 +131,18 @@ def _prices(item: dict[str, Any], where: str) -> Prices | None:
         base["cache_write"] = per_million(
             item["cache_creation_input_token_cost"], f"{where}: cache_creation_input_token_cost"
         )
+    if item.get("cache_creation_input_token_cost_above_1hr") is not None:
+        base["cache_write_1h"] = per_million(
+            item["cache_creation_input_token_cost_above_1hr"],
+            f"{where}: cache_creation_input_token_cost_above_1hr",
+        )
     tiers.extend(_above_tiers(item, base, where))
     return Prices(
         input=base["input"],
         output=base["output"],
         cache_read=base.get("cache_read"),
         cache_write=base.get("cache_write"),
+        cache_write_1h=base.get("cache_write_1h"),
         tiers=tuple(sorted(tiers, key=lambda tier: tier.above)),
         batch=_batch(item, where),
     )
@@ -149,12 +155,16 @@ def _above_tiers(item: dict[str, Any], base: dict[str, Decimal], where: str) -> 
     for name, value in item.items():
         match = _ABOVE.match(name)
         if match and value is not None:
-            field_name = _ABOVE_FIELD[match.group(1)]
-            threshold = int(match.group(2)) * 1000
+            field_name = _ABOVE_FIELD[match.group(1)] + ("_1h" if match.group(2) else "")
+            threshold = int(match.group(3)) * 1000
             above.setdefault(threshold, {})[field_name] = per_million(value, f"{where}: {name}")
     tiers = []
     for threshold, values in sorted(above.items()):
-        merged = {name: values.get(name, base.get(name)) for name in PRICE_FIELDS}
+        # a 1-hour write price the tier does not state is unknown, not the base one
+        merged = {
+            name: values.get(name, None if name == "cache_write_1h" else base.get(name))
+            for name in PRICE_FIELDS
+        }
         if merged["input"] is None or merged["output"] is None:
             continue
         tiers.append(tier_of(threshold, merged))

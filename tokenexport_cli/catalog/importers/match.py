@@ -147,6 +147,7 @@ def _offer(
         output=prices.output,
         cache_read=prices.cache_read,
         cache_write=prices.cache_write,
+        cache_write_1h=prices.cache_write_1h,
         context_window=entry.context_window,
         max_output=entry.max_output,
         source=source_ref(source, entry.key),

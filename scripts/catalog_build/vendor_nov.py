@@ -1,0 +1,112 @@
+"""Vendor price pages that rank first for direct offers (catalogs from 2026-11-27 on): DeepSeek's
+own USD list, and Zhipu's CNY list on bigmodel.cn in its native currency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from .offers import add_note
+from .sources import Reference
+from .vendor import VENDOR_CSV
+
+GENAI_CNY_PER_USD = Decimal("7.25")  # genai-prices zhipuai.yml price_comments
+FEN = Decimal("0.01")
+DEEPSEEK_PAGE_COPY = (
+    "https://benchlm.ai/blog/posts/deepseek-api-pricing (2026-04-13 copy of the official page: "
+    "deepseek-chat and deepseek-reasoner both DeepSeek-V3.2, cache hit $0.028, cache miss $0.28, "
+    "output $0.42)"
+)
+V4_NOTICE = (
+    "Not applied: the August 2026 weekday peak/off-peak scheme in vendor_prices rests on one "
+    "third-party gateway notice that conflicts with another source and is not verified against "
+    "api-docs.deepseek.com (reference-data/vendor_prices/SOURCES.md); this offer keeps the price "
+    "every reference gives."
+)
+
+
+def _rows(ref: Reference) -> list[dict[str, str]]:
+    return ref.csv_rows("vendor_prices/direct_vendor_prices.csv")
+
+
+def _d(text: str) -> Decimal:
+    return Decimal(text.strip()).normalize()
+
+
+def deepseek_v32(ref: Reference) -> dict[str, Any]:
+    """DeepSeek V3.2 on api.deepseek.com from DeepSeek's own price list (USD)."""
+    row = next(r for r in _rows(ref) if r["model"].endswith("(V3.2-Exp)"))
+    return {
+        "model": "deepseek-v3.2",
+        "provider": "deepseek",
+        "provider_model_id": "deepseek-chat",
+        "currency": "USD",
+        "input": _d(row["input_cache_miss"]),
+        "output": _d(row["output"]),
+        "cache_read": _d(row["input_cache_hit"]),
+        "context_window": 131072,
+        "source": f"https://api-docs.deepseek.com/quick_start/pricing (DeepSeek's price page; "
+        f"{DEEPSEEK_PAGE_COPY}; recorded in {VENDOR_CSV} from {row['source_url']})",
+        "as_of": dt.date(2026, 7, 24),
+        "note": "DeepSeek's own list: deepseek-chat (non-thinking) and deepseek-reasoner (thinking) "
+        "serve V3.2 at one price. The vendor_prices row is recorded from litellm's deepseek-chat "
+        "entry (whose source is the official page) as of 2026-07-24; context 128K per the page copy.",
+    }
+
+
+def deepseek_v4_note(offer: dict[str, Any]) -> dict[str, Any]:
+    add_note(offer, V4_NOTICE)
+    return offer
+
+
+def _cny(usd: Decimal) -> Decimal:
+    """genai-prices' USD figure back in CNY: it divided CNY by 7.25 and kept three decimals, so
+    x 7.25 rounded to the fen (0.01 CNY) recovers the list price."""
+    return (usd * GENAI_CNY_PER_USD).quantize(FEN, rounding=ROUND_HALF_EVEN).normalize()
+
+
+# bigmodel.cn CNY rows in vendor_prices (model id -> CSV model column prefix)
+_ZHIPU_ROWS = {"glm-5": "GLM-5", "glm-5.1": "GLM-5.1"}
+
+
+def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    """A Zhipu (bigmodel.cn) offer in CNY, its billing currency: the vendor_prices row where one
+    exists, else genai-prices' USD converted back at genai-prices' own 7.25."""
+    if offer["currency"] != "USD":
+        return offer
+    out = dict(offer, currency="CNY")
+    row = next(
+        (
+            r
+            for r in _rows(ref)
+            if r["vendor"].startswith("Zhipu") and r["model"] == _ZHIPU_ROWS.get(offer["model"])
+        ),
+        None,
+    )
+    usd = {k: offer[k] for k in ("input", "output", "cache_read", "cache_write") if k in offer}
+    for key, value in usd.items():
+        out[key] = _cny(value)
+    if row is not None:
+        out["input"] = _d(row["input_cache_miss"])
+        out["output"] = _d(row["output"])
+        if row["input_cache_hit"].strip():
+            out["cache_read"] = _d(row["input_cache_hit"])
+        out["source"] = f"{row['source_url'].split(' ')[0]} ({row['source_kind']}; {VENDOR_CSV})"
+        out["as_of"] = dt.date.fromisoformat(row["effective_or_as_of"].split()[-1])
+    add_note(
+        out,
+        "Billed in CNY (bigmodel.cn has no USD list). "
+        + (
+            f"Prices from the vendor_prices row ({row['price_window']}); "
+            if row is not None
+            else ""
+        )
+        + "genai-prices gives USD "
+        + "/".join(f"{v}" for v in usd.values())
+        + " (input/output/cache), CNY / 7.25; x 7.25 to the fen = "
+        + "/".join(f"{_cny(v)}" for v in usd.values())
+        + ". Prices are the [0, 32K) input tier: no reference gives the longer tiers, so prompts "
+        "over 32K tokens are under-priced here.",
+    )
+    return out
