@@ -31,7 +31,9 @@ def test_at_least_250_models_from_15_vendors(index: CatalogIndex) -> None:
     priced = {offer.model for offer in catalog.offers}
     vendors = Counter(model.vendor for model in catalog.models if model.id in priced)
     assert len(vendors) >= 15
-    assert all(model.id in priced for model in catalog.models if model.id != "llama-4-ultra")
+    # llama-4-ultra is announced, unpriced; deepseek-v3-original holds the original V3 scores
+    unpriced = {"llama-4-ultra", "deepseek-v3-original"}
+    assert all(model.id in priced for model in catalog.models if model.id not in unpriced)
 
 
 def test_every_model_and_offer_cites_a_source_of_its_own(index: CatalogIndex) -> None:
