@@ -99,7 +99,10 @@ def test_every_line_fits_the_width(width: int) -> None:
     for plain, ellipsis in ((True, "~"), (False, "…")):
         chart = cost_chart([*WIDE, (label, D("167.96"), True)], "USD", width, ascii_only=plain)
         assert max(len(line) for line in chart.splitlines()) <= width
-        shown = label if len(label) <= room else label[: room - 1] + ellipsis
+        head = (room - 1) // 2  # shortened in the middle: model and provider both stay
+        shown = (
+            label if len(label) <= room else label[:head] + ellipsis + label[-(room - 1 - head) :]
+        )
         assert chart.splitlines()[-1].startswith(f"* {shown} ")
 
 
@@ -144,9 +147,24 @@ def test_chart_rows_come_from_ranked_candidates(fixture_root: object) -> None:
     )
     ranked = recommend(index, result, Constraints(), "cheapest").ranked
     rows = chart_rows(ranked, limit=3)
-    assert [(label, str(cost.quantize(D("0.01"))), mark) for label, cost, mark in rows] == [
+    assert [(label, str(cost.quantize(D("0.01"))), mark) for label, cost, mark, _band in rows] == [
         ("beta-2 (betaai)", "1.22", False),
         ("beta-2 (router)", "1.58", False),
         ("alpha-1 (alphalab)", "10.00", True),
     ]
     assert any(item.pareto for item in ranked)  # alpha-1 (the only scored model) is on it
+
+
+def test_approximate_rows_keep_their_band_and_long_labels_stay_distinct() -> None:
+    rows = [
+        ("deepseek-v3.2 (azure-ai-foundry eastus)", D("916.12"), False, None),
+        ("deepseek-v3.2 (azure-ai-foundry westus)", D("917.50"), False, None),
+        ("kimi-k2.5 (openrouter)", D("686.17"), True, D("27")),
+    ]
+    fancy = cost_chart(rows, "USD", 80, ascii_only=False, more=12)
+    assert "~$686.17 ±27%" in fancy
+    plain = cost_chart(rows, "USD", 80, ascii_only=True)
+    assert "~$686.17 +-27%" in plain
+    bars = fancy.splitlines()[-4:-1]
+    assert "eastus)" in bars[0] and "westus)" in bars[1]  # never two rows that look the same
+    assert fancy.splitlines()[-1] == "... 12 more (use --all or --top N)"

@@ -77,12 +77,14 @@ def print_chart(
     if output_format != "table":
         raise UsageError(f"--chart draws a chart, not {output_format}: drop --format or --chart")
     to_file = output is not None and str(output) != "-"
+    rows = chart_rows(ranked, limit)
     write_output(
         cost_chart(
-            chart_rows(ranked, limit),
+            rows,
             currency,
             default_width(),
             ascii_only=True if to_file else None,
+            more=len(ranked) - len(rows),
         ),
         output,
     )

@@ -6,10 +6,10 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
-from typing import IO
+from typing import IO, Any
 
 from tokenexport_cli.ranking import Ranked
 from tokenexport_cli.render.text import SYMBOLS, money
@@ -53,12 +53,20 @@ def default_width(limit: int = 120) -> int:
     return min(shutil.get_terminal_size((100, 24)).columns, limit)
 
 
-def chart_rows(
-    ranked: Iterable[Ranked], limit: int | None = None
-) -> list[tuple[str, Decimal, bool]]:
-    """(label, monthly cost, on the Pareto frontier) for ranked candidates, in their order."""
-    rows = [
-        (f"{item.line.model} ({item.line.provider})", item.line.monthly, item.pareto)
+ChartRow = tuple[Any, ...]  # (label, monthly cost, on the frontier[, band percent])
+
+
+def chart_rows(ranked: Iterable[Ranked], limit: int | None = None) -> list[ChartRow]:
+    """(label, monthly cost, on the Pareto frontier, band) for ranked candidates, in order."""
+    rows: list[ChartRow] = [
+        (
+            f"{item.line.model} ({item.line.provider}"
+            + (f" {item.line.region}" if item.line.region else "")
+            + ")",
+            item.line.monthly,
+            item.pareto,
+            item.line.band_percent,
+        )
         for item in ranked
     ]
     return rows[:limit] if limit else rows
@@ -79,12 +87,16 @@ def tick_label(value: Decimal, currency: str, ascii_only: bool = False) -> str:
     return _short_number(value)
 
 
-def _money(value: Decimal, currency: str, ascii_only: bool) -> str:
-    """``money()``, with the currency code instead of a symbol the stream may not encode."""
+def _money(value: Decimal, currency: str, ascii_only: bool, band: Decimal | None = None) -> str:
+    """``money()`` (approximate amounts keep ``~`` and their band), with the currency code
+    instead of a symbol the stream may not encode."""
     symbol = SYMBOLS.get(currency, "")
-    if ascii_only and symbol and not symbol.isascii():
-        return money(value, currency).replace(symbol, "", 1) + f" {currency}"
-    return money(value, currency)
+    text = money(value, currency, band)
+    if ascii_only:
+        text = text.replace("±", "+-")
+        if symbol and not symbol.isascii():
+            return text.replace(symbol, "", 1) + f" {currency}"
+    return text
 
 
 def nice_step(maximum: Decimal, ticks: int = 4) -> Decimal:
@@ -137,7 +149,15 @@ def choose_scale(values: list[Decimal]) -> Scale:
 
 
 def _fit(text: str, width: int, glyphs: Glyphs) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + glyphs.ellipsis
+    """Shorten in the middle, so that both the model and the provider stay readable and two
+    different rows do not come out the same."""
+    if len(text) <= width:
+        return text
+    if width < 3:
+        return text[:width]
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    return text[:head] + glyphs.ellipsis + text[len(text) - tail :]
 
 
 def _bar(eighths: int, glyphs: Glyphs) -> str:
@@ -168,10 +188,11 @@ def _axis(
 
 
 def cost_chart(
-    rows: list[tuple[str, Decimal, bool]],
+    rows: Sequence[ChartRow],
     currency: str,
     width: int,
     ascii_only: bool | None = None,
+    more: int = 0,
 ) -> str:
     """A bar chart of (label, monthly cost, on Pareto frontier) rows; ``*`` marks the frontier.
 
@@ -180,11 +201,11 @@ def cost_chart(
     glyphs = ASCII if plain else UNICODE
     if not rows:
         return "No options to chart.\n"
-    costs = [_money(cost, currency, plain) for _, cost, _ in rows]
+    costs = [_money(row[1], currency, plain, row[3] if len(row) > 3 else None) for row in rows]
     cost_width = max(len(text) for text in costs)
-    label_width = min(max(len(label) for label, _, _ in rows), max(12, width // 3))
+    label_width = min(max(len(row[0]) for row in rows), max(12, width // 3))
     cells = max(MIN_BAR_WIDTH, width - (2 + label_width + 1 + 1 + cost_width))
-    scale = choose_scale([cost for _, cost, _ in rows])
+    scale = choose_scale([row[1] for row in rows])
     if scale.log:
         header = (
             f"Monthly cost ({currency}), log scale: each tick is 10x, bars start at "
@@ -193,16 +214,19 @@ def cost_chart(
     else:
         header = f"Monthly cost ({currency}), linear scale from 0."
     lines = textwrap.wrap(header, width)
-    if any(frontier for _, _, frontier in rows):
+    if any(row[2] for row in rows):
         note = "* = on the Pareto frontier: no other option is both cheaper and better."
         lines += textwrap.wrap(note, width, subsequent_indent="    ")
     indent = " " * (2 + label_width + 1)
     tick_line, axis_line = _axis(scale, cells, cells + 1 + cost_width, currency, glyphs, plain)
     lines += [indent + tick_line, indent + axis_line]
-    for (label, cost, frontier), shown in zip(rows, costs, strict=True):
+    for row, shown in zip(rows, costs, strict=True):
+        label, cost, frontier = row[0], row[1], row[2]
         bar = _bar(scale.eighths(cost, cells), glyphs)
         lines.append(
             f"{'*' if frontier else ' '} {_fit(label, label_width, glyphs):<{label_width}} "
             f"{bar:<{cells}} {shown:>{cost_width}}"
         )
+    if more:
+        lines.append(f"... {more} more (use --all or --top N)")
     return "\n".join(line.rstrip() for line in lines) + "\n"
