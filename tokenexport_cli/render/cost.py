@@ -11,7 +11,7 @@ from tokenexport_cli.pricing.engine import BREAKDOWN_FIELDS, CostLine
 from tokenexport_cli.pricing.estimate import Estimate
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.output import View
-from tokenexport_cli.render.text import context_window, money, money_column, tokens
+from tokenexport_cli.render.text import context_window, money, money_column
 
 if TYPE_CHECKING:  # an estimate renders without the ranking stage
     from tokenexport_cli.ranking import Recommendation
@@ -180,37 +180,51 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
     names = [n for n in rec.weights if any(n in item.scores for item in shown)]
     with_score = any(item.score is not None for item in shown)
     harness_note = compared_note(rec)
-    table = Table(
-        title=f"Recommendation ({rec.objective}; * = Pareto frontier of cost vs score;"
-        f" catalog {rec.estimate.catalog_version})",
-        title_justify="left",
+    from tokenexport_cli.render.layout import Column, fitted
+
+    title = (
+        f"Recommendation ({rec.objective}; * = Pareto frontier of cost vs score;"
+        f" catalog {rec.estimate.catalog_version})"
     )
-    headers = ["#", "", "model", "provider", "path", "monthly", "context"]
-    headers += (["score"] if with_score else []) + names
-    for header in headers:
-        table.add_column(
-            header,
-            justify="right" if header in ("#", "monthly", "score") else "left",
-            no_wrap=header in ("model", "path", "monthly"),
-            overflow="fold",
-        )
-    for rank, item in enumerate(shown, start=1):
+    columns = [
+        Column("#", right=True),
+        Column(""),
+        Column("model"),
+        Column("provider"),
+        Column("path", movable=True),
+        Column("monthly", right=True),
+        Column("context", right=True, movable=True),
+    ]
+    columns += [Column("score", right=True, movable=True)] if with_score else []
+    columns += [Column(name, right=True, movable=True) for name in names]
+    monthly = money_column(
+        [item.line.monthly for item in shown],
+        rec.estimate.currency,
+        [item.line.band_percent for item in shown],
+    )
+    rows = []
+    for rank, (item, cost) in enumerate(zip(shown, monthly, strict=True), start=1):
         line = item.line
         scores = (
             [f"{item.score:.1f}" if item.score is not None else "missing"] if with_score else []
         )
-        table.add_row(
-            str(rank),
-            "*" if item.pareto else "",
-            line.model,
-            line.provider,
-            line.path_kind,
-            _cost(line, line.monthly),
-            tokens(line.context_window),
-            *scores,
-            *(f"{item.scores[n].normalize():f}" if n in item.scores else "missing" for n in names),
+        rows.append(
+            [
+                str(rank),
+                "*" if item.pareto else "",
+                line.model,
+                line.provider + (f" ({line.region})" if line.region else ""),
+                line.path_kind,
+                cost,
+                context_window(line.context_window),
+                *scores,
+                *(
+                    f"{item.scores[n].normalize():f}" if n in item.scores else "missing"
+                    for n in names
+                ),
+            ]
         )
-    out: list[Any] = [table]
+    out: list[Any] = fitted(title, columns, rows, keys=4)
     if with_score or names:
         out.append(Text(f"Scores compared within one harness and variant each: {harness_note}"))
     elif rec.weights:
