@@ -10,7 +10,7 @@ from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.catalog.locate import VersionDir
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.output import View
-from tokenexport_cli.render.text import price, tokens
+from tokenexport_cli.render.text import context_window, price, price_column, tokens
 from tokenexport_cli.schema import Model, Offer
 
 
@@ -87,7 +87,7 @@ def _extras(offer: Offer) -> str:
                 f"batch {price(offer.batch.input, offer.currency)}/"
                 f"{price(offer.batch.output, offer.currency)}"
             )
-    return "; ".join(parts) or "-"
+    return "; ".join(parts)
 
 
 def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
@@ -104,8 +104,8 @@ def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
         ("vendor", f"{model.vendor} ({model.origin})"),
         ("open weights", ("yes" if model.open_weights else "no") + licence),
         ("released", model.released.isoformat() if model.released else "-"),
-        ("context", tokens(model.context_window)),
-        ("max output", tokens(model.max_output)),
+        ("context", context_window(model.context_window)),
+        ("max output", context_window(model.max_output)),
         ("tokenizer", model.tokenizer),
         ("aliases", ", ".join(model.aliases) or "-"),
         ("source", f"{model.source} (as of {model.as_of})"),
@@ -121,37 +121,42 @@ def model_show_table(model: Model, index: CatalogIndex) -> list[Any]:
         note = f": {model.note}" if model.note else ""
         out.append(Text(f"No offers: no provider price is catalogued for {model.id}{note}"))
     else:
-        table = Table(title=f"{len(offers)} offers (prices per 1M tokens)", title_justify="left")
-        for header in (
-            "provider",
-            "path",
-            "region",
-            "input",
-            "output",
-            "cache read",
-            "cache write",
-            "context",
-            "tiers, bands, batch",
-            "source",
-            "as of",
-        ):
-            table.add_column(header, overflow="fold")
-        for offer in offers:
-            provider = index.providers[offer.provider]
-            table.add_row(
+        from tokenexport_cli.render.layout import Column, fitted
+
+        columns = [
+            Column("provider"),
+            Column("path", movable=True),
+            Column("region", movable=True),
+            Column("input", right=True),
+            Column("output", right=True),
+            Column("cache read", right=True, movable=True),
+            Column("cache write", right=True, movable=True),
+            Column("context", right=True, movable=True),
+            Column("as of", movable=True),
+            Column("tiers, bands, batch", note=True),
+            Column("source", note=True),
+        ]
+        currencies = [offer.currency for offer in offers]
+        inputs = price_column([offer.input for offer in offers], currencies)
+        outputs = price_column([offer.output for offer in offers], currencies)
+        reads = price_column([offer.cache_read for offer in offers], currencies)
+        rows = [
+            [
                 offer.provider,
-                provider.kind,
+                index.providers[offer.provider].kind,
                 offer.region or "-",
-                price(offer.input, offer.currency),
-                price(offer.output, offer.currency),
-                price(offer.cache_read, offer.currency),
+                inputs[number],
+                outputs[number],
+                reads[number],
                 _cache_write(offer),
-                tokens(offer.context_window or model.context_window),
+                context_window(offer.context_window or model.context_window),
+                offer.as_of.isoformat(),
                 _extras(offer),
                 offer.source,
-                offer.as_of.isoformat(),
-            )
-        out.append(table)
+            ]
+            for number, offer in enumerate(offers)
+        ]
+        out += fitted(f"{len(offers)} offers (prices per 1M tokens)", columns, rows, keys=1)
     benchmarks = index.benchmarks_by_model.get(model.id, [])
     if benchmarks:
         table = Table(

@@ -86,8 +86,9 @@ def fitted(
             if column.note:
                 for row in table_rows:
                     if row[index]:
-                        footnotes.append(row[index])
-                        row[index] = f"[{len(footnotes)}]"
+                        if row[index] not in footnotes:  # one number per distinct text
+                            footnotes.append(row[index])
+                        row[index] = f"[{footnotes.index(row[index]) + 1}]"
     fixed = [i for i, column in enumerate(columns) if not column.movable]
     movable = [i for i, column in enumerate(columns) if column.movable]
     natural = _natural(columns, table_rows)

@@ -9,11 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
 
-def price(value: Decimal | None, currency: str = "USD") -> str:
-    """A per-million-token price exactly as catalogued (no rounding), with its currency sign."""
+def price(value: Decimal | None, currency: str = "USD", places: int | None = None) -> str:
+    """A per-million-token price exactly as catalogued (no rounding), with its currency sign;
+    ``places`` pads it with zeros to that many decimal places."""
     if value is None:
         return "-"
     text = format(value.normalize(), "f")
+    if places is not None and "e" not in text.lower():
+        whole, _, fraction = text.partition(".")
+        text = f"{whole}.{fraction.ljust(places, '0')}" if places else text
     if currency == "USD":
         return f"${text}"
     if currency == "CNY":
@@ -110,3 +114,13 @@ def money_column(
 def context_window(value: int | None) -> str:
     """Context windows in one style everywhere: the exact token count with separators."""
     return "-" if value is None else f"{value:,}"
+
+
+def price_column(values: Sequence[Decimal | None], currencies: Sequence[str]) -> list[str]:
+    """Catalogued prices exactly as written (never rounded), padded with zeros to the column's
+    most decimal places so that the points line up; ``-`` where there is no price."""
+    decimals = [len(format(v.normalize(), "f").partition(".")[2]) for v in values if v is not None]
+    places = max([2, *decimals])
+    return [
+        price(value, currency, places) for value, currency in zip(values, currencies, strict=True)
+    ]
