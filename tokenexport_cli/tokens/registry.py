@@ -1,7 +1,7 @@
 """Tokenizer family registry: exact families built only from shipped, sha256-verified files.
 
 Verification happens at load time, every time a family's data is read from the shipped
-gzip file: the uncompressed content must hash to the official sha256 recorded in
+gzip or xz file: the uncompressed content must hash to the official sha256 recorded in
 ``sources.py`` (which ``scripts/vendor_tokenizers.py`` also checks at build time), else
 ``DataError``. Parsing a ``.tiktoken`` file costs more than building the encoder, so
 the parsed ranks are kept in the user cache dir (``TOKX_CACHE_DIR`` or platformdirs'
@@ -17,6 +17,7 @@ import difflib
 import gzip
 import hashlib
 import json
+import lzma
 import marshal
 import os
 import sys
@@ -36,7 +37,7 @@ from tokenexport_cli.tokens.sources import COUNTING_SEMANTICS, SOURCES, Tokenize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-_NFC_FAMILIES = frozenset({"qwen"})
+_NFC_FAMILIES = frozenset({"qwen", "qwen3.6"})
 # The one special token tokx's encodings define; counting never allows it, so text that
 # happens to contain it is counted as ordinary text.
 UNUSED_SPECIAL = "<|tokx-unused-special|>"
@@ -121,11 +122,12 @@ def cache_dir() -> Path:
 def read_verified(source: TokenizerSource, data_dir: Path = DATA_DIR) -> bytes:
     """Return the uncompressed content of a shipped file after checking its sha256."""
     path = data_dir / source.data_file
+    decompress = lzma.decompress if path.suffix == ".xz" else gzip.decompress
     try:
-        content = gzip.decompress(path.read_bytes())
+        content = decompress(path.read_bytes())
     except FileNotFoundError:
         raise DataError(f"{path}: tokenizer file missing; reinstall tokx") from None
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
         raise DataError(f"{path}: corrupted tokenizer file ({exc}); reinstall tokx") from None
     actual = hashlib.sha256(content).hexdigest()
     if actual != source.sha256:
@@ -262,17 +264,20 @@ def build_tiktoken(
 
 
 def build_hf_tokenizer(family: ExactFamily, data_dir: Path = DATA_DIR) -> Any:
-    """A ``tokenizers.Tokenizer`` for an HF-format family, with added tokens removed.
+    """A ``tokenizers.Tokenizer`` for an HF-format family, with special added tokens removed.
 
-    Dropping ``added_tokens`` gives ``encode_ordinary`` semantics: special-token text in
-    the input is counted as ordinary text rather than as one special token.
+    Dropping them gives ``encode_ordinary`` semantics: special-token text in the input is
+    counted as ordinary text rather than as one special token. Families marked
+    ``keep_added_tokens`` keep their non-special added tokens, which their tokenizer
+    matches in ordinary text too (Gemma's newline runs, GLM's ``<think>``).
     """
     from tokenizers import Tokenizer
 
     content = read_verified(family.source, data_dir)
     try:
         spec = json.loads(content)
-        spec["added_tokens"] = []
+        keep = family.source.keep_added_tokens
+        spec["added_tokens"] = [t for t in spec["added_tokens"] if keep and not t["special"]]
         return Tokenizer.from_str(json.dumps(spec))
     except Exception as exc:  # tokenizers raises plain Exception on bad specs
         raise DataError(
