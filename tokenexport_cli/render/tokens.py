@@ -1,4 +1,5 @@
-"""Render token counts: exact counts plainly, approximate ones as ``~12,400 ±10%``."""
+"""Render token counts: exact counts plainly, reconstructed ones as ``≈12,400 ±1%``, approximate
+ones as ``~12,400 ±10%``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ JSON_SCHEMA_VERSION = 1
 def count_text(count: TokenCount) -> str:
     if count.exact:
         return f"{count.tokens:,}"
+    if count.reconstructed:
+        return f"≈{count.tokens:,} ±{band_percent(count)}%"
     return f"~{count.tokens:,} ±{band_percent(count)}%"
 
 
@@ -25,6 +28,8 @@ def band_percent(count: TokenCount) -> str:
 def _kind(count: TokenCount) -> str:
     if count.exact:
         return "exact"
+    if count.reconstructed:
+        return f"reconstructed, range {count.low:,}-{count.high:,}"
     return f"approximate: {count.reference} x factor, range {count.low:,}-{count.high:,}"
 
 
@@ -62,6 +67,11 @@ def _count_json(count: TokenCount) -> dict[str, Any]:
         "family": count.family,
         "tokens": count.tokens,
         "exact": count.exact,
+        "kind": "exact"
+        if count.exact
+        else "reconstructed"
+        if count.reconstructed
+        else "approximate",
         "low": count.low,
         "high": count.high,
         "reference": count.reference,

@@ -226,6 +226,41 @@ SOURCES: tuple[TokenizerSource, ...] = (
 )
 
 
+# Vocabulary data of tokx's reconstructed families (counted by ``tokens/claude.py``, not as
+# exact families): ctok's measured Claude vocabularies, MIT, data files only.
+RECONSTRUCTION_SOURCES: tuple[TokenizerSource, ...] = (
+    TokenizerSource(
+        family="claude",
+        package="ctok",
+        version="1.3.0",
+        wheel_path="ctok/data/pieces_v3.json",
+        source_format="hf-json",
+        shipped_format="hf-json",
+        sha256="4c6db216062ef01e70ba033ff52ad3b97f886e79877235f2c7bbbd40d09ffb9b",
+        size=3_639_018,
+        data_file="claude-v3.pieces.json.xz",
+        licence="MIT (ctok 1.3.0, Sander Land)",
+        licence_files=("ctok-LICENSE.txt",),
+        note="Claude 3 to Opus 4.6 vocabulary measured with Anthropic's count_tokens by ctok's "
+        "author; tokx's own tiling code reads it (tokens/claude.py)",
+    ),
+    TokenizerSource(
+        family="claude-v4.7",
+        package="ctok",
+        version="1.3.0",
+        wheel_path="ctok/data/pieces_v4_7.json",
+        source_format="hf-json",
+        shipped_format="hf-json",
+        sha256="a785fc240010c855f3d9a498fbd422ee389752dd151f1d5eef57ca8c85c19993",
+        size=1_086_653,
+        data_file="claude-v4.7.pieces.json.xz",
+        licence="MIT (ctok 1.3.0, Sander Land)",
+        licence_files=("ctok-LICENSE.txt",),
+        note="Claude Opus 4.7+ vocabulary, same provenance",
+    ),
+)
+
+
 def source_for(family: str) -> TokenizerSource:
     """Return the source record of an exact family (KeyError if tokx ships none)."""
     for source in SOURCES:
