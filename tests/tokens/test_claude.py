@@ -131,3 +131,21 @@ def test_vocabulary_data_ships_verified_with_its_licence() -> None:
         assert len(read_verified(source)) == source.size  # raises DataError on a hash mismatch
         assert source.sha256 in provenance
         assert all((DATA_DIR / "licenses" / name).is_file() for name in source.licence_files)
+
+
+def test_many_small_files_are_sampled_as_a_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reconstruct, "MIN_SAMPLE", 6_000)
+    rng = random.Random(9)
+    texts = [row["text"] for row in ROWS if row["class"] in ("english", "code")]
+    paths = []
+    for index in range(60):
+        path = tmp_path / f"{index:02d}.txt"
+        path.write_text("\n".join(rng.choice(texts) for _ in range(3)), encoding="utf-8")
+        paths.append(path)
+    report = count_paths(paths, ["o200k_base", _spec("claude")], jobs=1)
+    total = report.totals[1]
+    full = sum(count_content(path.read_text(encoding="utf-8"), "claude") for path in paths)
+    assert total.low <= full <= total.high
+    assert total.band is not None and total.band > RECONSTRUCTION_BOUND

@@ -1,5 +1,8 @@
 """Reconstructed counts for whole inputs: the full tiling for small ones, a measured sample for large ones.
 
+Many small files are sampled as a group: while their total stays within the sample budget each
+is reconstructed in full, beyond it a random subset is and the rest take its ratio.
+
 The reconstruction (``tokens/claude.py``) runs at about 0.1 MB/s in pure Python, hundreds of
 times slower than ``o200k_base``. So that a count including a Claude family costs at most about
 twice the ``o200k_base`` count alone, inputs above ``FULL_BYTES`` are sampled: about
@@ -107,11 +110,11 @@ def estimate_files(
         sampled[path] = (ratio, variance, len(pairs), total_ref)
         pooled += [(rec / ref if ref else ratio, ref) for rec, ref in pairs]
     pooled_variance = _pooled(pooled)
+    small = _small_files(files, budget, vocabulary, seed)
     out: list[Estimate] = []
     for path, size, reference_tokens, _ in files:
         if size <= FULL_BYTES:
-            text, _ = decode_utf8(path.read_bytes())
-            out.append(count_full(text, vocabulary))
+            out.append(small[path])
             continue
         ratio, variance, count, total_ref = sampled[path]
         if variance is None:
@@ -126,6 +129,42 @@ def estimate_files(
             )
         )
     return out
+
+
+def _small_files(
+    files: list[tuple[Path, int, int, str]], budget: int, vocabulary: str, seed: int
+) -> dict[Path, Estimate]:
+    """Files up to ``FULL_BYTES``: all reconstructed in full while their total fits the budget;
+    beyond it, a random subset of them is, and the rest get that subset's ratio.
+
+    The unsampled files share one estimated ratio, so their errors are correlated: each gets a
+    share of the group's variance (``var(R) * ref_f * sum(ref)``), which sums to the group's.
+    """
+    small = [item for item in files if item[1] <= FULL_BYTES]
+    estimates: dict[Path, Estimate] = {}
+    if sum(size for _, size, _, _ in small) <= max(budget, MIN_SAMPLE):
+        for path, _, _, _ in small:
+            estimates[path] = count_full(decode_utf8(path.read_bytes())[0], vocabulary)
+        return estimates
+    order = sorted(small, key=lambda item: zlib.crc32(f"{seed}:{item[3]}:{item[0]}".encode()))
+    spent = 0
+    pairs: list[tuple[int, int]] = []
+    for path, size, reference_tokens, _ in order:
+        if spent >= budget and len(pairs) >= 2:
+            break
+        estimate = count_full(decode_utf8(path.read_bytes())[0], vocabulary)
+        estimates[path] = estimate
+        pairs.append((estimate.tokens, reference_tokens))
+        spent += size
+    ratio, variance = _ratio_and_variance(pairs)
+    rest = [item for item in small if item[0] not in estimates]
+    rest_tokens = sum(tokens for _, _, tokens, _ in rest)
+    sampled_tokens = sum(ref for _, ref in pairs)
+    correction = rest_tokens / (rest_tokens + sampled_tokens) if rest_tokens else 0.0
+    for path, _size, reference_tokens, _ in rest:
+        share = (variance or 0.0) * correction * reference_tokens * rest_tokens
+        estimates[path] = Estimate(round(ratio * reference_tokens), share, 0)
+    return estimates
 
 
 def _pooled(ratios: list[tuple[float, int]]) -> float:
