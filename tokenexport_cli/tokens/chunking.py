@@ -33,9 +33,10 @@ a CJK unified ideograph (U+4E00-U+9FFF, all letters) and Chinese sentence punctu
 punctuation (DeepSeek-V3 isolates ideograph runs outright); the right side starts at the
 punctuation in the whole text too; and NFC changes neither character.
 
-The HF-format families (DeepSeek-V3, GLM, MiniMax, Gemma 3) also match added tokens in the
-raw text before pre-tokenising; none of those tokx keeps contains a cut (checked in the
-tests), so a cut never splits one. Gemma 3 has no pre-tokenizer at all (its BPE runs over
+The tokenizer.json families (DeepSeek-V3, GLM, MiniMax, Gemma 3) also match added tokens in
+the raw text before pre-tokenising (GLM and MiniMax, counted with tiktoken, as allowed special
+tokens); none of those tokx keeps contains a cut (checked in the tests), so a cut never splits
+one. Gemma 3 has no pre-tokenizer at all (its BPE runs over
 the whole text, spaces turned into ``▁``): there a cut is safe because no token of its
 vocabulary contains a newline followed by another character, an ASCII letter followed by
 ``▁`` or by the punctuation above, or an ideograph followed by Chinese punctuation, so no

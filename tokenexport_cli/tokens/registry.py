@@ -69,7 +69,20 @@ class ExactFamily:
         return _QUICKTOK_NAMES.get(self.name)
 
 
+# Byte-level BPE tokenizer.json families whose merges are in rank order, so tiktoken's
+# lowest-rank merging gives the same ids as HF's merge list (checked on the files by
+# tests/tokens/test_new_families.py against the reference tokenizer.json, and by llama.cpp's
+# fingerprints). tiktoken counts them 2-5x faster than HF tokenizers, in a third of the memory.
+_BYTE_LEVEL_AS_TIKTOKEN = {"glm": "llama3", "glm5": "llama3", "minimax": "o200k_base"}
+_NFC_NORMALISED = frozenset({"minimax"})
+
+
 def _make_family(source: TokenizerSource) -> ExactFamily:
+    if source.family in _BYTE_LEVEL_AS_TIKTOKEN:
+        split = OFFICIAL_PATTERNS[_BYTE_LEVEL_AS_TIKTOKEN[source.family]]
+        return ExactFamily(
+            source.family, source, "tiktoken", split, source.family in _NFC_NORMALISED
+        )
     if source.shipped_format == "hf-json":
         return ExactFamily(source.family, source, "hf-tokenizers", None, nfc=False)
     pattern = OFFICIAL_PATTERNS.get(source.family)
@@ -160,6 +173,65 @@ def _parse_tekken(content: bytes, path: Path) -> dict[bytes, int]:
         raise DataError(f"{path}: malformed tekken file ({exc})") from None
 
 
+# Non-special added tokens of a byte-level family ride in its cached rank table under this
+# prefix (no vocabulary token starts with it); ``load_ranks`` leaves them out.
+_ADDED_PREFIX = b"\x00tokx-added\x00"
+
+
+def _byte_to_unicode() -> dict[str, int]:
+    """GPT-2's byte-level alphabet: the character each byte is written as in tokenizer.json."""
+    printable = [*range(33, 127), *range(161, 173), *range(174, 256)]
+    extra = [byte for byte in range(256) if byte not in printable]
+    table = {chr(byte): byte for byte in printable}
+    table.update({chr(256 + index): byte for index, byte in enumerate(extra)})
+    return table
+
+
+def _parse_byte_level(content: bytes, path: Path, keep_added: bool) -> dict[bytes, int]:
+    try:
+        spec = json.loads(content)
+        alphabet = _byte_to_unicode()
+        table = {
+            bytes(alphabet[char] for char in token): int(rank)
+            for token, rank in spec["model"]["vocab"].items()
+        }
+        for token in spec["added_tokens"]:
+            if keep_added and not token["special"]:
+                table[_ADDED_PREFIX + token["content"].encode()] = int(token["id"])
+        return table
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"{path}: malformed byte-level tokenizer.json ({exc})") from None
+
+
+def _table(source: TokenizerSource, data_dir: Path, use_cache: bool) -> dict[bytes, int]:
+    if use_cache:
+        cached = _load_cached_ranks(source, data_dir)
+        if cached is not None:
+            return cached
+    content = read_verified(source, data_dir)
+    path = data_dir / source.data_file
+    if source.shipped_format == "tekken-json":
+        ranks = _parse_tekken(content, path)
+    elif source.shipped_format == "hf-json":
+        ranks = _parse_byte_level(content, path, source.keep_added_tokens)
+    else:
+        ranks = _parse_tiktoken(content, path)
+    if use_cache:
+        _store_cached_ranks(source, data_dir, ranks)
+    return ranks
+
+
+def load_added(
+    source: TokenizerSource, data_dir: Path = DATA_DIR, use_cache: bool = True
+) -> dict[str, int]:
+    """Non-special added tokens a byte-level family matches in ordinary text, with their ids."""
+    if source.shipped_format != "hf-json":
+        return {}
+    table = _table(source, data_dir, use_cache)
+    size = len(_ADDED_PREFIX)
+    return {key[size:].decode(): rank for key, rank in table.items() if key[:size] == _ADDED_PREFIX}
+
+
 def tekken_pattern(data_dir: Path = DATA_DIR) -> str:
     """The pre-tokenizer pattern stored inside the shipped tekken file."""
     source = source_for("mistral-tekken")
@@ -222,20 +294,11 @@ def load_ranks(
     source: TokenizerSource, data_dir: Path = DATA_DIR, use_cache: bool = True
 ) -> dict[bytes, int]:
     """Mergeable ranks of a tiktoken-style family, from the rank cache or the verified file."""
-    if use_cache:
-        cached = _load_cached_ranks(source, data_dir)
-        if cached is not None:
-            return cached
-    content = read_verified(source, data_dir)
-    path = data_dir / source.data_file
-    ranks = (
-        _parse_tekken(content, path)
-        if source.shipped_format == "tekken-json"
-        else _parse_tiktoken(content, path)
-    )
-    if use_cache:
-        _store_cached_ranks(source, data_dir, ranks)
-    return ranks
+    table = _table(source, data_dir, use_cache)
+    if source.shipped_format != "hf-json":
+        return table
+    size = len(_ADDED_PREFIX)
+    return {key: rank for key, rank in table.items() if key[:size] != _ADDED_PREFIX}
 
 
 def build_tiktoken(
@@ -252,14 +315,17 @@ def build_tiktoken(
     if counting:
         pattern = counting_pattern(pattern)
     ranks = load_ranks(family.source, data_dir, use_cache)
+    added = load_added(family.source, data_dir, use_cache)
     # One unused special token: with none, tiktoken's special-token regex is empty and
     # matches at every position, which makes the list-free ``encode_to_tiktoken_buffer``
-    # path (see encoders.py) crawl. Ordinary encoding never produces it.
+    # path (see encoders.py) crawl. Ordinary encoding never produces it. A byte-level
+    # family's non-special added tokens are special tokens here, allowed when counting.
+    unused = max([*ranks.values(), *added.values()], default=-1) + 1
     return tiktoken.Encoding(
         name=f"tokx-{family.name}",
         pat_str=pattern,
         mergeable_ranks=ranks,
-        special_tokens={UNUSED_SPECIAL: max(ranks.values(), default=-1) + 1},
+        special_tokens={UNUSED_SPECIAL: unused, **added},
     )
 
 
