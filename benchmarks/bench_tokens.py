@@ -1,7 +1,7 @@
 """Benchmark of the tokens stage: tokx counting vs raw tiktoken batch, peak memory, warm-cache re-run.
 
 Usage: python benchmarks/bench_tokens.py [--mb 104] [--family o200k_base] [--jobs 2] [--repeat 3]
-       [--gigabyte]
+       [--gigabyte] [--per-family [--families glm,gemini,...]]
 
 Builds a deterministic corpus (English, Chinese, code, chat JSONL) from text found on this
 machine (Python's stdlib sources and docs, its CJK test files, /work/shared) in a temp
@@ -12,6 +12,12 @@ the warm-cache re-run time, and the quicktok fast path if installed (the fast ex
 ``python3 -m pip install -e '.[fast]'`` from this checkout); then tiktoken on one thread with
 the official pattern and with tokx's regrouped equivalent.
 ``--gigabyte`` also measures peak memory on one 1 GB file. Figures, not pass/fail.
+
+``--per-family`` instead prints, for every exact family (or those of ``--families``), tokx's
+default-path throughput and peak memory on the same corpus next to ``o200k_base`` measured in
+the same run, and for the reconstructed Claude families the time of ``o200k_base`` plus the
+reconstruction against ``o200k_base`` alone; with ``--gigabyte``, also each HF-tokenizers
+family's peak memory on one 1 GB file.
 """
 
 from __future__ import annotations
@@ -114,9 +120,24 @@ def _tree_pss_kb(pid: int) -> int:
 
 
 def run_tokx(
-    paths: list[Path], family: str, jobs: int, cache_dir: Path, fast: bool, use_cache: bool
+    paths: list[Path],
+    family: str,
+    jobs: int,
+    cache_dir: Path,
+    fast: bool,
+    use_cache: bool,
+    reconstructed: str | None = None,
 ) -> tuple[float, float, float]:
-    """Run tokx in a child process; return (seconds, encoder-load seconds, peak MB of the tree)."""
+    """Run tokx in a child process; return (seconds, encoder-load seconds, peak MB of the tree).
+
+    ``reconstructed`` adds that reconstructed family to the count (its total is printed)."""
+    specs = repr(family)
+    if reconstructed is not None:
+        specs += (
+            ", __import__('tokenexport_cli.tokens.results', fromlist=['x']).ReconstructedFamily("
+            f"{reconstructed!r}, 'o200k_base', __import__('decimal').Decimal(1),"
+            " __import__('decimal').Decimal('0.2'), 'bench')"
+        )
     code = (
         "import sys, time, json; from pathlib import Path;"
         "from tokenexport_cli.tokens.counting import count_paths;"
@@ -127,8 +148,8 @@ def run_tokx(
         "t=time.perf_counter();"
         f"encoder({family!r}, {fast});"
         "load=time.perf_counter()-t;"
-        f"r=count_paths(paths, [{family!r}], cache=cache, jobs={jobs}, fast={fast});"
-        "print(time.perf_counter()-t, load, r.totals[0].tokens)"
+        f"r=count_paths(paths, [{specs}], cache=cache, jobs={jobs}, fast={fast});"
+        "print(time.perf_counter()-t, load, r.totals[-1].tokens)"
     )
     env = {**os.environ, "TOKX_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
@@ -200,6 +221,62 @@ def run_tiktoken_single(paths: list[Path], family: str, counting: bool = False) 
     return time.perf_counter() - start
 
 
+def per_family(
+    paths: list[Path], folder: Path, families: list[str], jobs: int, gigabyte: bool
+) -> None:
+    """Each family's throughput and peak next to o200k_base, in the same run."""
+    from tokenexport_cli.tokens.registry import get_exact_family
+
+    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    cache = folder / "cache"
+    for family in ["o200k_base", *families]:
+        if family not in ("claude", "claude-v4.7"):
+            run_tokx(paths[:1], family, 1, cache, False, False)  # warm the parsed-ranks cache
+    base, _, base_peak = run_tokx(paths, "o200k_base", jobs, cache, False, False)
+    print(f"\nper family, {megabytes:.0f} MB, {jobs} jobs, tokx default path, no count cache")
+    print(f"{'family':<16}{'engine':<15}{'MB/s':>8}{'vs o200k_base':>15}{'peak PSS':>10}")
+    print(
+        f"{'o200k_base':<16}{'tiktoken':<15}{megabytes / base:>8.1f}{1:>14.2f}x{base_peak:>7.0f} MB"
+    )
+    for family in families:
+        if family in ("claude", "claude-v4.7"):
+            seconds, _, peak = run_tokx(paths, "o200k_base", jobs, cache, False, False, family)
+            print(
+                f"{family:<16}{'reconstructed':<15}{megabytes / seconds:>8.1f}"
+                f"{base / seconds:>14.2f}x{peak:>7.0f} MB  (o200k_base + {family} vs o200k_base"
+                f" alone: {seconds / base:.2f}x the time)"
+            )
+            continue
+        engine = get_exact_family(family).engine
+        seconds, _, peak = run_tokx(paths, family, jobs, cache, False, False)
+        print(
+            f"{family:<16}{engine:<15}{megabytes / seconds:>8.1f}{base / seconds:>14.2f}x"
+            f"{peak:>7.0f} MB"
+        )
+    if gigabyte:
+        big = _gigabyte_file(folder, paths)
+        for family in families:
+            if family in ("claude", "claude-v4.7"):
+                continue
+            if get_exact_family(family).engine != "hf-tokenizers":
+                continue
+            seconds, _, peak = run_tokx([big], family, jobs, folder / "c4", False, False)
+            print(
+                f"1 GB {family}: {big.stat().st_size / 1e6 / seconds:.1f} MB/s, peak {peak:.0f} MB"
+            )
+
+
+def _gigabyte_file(folder: Path, paths: list[Path]) -> Path:
+    big = folder / "big.txt"
+    with open(big, "wb") as out:
+        while out.tell() < 1 << 30:
+            for path in paths:
+                out.write(path.read_bytes())
+                if out.tell() >= 1 << 30:
+                    break
+    return big
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=104)
@@ -209,6 +286,10 @@ def main() -> int:
     parser.add_argument(
         "--gigabyte", action="store_true", help="also measure memory on a 1 GB file"
     )
+    parser.add_argument(
+        "--per-family", action="store_true", help="every family next to o200k_base instead"
+    )
+    parser.add_argument("--families", help="comma-separated families for --per-family")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tokx-bench-") as temp:
         folder = Path(temp)
@@ -219,6 +300,20 @@ def main() -> int:
         print(
             f"corpus: {len(paths)} files, {megabytes:.1f} MB, family {args.family}, {args.jobs} jobs"
         )
+        if args.per_family:
+            from tokenexport_cli.tokens.registry import exact_family_names
+
+            names = (
+                args.families.split(",")
+                if args.families
+                else [
+                    *(f for f in exact_family_names() if f != "o200k_base"),
+                    "claude",
+                    "claude-v4.7",
+                ]
+            )
+            per_family(paths, folder, names, args.jobs, args.gigabyte)
+            return 0
         cache = folder / "cache"
         print("warming the parsed-ranks cache (as after any first tokx run):")
         run_tokx(paths[:1], args.family, 1, cache, False, False)
@@ -283,13 +378,7 @@ def main() -> int:
         )
         print(f"warm-cache re-run: {warm_time:.2f} s for {megabytes:.0f} MB ({len(paths)} files)")
         if args.gigabyte:
-            big = folder / "big.txt"
-            with open(big, "wb") as out:
-                while out.tell() < 1 << 30:
-                    for path in paths:
-                        out.write(path.read_bytes())
-                        if out.tell() >= 1 << 30:
-                            break
+            big = _gigabyte_file(folder, paths)
             print(f"1 GB file ({big.stat().st_size / 1e9:.2f} GB):")
             big_time, _, big_peak = run_tokx(
                 [big], args.family, args.jobs, folder / "c3", False, False

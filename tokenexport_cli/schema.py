@@ -259,14 +259,29 @@ class MarketShare(_Strict, frozen=True, kw_only=True):
     note: str | None = None
 
 
+class MeasuredRatios(_Strict, frozen=True, kw_only=True):
+    """A family's token count over o200k_base's on the same text, per text class, as measured."""
+
+    english: Decimal | None = None
+    chinese: Decimal | None = None
+    code: Decimal | None = None
+    source: NonEmpty
+
+
 class TokenizerFamily(_Strict, frozen=True, kw_only=True):
-    """How to count tokens for a family: exactly, or as a reference family times a factor."""
+    """How to count tokens for a family: exactly, reconstructed, or a reference family times a factor.
+
+    ``reconstructed`` families are counted by tokx's own reconstruction of an unpublished
+    vocabulary; like approximate ones they carry a reference, factor and band, used when the
+    reconstruction is not available.
+    """
 
     id: Slug
-    kind: Literal["exact", "approximate"]
+    kind: Literal["exact", "reconstructed", "approximate"]
     reference: Slug | None = None
     factor: Decimal | None = None
     band_percent: Decimal | None = None
+    measured: MeasuredRatios | None = None
     source: NonEmpty
     as_of: dt.date
     note: str | None = None

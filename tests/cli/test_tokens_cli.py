@@ -72,11 +72,11 @@ def test_mixed_folder_counts_equal_reference_tokenizers(mixed_folder: Path) -> N
 
 
 def test_table_labels_approximate_counts(mixed_folder: Path) -> None:
-    result = runner.invoke(app, ["tokens", str(mixed_folder), "-t", "qwen", "-m", "claude-opus-4"])
+    result = runner.invoke(app, ["tokens", str(mixed_folder), "-t", "qwen", "-m", "kimi-k2.5"])
     assert result.exit_code == 0, result.stderr
     lines = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("│")}
     assert "exact" in lines["qwen"]
-    assert "~" in lines["claude"] and "±" in lines["claude"] and "approximate" in lines["claude"]
+    assert "~" in lines["kimi"] and "±" in lines["kimi"] and "approximate" in lines["kimi"]
 
 
 def test_plain_and_stdin() -> None:

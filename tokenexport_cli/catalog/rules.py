@@ -110,7 +110,7 @@ def _check_tokenizer(family: TokenizerFamily, origin: Origin, exact: set[str]) -
         return
     if family.reference is None or family.factor is None or family.band_percent is None:
         yield origin.problem(
-            "kind", "an approximate family needs reference, factor and band_percent"
+            "kind", f"{family.kind} families need reference, factor and band_percent"
         )
         return
     if family.reference not in exact:

@@ -213,6 +213,7 @@ class FamilyCount(_Out, frozen=True, kw_only=True):
     family: str
     tokens: int
     exact: bool
+    kind: str  # exact, reconstructed or approximate
     low: int
     high: int
     reference: str | None

@@ -1,4 +1,5 @@
-"""Render token counts: exact counts plainly, approximate ones as ``~12,400 ±10%``."""
+"""Render token counts: exact counts plainly, reconstructed ones as ``≈12,400 ±1%``, approximate
+ones as ``~12,400 ±10%``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from tokenexport_cli.tokens.results import CountReport, TokenCount
 def count_text(count: TokenCount) -> str:
     if count.exact:
         return f"{count.tokens:,}"
+    if count.reconstructed:
+        return f"≈{count.tokens:,} ±{band_percent(count)}%"
     return f"~{count.tokens:,} ±{band_percent(count)}%"
 
 
@@ -23,6 +26,8 @@ def band_percent(count: TokenCount) -> str:
 def _kind(count: TokenCount) -> str:
     if count.exact:
         return "exact"
+    if count.reconstructed:
+        return f"reconstructed, range {count.low:,}-{count.high:,}"
     return f"approximate: {count.reference} x factor, range {count.low:,}-{count.high:,}"
 
 
@@ -60,6 +65,7 @@ def _count_payload(count: TokenCount) -> payloads.FamilyCount:
         family=count.family,
         tokens=count.tokens,
         exact=count.exact,
+        kind="exact" if count.exact else "reconstructed" if count.reconstructed else "approximate",
         low=count.low,
         high=count.high,
         reference=count.reference,

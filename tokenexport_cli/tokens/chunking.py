@@ -33,6 +33,15 @@ a CJK unified ideograph (U+4E00-U+9FFF, all letters) and Chinese sentence punctu
 punctuation (DeepSeek-V3 isolates ideograph runs outright); the right side starts at the
 punctuation in the whole text too; and NFC changes neither character.
 
+The tokenizer.json families (DeepSeek-V3, GLM, MiniMax, Gemma 3) also match added tokens in
+the raw text before pre-tokenising (GLM and MiniMax, counted with tiktoken, as allowed special
+tokens); none of those tokx keeps contains a cut (checked in the tests), so a cut never splits
+one. Gemma 3 has no pre-tokenizer at all (its BPE runs over
+the whole text, spaces turned into ``▁``): there a cut is safe because no token of its
+vocabulary contains a newline followed by another character, an ASCII letter followed by
+``▁`` or by the punctuation above, or an ideograph followed by Chinese punctuation, so no
+merge can cross a cut (the tests check the vocabulary).
+
 The same newline cut is safe on UTF-8 bytes: after ``b"\\n"`` the decoder holds no state, and
 the next byte is accepted only when it starts a character that is not whitespace and
 not ``"/"`` (ASCII ``!``..``~`` except ``/``, or a lead byte whose characters contain no
@@ -52,8 +61,11 @@ from typing import BinaryIO
 
 
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-# ASCII punctuation and symbols except the apostrophe, which may start a contraction.
-_PUNCT_AFTER_LETTER = frozenset('!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~')
+# ASCII punctuation and symbols except the apostrophe, which may start a contraction, and
+# except ``:>]_|``, which follow a letter inside added tokens that the HF-format families
+# match in ordinary text (``<think>``, ``<|image|>``, ``<minimax:tool_call>``, Gemma's
+# ``<table>`` and ``[multimodal]``): a cut there would split such a token.
+_PUNCT_AFTER_LETTER = frozenset('!"#$%&()*+,-./;<=?@[\\^`{}~')
 _IDEOGRAPHS = ("\u4e00", "\u9fff")
 _CJK_PUNCT = frozenset("，。、；：！？")
 

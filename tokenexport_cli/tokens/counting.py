@@ -30,6 +30,7 @@ from tokenexport_cli.tokens.results import (
     CountReport,
     InputCount,
     InputWarning,
+    ReconstructedFamily,
     TokenCount,
 )
 
@@ -68,14 +69,35 @@ def _plan(families: Sequence[FamilySpec]) -> _Plan:
     return _Plan(tuple(families), tuple(exact))
 
 
-def _derive(plan: _Plan, exact_tokens: dict[str, int]) -> tuple[TokenCount, ...]:
+def _derive(
+    plan: _Plan,
+    exact_tokens: dict[str, int],
+    reconstructed: dict[str, TokenCount] | None = None,
+) -> tuple[TokenCount, ...]:
     results: list[TokenCount] = []
     for family in plan.requested:
-        if isinstance(family, ApproximateFamily):
+        if reconstructed is not None and family_name(family) in reconstructed:
+            results.append(reconstructed[family_name(family)])
+        elif isinstance(family, ApproximateFamily):
             results.append(family.estimate(exact_tokens[family.reference]))
         else:
             results.append(TokenCount.exact_count(family, exact_tokens[family]))
     return tuple(results)
+
+
+def family_name(family: FamilySpec) -> str:
+    return family.name if isinstance(family, ApproximateFamily) else family
+
+
+def _reconstructed_text(plan: _Plan, text: str) -> dict[str, TokenCount]:
+    """Full reconstructions of one text for the plan's reconstructed families."""
+    from tokenexport_cli.tokens.reconstruct import count_full
+
+    return {
+        family.name: family.reconstructed_count(count_full(text, family.name).tokens, family.bound)
+        for family in plan.requested
+        if isinstance(family, ReconstructedFamily)
+    }
 
 
 def count_text(
@@ -83,7 +105,8 @@ def count_text(
 ) -> tuple[TokenCount, ...]:
     """Count one string for each family (``encode_ordinary`` semantics: special-token text is text)."""
     plan = _plan(families)
-    return _derive(plan, {name: encoder(name, fast).count(text) for name in plan.exact})
+    exact = {name: encoder(name, fast).count(text) for name in plan.exact}
+    return _derive(plan, exact, _reconstructed_text(plan, text))
 
 
 def _count_chunk(data: bytes, families: tuple[str, ...], fast: bool) -> tuple[tuple[int, ...], int]:
@@ -119,12 +142,21 @@ def _input_warnings(source: str, size: int, replaced: int) -> tuple[InputWarning
 def count_bytes(
     data: bytes, families: Sequence[FamilySpec], source: str = "<stdin>", fast: bool = False
 ) -> InputCount:
-    """Count one in-memory input (e.g. stdin): binary is skipped, invalid UTF-8 replaced, both reported."""
+    """Count one in-memory input (e.g. stdin): binary is skipped, invalid UTF-8 replaced, both reported.
+
+    Reconstructed families are reconstructed in full up to ``reconstruct.FULL_BYTES``; a larger
+    in-memory input gets their measured factor and band (files and stdin are sampled instead).
+    """
+    from tokenexport_cli.tokens.reconstruct import FULL_BYTES
+
     plan = _plan(families)
     if looks_binary(data[:BINARY_SNIFF_BYTES]):
         return _skipped(source, len(data), plan)
     tokens, replaced = _count_chunk(data, plan.exact, fast)
-    counts = _derive(plan, dict(zip(plan.exact, tokens, strict=True)))
+    reconstructed = (
+        _reconstructed_text(plan, decode_utf8(data)[0]) if len(data) <= FULL_BYTES else None
+    )
+    counts = _derive(plan, dict(zip(plan.exact, tokens, strict=True)), reconstructed)
     return InputCount(source, len(data), counts, _input_warnings(source, len(data), replaced))
 
 
@@ -321,14 +353,49 @@ def _collect(work: list[_FileJob], outcomes: Iterable[_Outcome], progress: Progr
             progress(end - start)
 
 
+def _reconstruct_jobs(
+    work: list[_FileJob], plan: _Plan
+) -> tuple[list[dict[str, TokenCount]], dict[str, TokenCount]]:
+    """Per-input and total reconstructed counts (sampled for large inputs, see ``reconstruct``)."""
+    per_input: list[dict[str, TokenCount]] = [{} for _ in work]
+    totals: dict[str, TokenCount] = {}
+    families = [f for f in plan.requested if isinstance(f, ReconstructedFamily)]
+    if not families:
+        return per_input, totals
+    from tokenexport_cli.tokens import reconstruct
+
+    counted = [i for i, job in enumerate(work) if not job.skipped and job.size > 0]
+    for family in families:
+        files = [
+            (
+                work[i].path,
+                work[i].size,
+                work[i].tokens[reconstruct.REFERENCE],
+                work[i].digest or "",
+            )
+            for i in counted
+        ]
+        estimates = reconstruct.estimate_files(files, family.name)
+        for index, estimate in zip(counted, estimates, strict=True):
+            tokens, band = reconstruct.band([estimate], family.bound)
+            per_input[index][family.name] = family.reconstructed_count(tokens, band)
+        for index, job in enumerate(work):
+            if not job.skipped and job.size == 0:
+                per_input[index][family.name] = family.reconstructed_count(0, family.bound)
+        tokens, band = reconstruct.band(estimates, family.bound)
+        totals[family.name] = family.reconstructed_count(tokens, band)
+    return per_input, totals
+
+
 def _report(work: list[_FileJob], plan: _Plan) -> CountReport:
     inputs: list[InputCount] = []
-    for job in work:
+    reconstructed, reconstructed_totals = _reconstruct_jobs(work, plan)
+    for job, own in zip(work, reconstructed, strict=True):
         source = job.label
         if job.skipped:
             inputs.append(_skipped(source, job.size, plan))
             continue
-        counts = _derive(plan, job.tokens)
+        counts = _derive(plan, job.tokens, own)
         inputs.append(
             InputCount(
                 source,
@@ -339,4 +406,4 @@ def _report(work: list[_FileJob], plan: _Plan) -> CountReport:
             )
         )
     totals = {name: sum(job.tokens[name] for job in work if not job.skipped) for name in plan.exact}
-    return CountReport(tuple(inputs), _derive(plan, totals))
+    return CountReport(tuple(inputs), _derive(plan, totals, reconstructed_totals))

@@ -7,6 +7,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from tokenexport_cli.tokens.chunking import first_safe_cut, last_safe_cut, split_text
+from tokenexport_cli.tokens.registry import UNUSED_SPECIAL
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -65,6 +66,8 @@ class TiktokenEncoder:
         self._encoding = encoding
         self._bpe = encoding._core_bpe
         self._nfc = family.nfc
+        # Added tokens the family matches in ordinary text (byte-level tokenizer.json families).
+        self._allowed = set(encoding.special_tokens_set) - {UNUSED_SPECIAL}
         self._pieces = regex.compile(encoding._pat_str)
         self.name = family.name
         self._length = (
@@ -77,10 +80,12 @@ class TiktokenEncoder:
         encoding._mergeable_ranks = {}
 
     def _buffer_length(self, text: str) -> int:
-        view = memoryview(self._bpe.encode_to_tiktoken_buffer(text, set()))
+        view = memoryview(self._bpe.encode_to_tiktoken_buffer(text, self._allowed))
         return view.nbytes // view.itemsize
 
     def _list_length(self, text: str) -> int:
+        if self._allowed:
+            return len(self._bpe.encode(text, self._allowed))
         return len(self._bpe.encode_ordinary(text))
 
     def _core_count(self, text: str) -> int:

