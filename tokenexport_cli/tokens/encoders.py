@@ -7,7 +7,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from tokenexport_cli.tokens.chunking import first_safe_cut, last_safe_cut, split_text
-from tokenexport_cli.tokens.registry import UNUSED_SPECIAL
+from tokenexport_cli.tokens.patterns import UNUSED_SPECIAL
 
 if TYPE_CHECKING:
     from typing import Protocol

@@ -18,6 +18,10 @@ from __future__ import annotations
 
 import re
 
+#: One special token no text ever produces (registry.py builds it into every tiktoken
+#: encoding; encoders.py leaves it out of the allowed specials).
+UNUSED_SPECIAL = "<|tokx-unused-special|>"
+
 CL100K = (
     r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+"""
     r"""|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""

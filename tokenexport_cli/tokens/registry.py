@@ -31,7 +31,7 @@ from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.progress import step
 from tokenexport_cli.suggest import did_you_mean
 from tokenexport_cli.tokens.patterns import OFFICIAL as OFFICIAL_PATTERNS
-from tokenexport_cli.tokens.patterns import counting_pattern
+from tokenexport_cli.tokens.patterns import UNUSED_SPECIAL, counting_pattern
 from tokenexport_cli.tokens.sources import COUNTING_SEMANTICS, SOURCES, TokenizerSource, source_for
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -39,7 +39,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _NFC_FAMILIES = frozenset({"qwen", "qwen3.6"})
 # The one special token tokx's encodings define; counting never allows it, so text that
 # happens to contain it is counted as ordinary text.
-UNUSED_SPECIAL = "<|tokx-unused-special|>"
 # quicktok's encoding names for the families it reproduces exactly (checked in the tests).
 _QUICKTOK_NAMES = {"o200k_base": "o200k_base", "cl100k_base": "cl100k_base", "qwen": "qwen3"}
 
