@@ -373,5 +373,5 @@ def write_folder(folder: Path, manifest_data: dict[str, Any], data: dict[str, An
     emit.dump(
         {"market": data["market"]}, folder / "market.yaml", "Market data (OpenRouter weekly tokens)"
     )
-    emit.dump({"tokenizers": data["tokenizers"]}, folder / "tokenizers.yaml", "Tokenizer families")
+    emit.copy_data(market.TOKENIZER_FAMILIES, folder / "tokenizers.yaml")
     return load_path(folder)

@@ -48,3 +48,9 @@ def dump(data: dict[str, Any], path: Path, title: str) -> None:
         default_flow_style=False,
     )
     path.write_text(HEADER + f"# {title}\n" + body, encoding="utf-8")
+
+
+def copy_data(source: Path, path: Path) -> None:
+    """A hand-kept data file into a version folder, under the generated-file header."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + source.read_text(encoding="utf-8"), encoding="utf-8")

@@ -104,6 +104,19 @@ def _tokenizer(vendor: Vendor, name: str) -> str:
         return "cl100k_base"  # tiktoken model.py: gpt-4 and gpt-3.5-turbo use cl100k_base
     if vendor.id == "meta" and "llama-4" in lowered:
         return "llama4"
+    # the family split of TOKENIZERS.md (addendum 2026-11-27): GLM-5, 5.x and 4.7-Flash share
+    # one vocabulary; Qwen 3.5/3.6 another; Claude Opus 4.7 and newer (major 5 on) the 4.7 one;
+    # Gemini 3.1 and newer a vocabulary newer than Gemma 3's (counted approximately)
+    if vendor.id == "zhipu" and re.match(r"^glm-(5|4\.7-flash)", lowered):
+        return "glm5"
+    if vendor.id == "alibaba" and re.match(r"^qwen3\.[56]", lowered):
+        return "qwen3.6"
+    if vendor.id == "anthropic" and re.match(
+        r"^claude-(opus-4\.(7|8|9)|(opus|sonnet|haiku)-([5-9]|\d\d))", lowered
+    ):
+        return "claude-v4.7"
+    if vendor.id == "google" and re.match(r"^gemini-3\.[1-9]", lowered):
+        return "gemini-3.1"
     return vendor.tokenizer
 
 

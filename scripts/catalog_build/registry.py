@@ -313,7 +313,7 @@ MODELS: list[ModelSpec] = [
         "GLM-5",
         "zhipu",
         "CN",
-        "glm",
+        "glm5",
         meta="zhipuai/glm-5",
         openrouter="z-ai/glm-5",
         offers={
@@ -331,7 +331,7 @@ MODELS: list[ModelSpec] = [
         "GLM-5.1",
         "zhipu",
         "CN",
-        "glm",
+        "glm5",
         meta="zhipuai/glm-5.1",
         openrouter="z-ai/glm-5.1",
         offers={
@@ -381,7 +381,7 @@ MODELS: list[ModelSpec] = [
         "GLM-5 Turbo",
         "zhipu",
         "CN",
-        "glm",
+        "glm5",
         meta="zhipuai/glm-5-turbo",
         openrouter="z-ai/glm-5-turbo",
         offers={"zai": ["md:glm-5-turbo"], "zhipu": ["gp:GLM-5-Turbo"]},
@@ -457,7 +457,7 @@ MODELS: list[ModelSpec] = [
         "Qwen3.5-397B-A17B",
         "alibaba",
         "CN",
-        "qwen",
+        "qwen3.6",
         meta="alibaba/qwen3.5-397b-a17b",
         openrouter="qwen/qwen3.5-397b-a17b",
         offers={

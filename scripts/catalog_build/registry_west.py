@@ -287,7 +287,7 @@ MODELS_WEST: list[ModelSpec] = [
         "Claude Opus 4.7",
         "anthropic",
         "US",
-        "claude",
+        "claude-v4.7",
         meta="anthropic/claude-opus-4-7",
         openrouter="anthropic/claude-opus-4.7",
         offers={
@@ -452,7 +452,7 @@ MODELS_WEST: list[ModelSpec] = [
         "Gemini 3.1 Pro",
         "google",
         "US",
-        "gemini",
+        "gemini-3.1",
         meta="google/gemini-3.1-pro-preview",
         openrouter="google/gemini-3.1-pro-preview",
         offers={

@@ -10,9 +10,10 @@ from token_samples import SAMPLE
 
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.tokens import counting
-from tokenexport_cli.tokens.counting import count_bytes, count_paths, count_stream, count_text
+from tokenexport_cli.tokens.counting import count_bytes, count_paths, count_text
 from tokenexport_cli.tokens.registry import encoder
 from tokenexport_cli.tokens.results import ApproximateFamily
+from tokenexport_cli.tokens.streams import count_stream
 
 FAMILIES = ["o200k_base", "qwen", "deepseek-v3"]
 

@@ -65,7 +65,8 @@ def count_tokens(request: TokensRequest) -> TokensResult:
 
     from tokenexport_cli.textfiles import expand_paths
     from tokenexport_cli.tokens.cache import CountCache
-    from tokenexport_cli.tokens.counting import count_paths, count_stream
+    from tokenexport_cli.tokens.counting import count_paths
+    from tokenexport_cli.tokens.streams import count_stream
 
     index = open_catalog(request.catalog)
     specs = family_specs(index, request.families, request.models)

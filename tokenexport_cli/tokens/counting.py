@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.suggest import did_you_mean
@@ -83,6 +81,9 @@ def _derive(
         else:
             results.append(TokenCount.exact_count(family, exact_tokens[family]))
     return tuple(results)
+
+
+plan_families = _plan  # the family plan, for streams.py
 
 
 def family_name(family: FamilySpec) -> str:
@@ -309,35 +310,6 @@ def count_paths(
             for name in job.missing
         )
     return _report(work, plan)
-
-
-def count_stream(
-    stream: BinaryIO,
-    families: Sequence[FamilySpec],
-    source: str = "<stdin>",
-    *,
-    fast: bool = False,
-    jobs: int | None = None,
-    block_bytes: int = CHUNK_BYTES,
-) -> CountReport:
-    """Count a stream (stdin) in bounded memory: spooled to a private temp file in blocks, then counted like a file.
-
-    The temp file is removed afterwards, also on errors and interrupts.
-    """
-    plan = _plan(families)  # an unknown family fails before the stream is read
-    try:
-        spool_dir = tempfile.TemporaryDirectory(prefix="tokx-stdin-")
-    except OSError as exc:
-        raise UsageError(f"{source}: no usable temp dir to spool to ({exc})") from None
-    with spool_dir as folder:
-        spool = Path(folder) / "stdin"
-        try:
-            with open(spool, "wb") as out:
-                while block := stream.read(block_bytes):
-                    out.write(block)
-        except OSError as exc:
-            raise UsageError(f"{source}: cannot spool to a temp file ({exc.strerror})") from None
-        return count_paths([spool], plan.requested, jobs=jobs, fast=fast, labels=[source])
 
 
 _Outcome = tuple[tuple[int, int, int], tuple[tuple[int, ...], int]]
