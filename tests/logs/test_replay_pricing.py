@@ -108,11 +108,13 @@ def test_deepseek_keeps_no_cache_it_does_not_sell_and_caps_the_long_call() -> No
     # TOKENIZERS.md deepseek-v3 chat content 1.002), band 27% + 12.5%.
     assert "no prompt caching on this offer: cache reads and writes billed as input" in cost.notes
     assert cost.band_percent == Decimal("39.5")
-    # msg_014 (205,005 + 2,000 tokens x 1.002 > 131,072) is capped to 131,072 - 2,004 prompt
+    # msg_014 (205,005 + 2,000 tokens x 1.002 > 131,072) is compacted to fit: in its own
+    # tokens the window is floor(131,072 / 1.002) = 130,810, leaving 128,810 for the prompt;
+    # each part shrinks in proportion, in whole tokens: 5 -> 3, 190,000 -> 119,381,
+    # 15,000 -> 9,424 (x 128,810 // 205,005)
     assert cost.long_requests == 1 and cost.excluded_requests == 0
-    prompt = Decimal(12 + 18000 + 8 + 2400 + 18000 + 30 + 20400) * Decimal("1.002") + (
-        131072 - Decimal(2000) * Decimal("1.002")
-    )
+    compacted = 3 + 119381 + 9424
+    prompt = Decimal(12 + 18000 + 8 + 2400 + 18000 + 30 + 20400 + compacted) * Decimal("1.002")
     output = Decimal(4270) * Decimal("1.002")
     expected = (prompt * Decimal("0.2288") + output * Decimal("0.3432")) / MILLION
     assert cost.period_cost == expected

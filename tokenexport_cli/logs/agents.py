@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from tokenexport_cli.logs.record import UsageRecord
+from tokenexport_cli.logs.record import NO_TIME, UsageRecord, UsageTable
 from tokenexport_cli.logs.vendors import LineError, count, field, openai_responses_counts, timestamp
 
 
@@ -55,42 +55,54 @@ _decode_line = msgspec.json.Decoder(_Line).decode
 SYNTHETIC = "<synthetic>"
 
 
-def claude_code_record(line: bytes) -> UsageRecord | None:
-    """The API call a Claude Code line records, or None for user turns, summaries and the like."""
+def claude_code_line(line: bytes, table: UsageTable) -> bool:
+    """Add the API call a Claude Code line records to ``table``; False for user turns,
+    summaries and the like. (No record object is built: this runs once per line of logs
+    that reach gigabytes.)"""
     try:
         parsed = _decode_line(line)
     except msgspec.ValidationError as exc:
         raise LineError(str(exc)) from None
     message = parsed.message
-    if not isinstance(message, _Message) or message.usage is None:
-        return None
+    if message is None or message.usage is None:
+        return False
     if message.model is None or message.model == SYNTHETIC:
-        return None
+        return False
     usage = message.usage
     written = usage.cache_creation_input_tokens
     one_hour = usage.cache_creation.ephemeral_1h_input_tokens if usage.cache_creation else 0
-    counts = (usage.input_tokens, usage.output_tokens, written, usage.cache_read_input_tokens)
-    if min(counts) < 0 or one_hour < 0 or one_hour > written:
+    counts = (
+        usage.input_tokens,
+        usage.cache_read_input_tokens,
+        written - one_hour,
+        one_hour,
+        usage.output_tokens,
+        0,
+        0,
+        0,
+    )
+    if min(counts) < 0:
         raise LineError("message.usage: negative or inconsistent token counts")
     stamp = parsed.timestamp
-    if stamp is not None and stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
+    if stamp is None:
+        seconds = NO_TIME
+    else:
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=dt.UTC)
+        seconds = int(stamp.timestamp())
     call_id = None
     if message.id or parsed.requestId:
         call_id = f"claude-code:{message.id}:{parsed.requestId}"
-    return UsageRecord(
-        model=message.model,
-        provider="anthropic",
-        timestamp=stamp,
-        input=usage.input_tokens,
-        cache_read=usage.cache_read_input_tokens,
-        cache_write_5m=written - one_hour,
-        cache_write_1h=one_hour,
-        output=usage.output_tokens,
-        batch=usage.service_tier == "batch",
-        cost=parsed.costUSD,
-        request_id=call_id,
+    table.add_row(
+        message.model,
+        "anthropic",
+        seconds,
+        counts,
+        usage.service_tier == "batch",
+        parsed.costUSD,
+        call_id,
     )
+    return True
 
 
 class CodexSession:

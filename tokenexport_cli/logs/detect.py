@@ -13,7 +13,7 @@ from typing import Any, Literal
 import msgspec
 
 from tokenexport_cli.errors import DataError, UsageError, located
-from tokenexport_cli.logs.agents import CodexSession, claude_code_record
+from tokenexport_cli.logs.agents import CodexSession, claude_code_line
 from tokenexport_cli.logs.exports import ROW_READERS, detect_table, unknown_headers
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
@@ -96,11 +96,12 @@ class _FileReader:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    with path.open("rb") as handle:
+    """Non-blank lines, as they are (JSON decoding ignores the surrounding whitespace; not
+    stripping saves copying every line of a gigabyte log)."""
+    with path.open("rb", buffering=1 << 20) as handle:
         for number, raw in enumerate(handle, start=1):
-            line = raw.strip()
-            if line:
-                yield number, line
+            if not raw.isspace():
+                yield number, raw
 
 
 def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
@@ -110,13 +111,13 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
         reader.lines += 1
         try:
             if fmt == "claude-code":
-                reader.add(claude_code_record(line))
+                reader.records += claude_code_line(line, reader.table)
                 continue
             obj = decode(line)
             if fmt is None:
                 fmt = detect_object(obj)
                 if fmt == "claude-code":
-                    reader.add(claude_code_record(line))
+                    reader.records += claude_code_line(line, reader.table)
                     continue
             if not isinstance(obj, dict):
                 raise LineError("expected a JSON object")

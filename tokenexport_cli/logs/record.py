@@ -109,38 +109,61 @@ class UsageTable:
         self.sources: list[tuple[str, str | None]] = []
         self._source_index: dict[tuple[str, str | None], int] = {}
         self._rows_by_id: dict[str, int] = {}
+        self._column_list = [self.columns[name] for name in COUNT_FIELDS]
 
     def __len__(self) -> int:
         return len(self.prompt)
 
     def add(self, record: UsageRecord) -> None:
-        key = (record.model, record.provider)
+        self.add_row(
+            record.model,
+            record.provider,
+            NO_TIME if record.timestamp is None else int(record.timestamp.timestamp()),
+            record.counts(),
+            record.batch,
+            record.cost,
+            record.request_id,
+        )
+
+    def add_row(
+        self,
+        model: str,
+        provider: str | None,
+        stamp: int,
+        counts: tuple[int, ...],
+        batch: bool,
+        cost: Decimal | None,
+        request_id: str | None,
+    ) -> None:
+        """``add`` without building a record first: the hot path of the session-log reader.
+        ``counts`` are in ``COUNT_FIELDS`` order."""
+        key = (model, provider)
         source = self._source_index.get(key)
         if source is None:
             source = self._source_index[key] = len(self.sources)
             self.sources.append(key)
-        stamp = NO_TIME if record.timestamp is None else int(record.timestamp.timestamp())
-        row = self._rows_by_id.get(record.request_id) if record.request_id else None
+        prompt = counts[0] + counts[1] + counts[2] + counts[3] + counts[6] + counts[7]
+        row = self._rows_by_id.get(request_id) if request_id else None
         if row is None:
-            if record.request_id:
-                self._rows_by_id[record.request_id] = len(self.prompt)
-            for name in COUNT_FIELDS:
-                self.columns[name].append(getattr(record, name))
-            self.prompt.append(record.prompt)
+            if request_id:
+                self._rows_by_id[request_id] = len(self.prompt)
+            for column, value in zip(self._column_list, counts, strict=True):
+                column.append(value)
+            self.prompt.append(prompt)
             self.timestamp.append(stamp)
             self.source.append(source)
-            self.batch.append(1 if record.batch else 0)
+            self.batch.append(1 if batch else 0)
             row = len(self.prompt) - 1
         else:
-            for name in COUNT_FIELDS:
-                self.columns[name][row] = getattr(record, name)
-            self.prompt[row] = record.prompt
+            for column, value in zip(self._column_list, counts, strict=True):
+                column[row] = value
+            self.prompt[row] = prompt
             self.timestamp[row] = stamp
             self.source[row] = source
-            self.batch[row] = 1 if record.batch else 0
+            self.batch[row] = 1 if batch else 0
             self.cost.pop(row, None)
-        if record.cost is not None:
-            self.cost[row] = record.cost
+        if cost is not None:
+            self.cost[row] = cost
 
     def rows(self) -> Iterator[int]:
         return iter(range(len(self.prompt)))

@@ -122,23 +122,18 @@ Key = tuple[int, int, int, bool]  # source, tier, band, batch
 
 
 class _Sums:
-    """Token sums per price class: whole counts, plus scaled ones for capped or split calls."""
+    """Token sums per price class, in whole tokens."""
 
     def __init__(self) -> None:
-        self.counts: dict[Key, list[Fraction | int]] = defaultdict(lambda: [0] * len(COUNT_FIELDS))
+        self.counts: dict[Key, list[int]] = {}
 
-    def add(self, key: Key, values: Sequence[Fraction | int]) -> None:
-        row = self.counts[key]
+    def add(self, key: Key, values: Sequence[int]) -> None:
+        row = self.counts.get(key)
+        if row is None:
+            self.counts[key] = list(values)
+            return
         for index, value in enumerate(values):
             row[index] += value
-
-
-def _tier(prompt_scaled: Fraction | int, limits: Sequence[int]) -> int:
-    tier = 0
-    for index, above in enumerate(limits):
-        if prompt_scaled > above:
-            tier = index + 1
-    return tier
 
 
 def price_records(
@@ -154,50 +149,61 @@ def price_records(
     """The cost of every record of ``table`` on ``offer``; ``ratios[source]`` converts a source
     model's counts to this model's tokenizer (None: the source is unresolved, left out)."""
     window = offer.context_window or model.context_window
-    limits = [tier.above for tier in offer.tiers]
     bands = offer.time_bands
     columns = [table.columns[name] for name in COUNT_FIELDS]
     sums = _Sums()
     stats: defaultdict[str, int] = defaultdict(int)
-    long_tokens = Fraction(0)
-    all_tokens = Fraction(0)
+    whole_by_source: defaultdict[int, int] = defaultdict(int)
+    long_by_source: defaultdict[int, int] = defaultdict(int)
     band_cache: dict[int, int] = {}
+    # Tier thresholds and the window in each source's own tokens, as whole numbers: for a
+    # whole token count n, n * factor > limit exactly when n > floor(limit / factor).
+    limits_by_source: dict[int, tuple[list[int], int | None]] = {}
+    for source, ratio in enumerate(ratios):
+        if ratio is not None:
+            limits_by_source[source] = (
+                [math.floor(Fraction(tier.above) / ratio.factor) for tier in offer.tiers],
+                None if window is None else math.floor(Fraction(window) / ratio.factor),
+            )
+    requests = 0
     for row, source in enumerate(table.source):
-        ratio = ratios[source]
-        if ratio is None:
+        limits = limits_by_source.get(source)
+        if limits is None:
             continue
-        factor = ratio.factor
-        values: list[Fraction | int] = [column[row] for column in columns]
+        source_limits, source_window = limits
+        values = [column[row] for column in columns]
         prompt = table.prompt[row]
         answer = values[OUTPUT] + values[REASONING]
-        whole = (prompt + answer) * factor
-        all_tokens += whole
-        batch = bool(table.batch[row])
-        stats["requests"] += 1
-        scaled_prompt: Fraction | int = prompt * factor
-        if window is not None and whole > window:
+        whole = prompt + answer
+        whole_by_source[source] += whole
+        batch = table.batch[row] == 1
+        requests += 1
+        if source_window is not None and whole > source_window:
             stats["long"] += 1
-            long_tokens += whole
-            room = window - answer * factor
+            long_by_source[source] += whole
+            room = source_window - answer
             if long_inputs == "exclude" or room <= 0:
                 stats["excluded"] += 1
                 continue
             if long_inputs == "cap":
+                # compacted to fit: every part of the prompt shrinks in proportion, in whole
+                # tokens (a compaction is an estimate; the note says so)
                 stats["capped"] += 1
-                shrink = room / scaled_prompt
                 for index in (INPUT, READ, WRITE_5M, WRITE_1H, IMAGE, AUDIO):
-                    values[index] = values[index] * shrink
-                scaled_prompt = room
+                    values[index] = values[index] * room // prompt
             else:
-                calls = math.ceil(scaled_prompt / room)
+                calls = math.ceil(prompt / room)
                 stats["split_calls"] += calls
                 values[OUTPUT] *= calls
                 values[REASONING] *= calls
-                scaled_prompt = room
-        tier = _tier(scaled_prompt, limits) if limits else 0
+            prompt = min(prompt, room)
+        tier = 0
+        for index, above in enumerate(source_limits):
+            if prompt > above:
+                tier = index + 1
         band = -1
-        stamp = table.timestamp[row]
         if bands and not batch:
+            stamp = table.timestamp[row]
             if stamp == NO_TIME:
                 stats["untimed"] += 1
             else:
@@ -206,10 +212,20 @@ def price_records(
                 if band == -2:
                     band = next((i for i, b in enumerate(bands) if in_band(b, stamp)), -1)
                     band_cache[minute] = band
-        stats["tier"] += tier > 0
-        stats["banded"] += band >= 0
-        stats["batch"] += batch
+                if band >= 0:
+                    stats["banded"] += 1
+        if tier:
+            stats["tier"] += 1
+        if batch:
+            stats["batch"] += 1
         sums.add((source, tier, band, batch), values)
+    stats["requests"] = requests
+    all_tokens = Fraction(0)
+    long_tokens = Fraction(0)
+    for source, tokens in whole_by_source.items():
+        factor = ratios[source].factor  # type: ignore[union-attr]
+        all_tokens += tokens * factor
+        long_tokens += long_by_source[source] * factor
     return _assemble(
         offer, model, provider, ratios, fx, currency, sums, stats, long_tokens, all_tokens
     )

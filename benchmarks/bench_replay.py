@@ -1,0 +1,180 @@
+"""``tokx replay`` on a large Claude Code-style session log, next to a bare line-by-line msgspec
+decode of the same file. Prints wall time and peak memory (max RSS) of each, each in its own
+process, and the ratio; asserts nothing. Targets (issue 15): 1 GB in at most 60 s, under
+300 MB, at most 2x the bare decode.
+
+    python benchmarks/bench_replay.py [--size-mb 1024] [--path FILE] [--keep]
+
+The log is generated: sessions of user turns, tool results and assistant calls written one line
+per content block (two lines per call repeating its usage, as Claude Code does), with text of
+realistic length; 1 in 20 calls is repeated in a second file as a subagent copy would be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE_DECODE = """
+import sys, msgspec
+decode = msgspec.json.decode
+lines = 0
+with open(sys.argv[1], "rb") as handle:
+    for line in handle:
+        if line.strip():
+            decode(line)
+            lines += 1
+print(lines)
+"""
+
+
+def generate(folder: Path, size_mb: int, seed: int = 7) -> Path:
+    """Write a session file of about ``size_mb`` MB (plus a small subagent file)."""
+    rng = random.Random(seed)
+    words = [
+        "the",
+        "checkout",
+        "total",
+        "rounds",
+        "each",
+        "line",
+        "item",
+        "before",
+        "tax",
+        "so",
+        "a",
+        "cent",
+        "goes",
+        "missing",
+    ]
+    session = folder / "session.jsonl"
+    subagent = folder / "session" / "subagents" / "agent-1.jsonl"
+    subagent.parent.mkdir(parents=True, exist_ok=True)
+    target = size_mb * 1024 * 1024
+    written = 0
+    call = 0
+    start = 1_780_000_000
+    with session.open("w") as out, subagent.open("w") as side:
+        while written < target:
+            call += 1
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(start + call * 7))
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(80, 700)))
+            user = {
+                "parentUuid": f"a{call - 1}",
+                "isSidechain": False,
+                "type": "user",
+                "uuid": f"u{call}",
+                "sessionId": "s1",
+                "timestamp": stamp,
+                "message": {
+                    "role": "user",
+                    "content": [
+                        {"type": "tool_result", "tool_use_id": f"t{call}", "content": text}
+                    ],
+                },
+            }
+            usage = {
+                "input_tokens": rng.randint(1, 40),
+                "cache_creation_input_tokens": rng.randint(0, 4000),
+                "cache_read_input_tokens": rng.randint(10_000, 150_000),
+                "output_tokens": rng.randint(20, 2000),
+                "service_tier": "standard",
+            }
+            lines = []
+            for block in (
+                {"type": "thinking", "thinking": text[:400]},
+                {"type": "text", "text": text},
+            ):
+                lines.append(
+                    {
+                        "parentUuid": f"u{call}",
+                        "isSidechain": False,
+                        "type": "assistant",
+                        "uuid": f"a{call}-{block['type']}",
+                        "sessionId": "s1",
+                        "timestamp": stamp,
+                        "requestId": f"req_{call}",
+                        "message": {
+                            "id": f"msg_{call}",
+                            "type": "message",
+                            "role": "assistant",
+                            "model": "claude-sonnet-4-5-20250929",
+                            "content": [block],
+                            "usage": usage,
+                        },
+                    }
+                )
+            chunk = "".join(json.dumps(item) + "\n" for item in (user, *lines))
+            out.write(chunk)
+            written += len(chunk)
+            if call % 20 == 0:
+                side.write(json.dumps(lines[-1]) + "\n")
+    return folder
+
+
+def measure(command: list[str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB, stdout) of a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak <= before:
+        peak = before  # ru_maxrss of children is the largest so far
+    return seconds, peak / 1024, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--path", type=Path, default=None, help="folder for the generated log")
+    parser.add_argument("--keep", action="store_true", help="keep the generated log")
+    args = parser.parse_args()
+    folder = args.path or Path(tempfile.mkdtemp(prefix="tokx-replay-bench-"))
+    session = folder / "session.jsonl"
+    if not session.exists():
+        started = time.perf_counter()
+        generate(folder, args.size_mb)
+        print(f"generated {folder} in {time.perf_counter() - started:.1f} s")
+    size = sum(path.stat().st_size for path in folder.rglob("*.jsonl")) / 1024 / 1024
+    env = dict(os.environ)
+    bare_s, bare_mb, lines = measure([sys.executable, "-c", BARE_DECODE, str(session)])
+    replay_s, replay_mb, output = measure(
+        [
+            sys.executable,
+            "-m",
+            "tokenexport_cli",
+            "replay",
+            str(folder),
+            "-m",
+            "claude-sonnet-4.5",
+            "-m",
+            "deepseek-v3.2",
+            "--provider",
+            "anthropic,deepseek",
+            "--format",
+            "json",
+        ]
+    )
+    payload = json.loads(output)
+    del env
+    print(f"log: {size:,.0f} MB, {int(lines):,} lines, {payload['requests']:,} calls")
+    print(f"bare msgspec decode : {bare_s:7.1f} s  peak {bare_mb:6.0f} MB")
+    print(f"tokx replay (2 models): {replay_s:5.1f} s  peak {replay_mb:6.0f} MB")
+    print(f"ratio replay / bare decode: {replay_s / bare_s:.2f}x")
+    if not args.keep and args.path is None:
+        for path in sorted(folder.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        folder.rmdir()
+
+
+if __name__ == "__main__":
+    main()
