@@ -137,6 +137,7 @@ class _Pricer:
         self.request, self.index, self.read, self.fx = request, index, read, fx
         self.currency = request.currency.upper()
         self.unresolved = ""
+        self._priced: dict[tuple[tuple[str, str, str], tuple[int, ...]], ReplayCost] = {}
 
     def note_unresolved(self, summaries: list[SourceModel]) -> None:
         missing = [s for s in summaries if s.resolved is None]
@@ -168,9 +169,22 @@ class _Pricer:
         reasoning = sum(table.columns["reasoning"])
         if not reasoning:
             notes.discard(REASONING_NOTE)
-        cost = price_records(
-            table, offer, model, provider, ratios, self.fx, self.currency, self.request.long_inputs
-        )
+        # the logged model's own line and the same offer chosen with -m price the same calls:
+        # price them once
+        priced_rows = (offer.key, tuple(i for i, ratio in enumerate(ratios) if ratio is not None))
+        cost = self._priced.get(priced_rows)
+        if cost is None:
+            cost = price_records(
+                table,
+                offer,
+                model,
+                provider,
+                ratios,
+                self.fx,
+                self.currency,
+                self.request.long_inputs,
+            )
+            self._priced[priced_rows] = cost
         if only is None and self.unresolved:
             notes.add(self.unresolved)
         for fee in provider.fees:

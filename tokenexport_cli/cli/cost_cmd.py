@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from tokenexport_cli.ranking import Ranked
+    from tokenexport_cli.textfiles import InputWarning
 
 
 def print_chart(
@@ -75,6 +76,14 @@ def print_chart(
         ),
         output,
     )
+
+
+def print_warnings(warnings: Sequence[InputWarning]) -> None:
+    """The workload's input warnings on stderr, as ``workload show`` prints them."""
+    import sys
+
+    for warning in warnings:
+        sys.stderr.write(f"tokx: warning: {warning.source}: {warning.message}\n")
 
 
 def print_renderables(renderables: list[object]) -> None:
@@ -153,6 +162,7 @@ def estimate_command(
     )
     found = call(estimate, request)
     result = found.estimate
+    print_warnings(result.warnings)
     series = [list(values) for values in found.projections] if found.projections else None
     if chart:
         print_chart(found.ranked, None if show_all else 30, result.currency, output_format, output)
@@ -309,6 +319,7 @@ def recommend_command(
         harnesses=_pairs_text(harness),
     )
     rec = call(recommend, request)
+    print_warnings(rec.estimate.warnings)
     if chart:
         print_chart(rec.ranked, top, rec.estimate.currency, output_format, output)
         return

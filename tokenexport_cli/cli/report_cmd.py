@@ -94,7 +94,10 @@ def report_command(
         path_kinds=split_values(path),
         top_models=top,
     )
-    html = render_report(call(report, request))
+    made = call(report, request)
+    for warning in made.recommendation.estimate.warnings:
+        sys.stderr.write(f"tokx: warning: {warning.source}: {warning.message}\n")
+    html = render_report(made)
     write_output(html, None if output == "-" else Path(output))
     if output != "-":
         sys.stderr.write(f"tokx: wrote {output} ({len(html.encode()) // 1024 + 1} KB)\n")

@@ -231,3 +231,55 @@ def read_logs(paths: Sequence[Path | str], log_format: str | None = None) -> Log
     if not len(table):
         raise DataError("no API call with recorded usage found in " + ", ".join(map(str, paths)))
     return LogRead(table, files, lines, skipped, tuple(warnings))
+
+
+def _first_object(path: Path) -> Any:
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.isspace():
+                try:
+                    return msgspec.json.decode(raw)
+                except msgspec.DecodeError:
+                    return None
+    return None
+
+
+def is_usage_log(path: Path) -> bool:
+    """Whether a file (or every file under a folder) is a log tokx reads usage from, rather
+    than sample text or a chat request log: a known export header, an OTLP export, a session
+    log, or API responses that record usage."""
+    files = [path] if path.is_file() else expand_paths([path]) if path.is_dir() else []
+    if not files:
+        return False
+    for file in files:
+        suffix = file.suffix.lower()
+        if suffix in TABLE_SUFFIXES:
+            with file.open(encoding="utf-8", errors="replace", newline="") as handle:
+                headers = next(csv.reader(handle), [])
+            if detect_table([name.strip() for name in headers]) is None:
+                return False
+            continue
+        if suffix == ".json":
+            try:
+                obj = msgspec.json.decode(file.read_bytes())
+            except msgspec.DecodeError:
+                return False
+        elif suffix in (".jsonl", ".ndjson"):
+            obj = _first_object(file)
+        else:
+            return False
+        if not isinstance(obj, dict):
+            return False
+        if detect_object(obj) == "openai" and not _records_usage(obj):
+            return False
+    return True
+
+
+def _records_usage(obj: dict[str, Any]) -> bool:
+    body = obj.get("response") if isinstance(obj.get("response"), dict) else obj
+    if isinstance(body, dict) and isinstance(body.get("body"), dict):
+        body = body["body"]
+    result = obj.get("result")
+    if isinstance(result, dict) and isinstance(result.get("message"), dict):
+        body = result["message"]
+    return isinstance(body, dict) and ("usage" in body or "usageMetadata" in body)
