@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -120,16 +118,25 @@ def generate(folder: Path, size_mb: int, seed: int = 7) -> Path:
     return folder
 
 
+PEAK = """
+import atexit, resource, runpy, sys
+atexit.register(lambda: sys.stderr.write(
+    f"\\npeak-kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n"))
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__") if sys.argv[0].endswith(".py") else (
+    runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True))
+"""
+
+
 def measure(command: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, stdout) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(seconds, peak RSS in MB of that process alone, stdout) of a child process."""
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *command], capture_output=True, text=True, check=True
+    )
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if peak <= before:
-        peak = before  # ru_maxrss of children is the largest so far
-    return seconds, peak / 1024, done.stdout
+    peak_kb = int(done.stderr.rsplit("peak-kb ", 1)[1].split()[0])
+    return seconds, peak_kb / 1024, done.stdout
 
 
 def main() -> None:
@@ -145,12 +152,12 @@ def main() -> None:
         generate(folder, args.size_mb)
         print(f"generated {folder} in {time.perf_counter() - started:.1f} s")
     size = sum(path.stat().st_size for path in folder.rglob("*.jsonl")) / 1024 / 1024
-    env = dict(os.environ)
-    bare_s, bare_mb, lines = measure([sys.executable, "-c", BARE_DECODE, str(session)])
+    with tempfile.TemporaryDirectory() as scratch:
+        script = Path(scratch) / "bare_decode.py"
+        script.write_text(BARE_DECODE)
+        bare_s, bare_mb, lines = measure([str(script), str(session)])
     replay_s, replay_mb, output = measure(
         [
-            sys.executable,
-            "-m",
             "tokenexport_cli",
             "replay",
             str(folder),
@@ -165,7 +172,6 @@ def main() -> None:
         ]
     )
     payload = json.loads(output)
-    del env
     print(f"log: {size:,.0f} MB, {int(lines):,} lines, {payload['requests']:,} calls")
     print(f"bare msgspec decode : {bare_s:7.1f} s  peak {bare_mb:6.0f} MB")
     print(f"tokx replay (2 models): {replay_s:5.1f} s  peak {replay_mb:6.0f} MB")
