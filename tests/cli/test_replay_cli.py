@@ -91,3 +91,27 @@ def test_bad_input_exit_codes(tmp_path: Path) -> None:
     assert wrong.exit_code == 2 and "--long-inputs" in wrong.stderr
     fmt = runner.invoke(app, ["replay", str(bad), "--log-format", "splunk"])
     assert fmt.exit_code == 2 and "unknown log format 'splunk'" in fmt.stderr
+
+
+def test_a_table_in_no_known_format_through_column_roles() -> None:
+    log = str(LOGS / "custom_usage.csv")
+    unknown = runner.invoke(app, ["replay", log])
+    assert unknown.exit_code == 3
+    assert "--column ROLE=HEADER" in unknown.stderr and "engine, when" in unknown.stderr
+    mapped = replay_json(
+        log,
+        *("--column", "model=engine", "--column", "timestamp=when"),
+        *("--column", "input=fresh_prompt", "--column", "cache_read=cached"),
+        *("--column", "output=completion", "--column", "cost=usd"),
+    )
+    # the same two gpt-4o calls as openai_chat.jsonl: $0.02522 at list prices, as recorded
+    assert mapped["lines"][0]["period_cost"] == "0.02522"
+    assert mapped["recorded_spend"] == "0.02522"
+    bad_role = runner.invoke(app, ["replay", log, "--column", "tokens=fresh_prompt"])
+    assert bad_role.exit_code == 2
+    assert bad_role.stderr.startswith("tokx: error: --column: unknown role tokens")
+    absent = runner.invoke(
+        app,
+        ["replay", log, "--column", "model=engine", "--column", "input=x", "--column", "output=y"],
+    )
+    assert absent.exit_code == 3 and "no column x, y" in absent.stderr

@@ -35,6 +35,7 @@ class ReplayRequest:
     providers: tuple[str, ...] = ()
     path_kinds: tuple[str, ...] = ()
     log_format: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)  # role -> header, for other tables
     currency: str = "USD"
     fx: Mapping[str, Decimal] = field(default_factory=dict)
     long_inputs: LongInputs = "cap"
@@ -276,7 +277,7 @@ def replay(request: ReplayRequest) -> ReplayResult:
     fx = Fx(index.catalog.fx, request.fx)
     fx.rate("USD", request.currency.upper())
     targets = _targets(request, index)
-    read = read_logs(request.paths, request.log_format)
+    read = read_logs(request.paths, request.log_format, request.columns or None)
     summaries, sources = _sources(read, index)
     period = read.table.period()
     days = None

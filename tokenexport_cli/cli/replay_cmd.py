@@ -36,6 +36,16 @@ def register(app: typer.Typer) -> None:
     app.command("replay")(replay_command)
 
 
+def _columns(values: list[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values or ():
+        role, separator, header = value.partition("=")
+        if not separator or not role.strip() or not header.strip():
+            raise UsageError(f"--column: expected ROLE=HEADER, got '{value}'")
+        mapping[role.strip()] = header.strip()
+    return mapping
+
+
 @handle_errors
 def replay_command(
     paths: Annotated[
@@ -50,6 +60,17 @@ def replay_command(
     log_format: Annotated[
         str | None,
         typer.Option("--log-format", help=LOG_FORMAT_HELP, show_default=False),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="A table in no known format: map a role to its header, e.g. --column "
+            "model=engine --column input=prompt_tokens --column output=completion_tokens. Roles: "
+            "model, timestamp, input (not cached), cache_read, cache_write, output, reasoning, "
+            "cost, provider, request_id.",
+            show_default=False,
+        ),
     ] = None,
     long_inputs: Annotated[
         str,
@@ -97,6 +118,7 @@ def replay_command(
         providers=split_values(provider),
         path_kinds=split_values(path),
         log_format=log_format,
+        columns=_columns(column),
         currency=currency,
         fx=parse_fx(fx),
         long_inputs=long_inputs,  # type: ignore[arg-type]

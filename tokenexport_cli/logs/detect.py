@@ -5,7 +5,7 @@ when the rest of the file is valid, a counted skip with a warning."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +14,13 @@ import msgspec
 
 from tokenexport_cli.errors import DataError, UsageError, located
 from tokenexport_cli.logs.agents import CodexSession, claude_code_line
-from tokenexport_cli.logs.exports import ROW_READERS, detect_table, unknown_headers
+from tokenexport_cli.logs.exports import (
+    ROW_READERS,
+    check_columns,
+    detect_table,
+    mapped_reader,
+    unknown_headers,
+)
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
 from tokenexport_cli.logs.vendors import LineError, record_from_response
@@ -161,15 +167,22 @@ def _read_json_document(reader: _FileReader) -> str:
     return reader.vendor or fmt
 
 
-def _read_table(reader: _FileReader, forced: str | None) -> str:
+def _read_table(reader: _FileReader, forced: str | None, columns: Mapping[str, str] | None) -> str:
     with reader.path.open(encoding="utf-8", errors="replace", newline="") as handle:
         dialect = "excel-tab" if reader.path.suffix.lower() == ".tsv" else "excel"
         rows = csv.DictReader(handle, dialect=dialect)
         headers = [name.strip() for name in rows.fieldnames or ()]
-        fmt = forced if forced in ROW_READERS else detect_table(headers)
-        if fmt is None:
-            raise DataError(located(reader.path, 1, None, unknown_headers(headers)))
-        read_row = ROW_READERS[fmt]
+        if columns:
+            try:
+                read_row = mapped_reader(columns, headers)
+            except LineError as exc:
+                raise DataError(located(reader.path, 1, None, str(exc))) from None
+            fmt = "columns"
+        else:
+            found = forced if forced in ROW_READERS else detect_table(headers)
+            if found is None:
+                raise DataError(located(reader.path, 1, None, unknown_headers(headers)))
+            fmt, read_row = found, ROW_READERS[found]
         rows.fieldnames = headers
         for number, row in enumerate(rows, start=2):
             reader.lines += 1
@@ -180,19 +193,32 @@ def _read_table(reader: _FileReader, forced: str | None) -> str:
     return fmt
 
 
-def _read_file(path: Path, table: UsageTable, forced: str | None) -> tuple[str, _FileReader]:
+def _read_file(
+    path: Path, table: UsageTable, forced: str | None, columns: Mapping[str, str] | None
+) -> tuple[str, _FileReader]:
     reader = _FileReader(path, table)
-    if forced in ROW_READERS or (forced is None and path.suffix.lower() in TABLE_SUFFIXES):
-        return _read_table(reader, forced), reader
+    if (
+        columns
+        or forced in ROW_READERS
+        or (forced is None and path.suffix.lower() in TABLE_SUFFIXES)
+    ):
+        return _read_table(reader, forced, columns), reader
     if forced is None and path.suffix.lower() == ".json":
         return _read_json_document(reader), reader
     fmt = None if forced is None else ("openai" if forced in API_FORMATS else forced)
     return _read_jsonl(reader, fmt), reader
 
 
-def read_logs(paths: Sequence[Path | str], log_format: str | None = None) -> LogRead:
-    """Every record of every log file under ``paths``; the same file named twice is read once."""
+def read_logs(
+    paths: Sequence[Path | str],
+    log_format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> LogRead:
+    """Every record of every log file under ``paths``; the same file named twice is read once.
+    ``columns`` maps roles to the headers of a CSV/TSV table in no known format."""
     check_log_format(log_format)
+    if columns:
+        check_columns(columns)
     table = UsageTable()
     files: dict[str, str] = {}
     warnings: list[InputWarning] = []
@@ -211,7 +237,7 @@ def read_logs(paths: Sequence[Path | str], log_format: str | None = None) -> Log
         if looks_binary(head):
             warnings.append(InputWarning(str(path), "binary", f"{path}: binary file, not a log"))
             continue
-        fmt, reader = _read_file(path, table, log_format)
+        fmt, reader = _read_file(path, table, log_format, columns)
         files[str(path)] = fmt
         lines += reader.lines
         if reader.first_bad is not None:

@@ -26,6 +26,72 @@ LITELLM = frozenset({"request_id", "spend", "prompt_tokens", "completion_tokens"
 KNOWN: dict[str, frozenset[str]] = {"openrouter-csv": OPENROUTER, "litellm-csv": LITELLM}
 
 
+#: What ``--column ROLE=HEADER`` (or a workload's ``columns:``) maps; counts never include
+#: one another: ``input`` is the prompt not read from or written to the cache.
+ROLES: tuple[str, ...] = (
+    "model",
+    "timestamp",
+    "input",
+    "cache_read",
+    "cache_write",
+    "output",
+    "reasoning",
+    "cost",
+    "provider",
+    "request_id",
+)
+REQUIRED_ROLES = ("model", "input", "output")
+
+
+def check_columns(columns: Mapping[str, str]) -> None:
+    """Roles must be known and the required ones given (InvalidValue, field ``columns``)."""
+    from tokenexport_cli.errors import InvalidValue
+
+    unknown = sorted(set(columns) - set(ROLES))
+    if unknown:
+        raise InvalidValue(
+            f"unknown role {', '.join(unknown)} (roles: {', '.join(ROLES)})", "columns"
+        )
+    missing = [role for role in REQUIRED_ROLES if role not in columns]
+    if missing:
+        raise InvalidValue(f"map {', '.join(missing)} too (roles: {', '.join(ROLES)})", "columns")
+
+
+def mapped_reader(
+    columns: Mapping[str, str], headers: list[str]
+) -> Callable[[Mapping[str, str]], UsageRecord]:
+    """A row reader for a table whose headers the user mapped to roles."""
+    absent = [header for header in columns.values() if header not in headers]
+    if absent:
+        raise LineError(
+            f"no column {', '.join(absent)} (the file has: {', '.join(headers) or 'none'})"
+        )
+
+    def cell(row: Mapping[str, str], role: str) -> str | None:
+        header = columns.get(role)
+        return None if header is None else row.get(header)
+
+    def read(row: Mapping[str, str]) -> UsageRecord:
+        model = (cell(row, "model") or "").strip()
+        if not model:
+            raise LineError(f"{columns['model']}: empty model")
+        request = (cell(row, "request_id") or "").strip()
+        return UsageRecord(
+            model=model,
+            provider=(cell(row, "provider") or "").strip() or None,
+            timestamp=timestamp(cell(row, "timestamp"), columns.get("timestamp", "timestamp")),
+            input=count(cell(row, "input") or 0, columns["input"]),
+            cache_read=count(cell(row, "cache_read") or 0, columns.get("cache_read", "")),
+            cache_write_5m=count(cell(row, "cache_write") or 0, columns.get("cache_write", "")),
+            output=count(cell(row, "output") or 0, columns["output"]),
+            reasoning=count(cell(row, "reasoning") or 0, columns.get("reasoning", "")),
+            cost=money(cell(row, "cost"), columns.get("cost", "cost")),
+            request_id=f"table:{request}" if request else None,
+        )
+
+    return read
+
+
 def detect_table(headers: list[str]) -> str | None:
     present = set(headers)
     for name, needed in KNOWN.items():
@@ -36,7 +102,11 @@ def detect_table(headers: list[str]) -> str | None:
 
 def unknown_headers(headers: list[str]) -> str:
     wanted = "; ".join(f"{name}: {', '.join(sorted(cols))}" for name, cols in KNOWN.items())
-    return f"unknown columns ({', '.join(headers) or 'none'}); tokx reads {wanted}"
+    return (
+        f"unknown columns ({', '.join(headers) or 'none'}); tokx reads {wanted}; or map the "
+        f"file's headers to roles with --column ROLE=HEADER (roles: {', '.join(ROLES)}; "
+        f"{', '.join(REQUIRED_ROLES)} required)"
+    )
 
 
 def _split(total: int, part: int, what: str) -> int:
