@@ -93,7 +93,7 @@ def test_claude_code_folder_at_list_prices_with_the_long_context_tier() -> None:
     # $7.50, $22.50) for the whole call: 30 + 114,000 + 112,500 + 45,000 -> $0.27153
     source, target = result.lines
     assert source.cost.period_cost == target.cost.period_cost == Decimal("0.39375")
-    assert "1 requests at long-context tier prices" in source.cost.notes
+    assert "1 calls at long-context tier prices" in source.cost.notes
     # first call 2026-08-03 09:00:09 to last 2026-08-09 17:30:00 -> 6.3540625 days
     assert result.days == Decimal("6.3540625")
     assert source.monthly == Decimal("0.39375") * Decimal("30.44") / Decimal("6.3540625")
@@ -228,3 +228,21 @@ def test_a_log_folder_split_into_two_files_gives_the_same_result(tmp_path: Path)
     shutil.copy(LOGS / "openai_chat.jsonl", tmp_path / "whole.jsonl")
     whole = run(tmp_path / "whole.jsonl", models=("gpt-5-mini",), providers=("openai",))
     assert [x.cost.period_cost for x in split.lines] == [x.cost.period_cost for x in whole.lines]
+
+
+def test_split_long_calls_repeat_the_output_per_chunk() -> None:
+    split = run(
+        LOGS / "claude-projects",
+        models=("deepseek-v3.2",),
+        providers=("deepseek",),
+        long_inputs="split",
+    ).lines[1]
+    # msg_014: 205,005 prompt tokens in chunks of 128,810 (its own tokens, see the cap test):
+    # 2 calls, each billed the call's 2,000 output tokens; the prompt is billed once
+    assert "long calls split into 2 calls" in split.cost.notes
+    capped = run(LOGS / "claude-projects", models=("deepseek-v3.2",), providers=("deepseek",))
+    extra_prompt = (205005 - (3 + 119381 + 9424)) * Decimal("1.002") * Decimal("0.2288")
+    extra_output = 2000 * Decimal("1.002") * Decimal("0.3432")
+    assert split.cost.period_cost - capped.lines[1].cost.period_cost == (
+        (extra_prompt + extra_output) / MILLION
+    )

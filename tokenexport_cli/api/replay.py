@@ -247,7 +247,10 @@ def _alternatives(
             continue
         if window is None or window < longest:
             continue
-        rough = (sum(totals[:4]) + sum(totals[6:])) * offer.input + sum(totals[4:6]) * offer.output
+        # totals at base prices, cache reads at the read price where the offer sells one
+        plain = totals[0] + totals[6] + totals[7] + totals[2] + totals[3]
+        read = totals[1] * (offer.cache_read if offer.cache_read is not None else offer.input)
+        rough = plain * offer.input + read + (totals[4] + totals[5]) * offer.output
         ranked.append((rough, offer))
     ranked.sort(key=lambda pair: (pair[0], pair[1].model, pair[1].provider))
     lines: list[ReplayLine] = []

@@ -297,22 +297,22 @@ def _assemble(
 def _stat_notes(offer: Offer, stats: dict[str, int]) -> list[str]:
     notes = []
     if stats["tier"]:
-        notes.append(f"{stats['tier']} requests at long-context tier prices")
+        notes.append(f"{stats['tier']} calls at long-context tier prices")
     if stats["banded"]:
-        notes.append(f"{stats['banded']} requests inside a time-of-day price band")
+        notes.append(f"{stats['banded']} calls inside a time-of-day price band")
     if stats["untimed"]:
-        notes.append(f"{stats['untimed']} requests without a timestamp priced outside time bands")
+        notes.append(f"{stats['untimed']} calls without a timestamp priced outside time bands")
     if stats["batch"]:
         if offer.batch is None:
-            notes.append(f"{stats['batch']} batch requests at real-time prices (no batch price)")
+            notes.append(f"{stats['batch']} batch calls at real-time prices (no batch price)")
         else:
-            notes.append(f"{stats['batch']} requests at batch prices")
+            notes.append(f"{stats['batch']} calls at batch prices")
     if stats["long"]:
-        notes.append(f"{stats['long']} requests longer than the context window")
+        notes.append(f"{stats['long']} calls longer than the context window")
     if stats["capped"]:
-        notes.append(f"{stats['capped']} long requests priced as if compacted to fit the window")
+        notes.append(f"{stats['capped']} long calls priced as if compacted to fit the window")
     if stats["excluded"]:
-        notes.append(f"{stats['excluded']} requests too long for the context window left out")
+        notes.append(f"{stats['excluded']} calls too long for the context window left out")
     if stats["split_calls"]:
-        notes.append(f"long requests split into {stats['split_calls']} calls")
+        notes.append(f"long calls split into {stats['split_calls']} calls")
     return notes
