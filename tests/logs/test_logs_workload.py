@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tokenexport_cli.cli import app
@@ -87,3 +88,21 @@ def test_no_output_tokens_and_none_recorded_names_the_flag(tmp_path: Path) -> No
         assert result.exit_code == 2
         assert result.stderr.startswith("tokx: error: --output-tokens: ")
         assert "add --output-tokens N" in result.stderr
+
+
+def test_check_prices_a_logs_workload_and_prints_its_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls.jsonl"
+    log.write_text((LOGS / "openai_chat.jsonl").read_text() + "{oops\n")
+    (tmp_path / "w.yaml").write_text(
+        "name: w\nrequests_per_month: 1000\ninputs:\n  - logs: calls.jsonl\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--workload", "w.yaml", "--model", "gpt-4o", "--provider", "openai"]
+    # $12.61 a month (see the first test here)
+    assert runner.invoke(app, [*args, "--max-monthly", "12.61"]).exit_code == 0
+    result = runner.invoke(app, [*args, "--max-monthly", "12.60"])
+    assert result.exit_code == 1
+    assert "tokx: warning: " in result.stderr and "skipped 1 of 3 lines" in result.stderr

@@ -195,6 +195,9 @@ def check_command(
     )
     outcome = call(check, request)
     results = list(outcome.results)
+    for result in results:
+        for warning in result.warnings:
+            sys.stderr.write(f"tokx: warning: {warning.source}: {warning.message}\n")
     if fmt == "github":
         sys.stdout.write(github_annotations(results, outcome.config_path))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
