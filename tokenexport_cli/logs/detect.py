@@ -41,6 +41,7 @@ LOG_FORMATS: tuple[str, ...] = (
 )
 #: API responses of all three vendors share one reader: their usage fields tell them apart.
 API_FORMATS = frozenset({"openai", "anthropic", "gemini"})
+MAX_LINE_BYTES = 64 * 1024 * 1024  # the bound chat JSONL inputs have (workload/chat.py)
 TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
 CLAUDE_CODE_TYPES = frozenset({"user", "assistant", "summary", "system", "file-history-snapshot"})
 VENDOR_FORMATS = {"openai": "openai", "anthropic": "anthropic", "google": "gemini"}
@@ -103,9 +104,14 @@ class _FileReader:
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Non-blank lines, as they are (JSON decoding ignores the surrounding whitespace; not
-    stripping saves copying every line of a gigabyte log)."""
+    stripping saves copying every line of a gigabyte log). A line longer than
+    ``MAX_LINE_BYTES`` is a broken file, not a call: an error naming it."""
     with path.open("rb", buffering=1 << 20) as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES:
+                raise DataError(located(path, number, None, "line longer than 64 MiB"))
             if not raw.isspace():
                 yield number, raw
 
@@ -261,7 +267,7 @@ def read_logs(
 
 def _first_object(path: Path) -> Any:
     with path.open("rb") as handle:
-        for raw in handle:
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
             if not raw.isspace():
                 try:
                     return msgspec.json.decode(raw)
