@@ -246,3 +246,15 @@ def test_split_long_calls_repeat_the_output_per_chunk() -> None:
     assert split.cost.period_cost - capped.lines[1].cost.period_cost == (
         (extra_prompt + extra_output) / MILLION
     )
+
+
+def test_batch_result_files_price_at_batch_prices_where_the_offer_has_them() -> None:
+    # OpenAI Batch output: gpt-4o batch prices $1.25 in / $5 out: 3,000 x 1.25 + 600 x 5 = 6,750
+    openai = source_line(run(LOGS / "openai_batch_output.jsonl"), "gpt-4o")
+    assert openai.period_cost == Decimal("0.00675")
+    assert "2 calls at batch prices" in openai.notes
+    # Anthropic Message Batches: the catalog has no batch price for haiku 4.5, so real time:
+    # 1,000 x 1 + 200 x 5 = 2,000 -> $0.002, and the note says so
+    anthropic = source_line(run(LOGS / "anthropic_batch_results.jsonl"), "claude-haiku-4.5")
+    assert anthropic.period_cost == Decimal("0.002")
+    assert "1 batch calls at real-time prices (no batch price)" in anthropic.notes

@@ -234,7 +234,10 @@ def record_from_response(obj: Mapping[str, Any], provider: str | None = None) ->
     elif not body:
         return None  # a batch request that failed or expired: not billed
     else:
-        raise LineError("no usage recorded (usage / usageMetadata missing)")
+        raise LineError(
+            "no usage recorded (usage / usageMetadata missing); a log of requests without "
+            "responses is priced as sample requests: tokx estimate --input FILE"
+        )
     if not isinstance(model, str) or not model:
         raise LineError("model: missing")
     return UsageRecord(
