@@ -89,6 +89,8 @@ def test_bad_input_exit_codes(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     wrong = runner.invoke(app, ["replay", str(bad), "--long-inputs", "drop"])
     assert wrong.exit_code == 2 and "--long-inputs" in wrong.stderr
+    kind = runner.invoke(app, ["replay", str(bad), "--path", "cloud"])
+    assert kind.exit_code == 2 and kind.stderr.startswith("tokx: error: --path: unknown path kind")
     fmt = runner.invoke(app, ["replay", str(bad), "--log-format", "splunk"])
     assert fmt.exit_code == 2 and "unknown log format 'splunk'" in fmt.stderr
 

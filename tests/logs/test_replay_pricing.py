@@ -258,3 +258,20 @@ def test_batch_result_files_price_at_batch_prices_where_the_offer_has_them() -> 
     anthropic = source_line(run(LOGS / "anthropic_batch_results.jsonl"), "claude-haiku-4.5")
     assert anthropic.period_cost == Decimal("0.002")
     assert "1 batch calls at real-time prices (no batch price)" in anthropic.notes
+
+
+def test_replay_runs_from_python_without_the_cli() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tokenexport_cli.api.replay import ReplayRequest, replay\n"
+        f"result = replay(ReplayRequest(paths=(Path({str(LOGS / 'gemini.jsonl')!r}),), "
+        "alternatives=1))\n"
+        "print(len(result.lines), sorted(m for m in ('typer', 'rich', 'click') "
+        "if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "2 []"

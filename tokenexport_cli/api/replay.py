@@ -274,6 +274,13 @@ def replay(request: ReplayRequest) -> ReplayResult:
 
     if request.long_inputs not in LONG_INPUTS:
         raise InvalidValue(f"expected one of {', '.join(LONG_INPUTS)}", "long_inputs")
+    from tokenexport_cli.schema import PATH_KINDS
+
+    for kind in request.path_kinds:
+        if kind not in PATH_KINDS:
+            raise InvalidValue(
+                f"unknown path kind '{kind}' (choose from {', '.join(PATH_KINDS)})", "path_kinds"
+            )
     index = open_catalog(request.catalog)
     for name in request.providers:
         index.provider(name)
