@@ -15,7 +15,7 @@ from typing import Literal
 from tokenexport_cli.errors import UsageError
 
 BINARY_SNIFF_BYTES = 8 * 1024
-WarningKind = Literal["binary", "invalid_utf8", "empty", "non_text"]
+WarningKind = Literal["binary", "invalid_utf8", "empty", "non_text", "skipped_lines"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from tokenexport_cli.catalog import CatalogIndex
-from tokenexport_cli.errors import InvalidValue, UsageError
+from tokenexport_cli.errors import DataError, InvalidValue, UsageError
 from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
+from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.workload.spec import DAYS_PER_MONTH, OutputTokens
 
 if TYPE_CHECKING:  # quick flags need none of the token-counting stack
     from tokenexport_cli.tokens.workload_counts import FamilyCounts
     from tokenexport_cli.workload.calibrate import Calibration
+    from tokenexport_cli.workload.inputs import ResolvedInput
     from tokenexport_cli.workload.load import Workload
 
 
@@ -75,6 +77,10 @@ class UsageSource(Protocol):
 
     def digest(self) -> str: ...
 
+    def warnings(self) -> tuple[InputWarning, ...]:
+        """What a user should know about the inputs (skipped lines, uncounted images)."""
+        ...
+
 
 @dataclass(frozen=True)
 class FixedUsageSource:
@@ -89,6 +95,9 @@ class FixedUsageSource:
     def digest(self) -> str:
         return usage_digest(self.usage)
 
+    def warnings(self) -> tuple[InputWarning, ...]:
+        return ()
+
 
 def usage_source(
     index: CatalogIndex, workload: Path | None, quick: QuickSpec, fast: bool = False
@@ -102,6 +111,8 @@ def usage_source(
                 "give a workload file or the quick flags (--input, --input-tokens), not both"
             )
         loaded = load_workload(workload)
+        if any(item.kind == "logs" for item in loaded.inputs):
+            return _recorded(index, loaded.inputs, loaded.requests_per_month, loaded)
         if quick.output_tokens is not None:
             loaded = replace(loaded, output=OutputTokens(fixed=quick.output_tokens))
         return WorkloadUsageSource(index, loaded, fast)
@@ -110,13 +121,27 @@ def usage_source(
 
         if quick.input_tokens is not None:
             raise UsageError("give --input FILES or --input-tokens N, not both")
+        from tokenexport_cli.logs.detect import is_usage_log
+
+        logs = [path for path in quick.input_files if is_usage_log(Path(path))]
+        if logs:
+            if len(logs) != len(quick.input_files):
+                raise UsageError(
+                    "--input: give either logs with recorded usage or sample requests, not both"
+                )
+            volume = None
+            if quick.requests_per_day is not None or quick.requests_per_month is not None:
+                volume = requests_per_month(quick.requests_per_day, quick.requests_per_month)
+            from tokenexport_cli.logs.usage_source import RecordedUsageSource
+
+            return RecordedUsageSource(index, logs, volume)
         return WorkloadUsageSource(
             index,
             quick_workload(
                 list(quick.input_files),
                 requests_per_day=quick.requests_per_day,
                 requests_per_month=quick.requests_per_month,
-                output_tokens=quick.output_tokens or 0,
+                output_tokens=quick.output_tokens,
                 batch_fraction=quick.batch_fraction or Decimal(0),
             ),
             fast,
@@ -124,6 +149,10 @@ def usage_source(
     if quick.input_tokens is None:
         raise UsageError("give a workload file, --input FILES or --input-tokens N")
     monthly = requests_per_month(quick.requests_per_day, quick.requests_per_month)
+    if quick.output_tokens is None:
+        raise InvalidValue(
+            "no output tokens given and none recorded: add --output-tokens N", "output_tokens"
+        )
     return FixedUsageSource(
         fixed_usage(
             quick.input_tokens,
@@ -132,6 +161,18 @@ def usage_source(
             quick.batch_fraction or Decimal(0),
         )
     )
+
+
+def _recorded(
+    index: CatalogIndex, inputs: tuple[ResolvedInput, ...], volume: Decimal, loaded: Workload
+) -> UsageSource:
+    """A workload whose inputs are logs: their recorded calls, scaled to its volume."""
+    from tokenexport_cli.logs.usage_source import RecordedUsageSource
+
+    if any(item.kind != "logs" for item in inputs):
+        raise DataError(f"{loaded.origin}: inputs: logs cannot be mixed with other inputs")
+    files = [path for item in inputs for path in item.files]
+    return RecordedUsageSource(index, files, volume, loaded.growth_percent_per_month)
 
 
 class WorkloadUsageSource:
@@ -182,6 +223,14 @@ class WorkloadUsageSource:
         for request in workload.requests():
             hasher.update(request_digest(request).encode())
         return "sha256:" + hasher.hexdigest()[:16]
+
+    def warnings(self) -> tuple[InputWarning, ...]:
+        """The warnings of the inputs as counted (the same ones ``workload show`` prints)."""
+        seen: dict[str, InputWarning] = {}
+        for counts in self._counts.values():
+            for warning in counts.warnings:
+                seen.setdefault(warning.message, warning)
+        return tuple(seen.values())
 
     def calibration(self) -> Calibration:
         if self._calibration is None:

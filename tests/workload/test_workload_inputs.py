@@ -167,7 +167,8 @@ def test_chat_messages_are_text_parts_not_json(tmp_path: Path) -> None:
     assert second.parts == ("你好",) and second.usage is None and second.model is None
     assert second.timestamp == dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
     assert warnings == [
-        f"{tmp_path / 'chat.jsonl'}: 1 non-text message part(s) (images, audio) not counted"
+        f"{tmp_path / 'chat.jsonl'}: 1 message part(s) without text (images, audio, documents) "
+        "not counted"
     ]
 
 
@@ -191,7 +192,8 @@ def test_anthropic_style_usage_names_are_accepted(tmp_path: Path) -> None:
     }
     write_jsonl(tmp_path / "c.jsonl", [line])
     requests, _ = read_all(workload_with(tmp_path, "  - chat_jsonl: c.jsonl\n"))
-    assert requests[0].usage == RecordedUsage(7, 3, 2)
+    # Anthropic's input_tokens leaves out the 2 cache-read tokens: the prompt was 7 + 2
+    assert requests[0].usage == RecordedUsage(9, 3, 2)
 
 
 # Stands for a problem that msgspec words (JSON syntax, a type or bound): tokx promises the file,
@@ -368,3 +370,50 @@ def test_output_ratio_rounds_half_even(tmp_path: Path) -> None:
     workload = workload_with(tmp_path, "  - path: p.txt\n", "ratio: 0.25")
     request = next(iter(workload.requests()))
     assert [workload.output_tokens(request, n) for n in (10, 14, 100)] == [2, 4, 25]
+
+
+def test_anthropic_lines_count_system_tool_blocks_and_thinking(tmp_path: Path) -> None:
+    """Anthropic Messages requests (https://docs.anthropic.com/en/api/messages): the top-level
+    system prompt and tool_use, tool_result and thinking blocks are text tokx counts; usage
+    input_tokens leaves out the cache, so the recorded prompt adds cache reads and writes."""
+    line = {
+        "model": "claude-haiku-4-5",
+        "system": [{"type": "text", "text": "You review code."}],
+        "messages": [
+            {"role": "user", "content": "Check a.py"},
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "thinking", "thinking": "Read it first.", "signature": "x"},
+                    {"type": "tool_use", "id": "t1", "name": "read", "input": {"path": "a.py"}},
+                ],
+            },
+            {
+                "role": "user",
+                "content": [
+                    {"type": "tool_result", "tool_use_id": "t1", "content": "print(1)"},
+                    {"type": "image", "source": {"type": "base64", "data": "iVBO"}},
+                ],
+            },
+        ],
+        "usage": {
+            "input_tokens": 40,
+            "cache_read_input_tokens": 1000,
+            "cache_creation_input_tokens": 200,
+            "output_tokens": 30,
+        },
+    }
+    write_jsonl(tmp_path / "c.jsonl", [line])
+    (request,), warnings = read_all(workload_with(tmp_path, "  - chat_jsonl: c.jsonl\n"))
+    assert request.parts == (
+        "You review code.",
+        "Check a.py",
+        "Read it first.",
+        "read",
+        '{"path":"a.py"}',
+        "print(1)",
+    )
+    assert request.usage == RecordedUsage(
+        prompt_tokens=1240, completion_tokens=30, cached_tokens=1000
+    )
+    assert len(warnings) == 1 and " 1 message part(s) without text" in warnings[0]  # the image

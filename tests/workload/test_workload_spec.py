@@ -107,12 +107,12 @@ RULES = [
     (
         "  - path: prompt.txt\n",
         "  - path: prompt.txt\n    glob: '*.txt'\n",
-        "4: inputs[0]: give exactly one of path, glob, chat_jsonl, usage_csv",
+        "4: inputs[0]: give exactly one of path, glob, chat_jsonl, usage_csv, logs",
     ),
     (
         "  - path: prompt.txt\n",
         "  - {}\n",
-        "4: inputs[0]: give exactly one of path, glob, chat_jsonl, usage_csv",
+        "4: inputs[0]: give exactly one of path, glob, chat_jsonl, usage_csv, logs",
     ),
     ("  - path: prompt.txt\n", "  - url: http://x\n", "4: inputs[0].url: unknown key 'url'"),
     (

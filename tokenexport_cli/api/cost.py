@@ -62,7 +62,9 @@ def priced(
     result = price_everything(
         context.index, context.usage.usage_for, selection, context.fx, context.options
     )
-    return replace(result, workload_digest=context.usage.digest())
+    return replace(
+        result, workload_digest=context.usage.digest(), warnings=context.usage.warnings()
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from tokenexport_cli.catalog import CatalogIndex
 from tokenexport_cli.errors import DataError, InvalidValue
 from tokenexport_cli.pricing.engine import CostLine, PricingOptions
 from tokenexport_cli.pricing.fx import Fx
+from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.usage import UsageSource
 
 
@@ -37,6 +38,7 @@ class CheckResult:
     workload_digest: str
     baseline_monthly: Decimal | None
     violations: tuple[Violation, ...]
+    warnings: tuple[InputWarning, ...] = ()  # about the workload's inputs
 
     @property
     def change_percent(self) -> Decimal | None:
@@ -188,6 +190,7 @@ def run_checks(
                     source.digest(),
                     previous,
                     (raise_line,),
+                    source.warnings(),
                 )
             )
             continue
@@ -199,6 +202,7 @@ def run_checks(
                 source.digest(),
                 previous,
                 evaluate(check.name, line, check.budgets, previous),
+                source.warnings(),
             )
         )
     return results

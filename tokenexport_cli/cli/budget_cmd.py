@@ -16,6 +16,7 @@ from tokenexport_cli.cli.common import (
     parse_date,
     parse_decimal,
     split_values,
+    warn_inputs,
     write_stdout,
 )
 from tokenexport_cli.cli.complete import complete_catalog_version
@@ -195,6 +196,8 @@ def check_command(
     )
     outcome = call(check, request)
     results = list(outcome.results)
+    for result in results:
+        warn_inputs(result.warnings)
     if fmt == "github":
         sys.stdout.write(github_annotations(results, outcome.config_path))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")

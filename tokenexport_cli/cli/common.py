@@ -203,6 +203,7 @@ FLAGS = {
     "top_models": "--top",
     "workload_names": "--workload-name",
     "budgets": "--max-monthly, --max-per-1k-requests or --max-increase-percent",
+    "columns": "--column",
 }
 
 

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
     from tokenexport_cli.pricing.estimate import Estimate
     from tokenexport_cli.ranking import Ranked
+    from tokenexport_cli.textfiles import InputWarning
 
 
 def print_chart(
@@ -88,6 +89,13 @@ def print_chart(
         ),
         output,
     )
+
+
+def print_warnings(warnings: Sequence[InputWarning]) -> None:
+    """The workload's input warnings on stderr, as ``workload show`` prints them."""
+    from tokenexport_cli.cli.common import warn_inputs
+
+    warn_inputs(warnings)
 
 
 def print_renderables(renderables: list[object]) -> None:
@@ -175,6 +183,7 @@ def estimate_command(
     )
     found = call(estimate, request)
     result = found.estimate
+    print_warnings(result.warnings)
     series = [list(values) for values in found.projections] if found.projections else None
     if chart and result.lines:
         print_chart(found.ranked, limit, result.currency, output_format, output)
@@ -271,6 +280,7 @@ def recommend_command(
         harnesses=harness_pairs(harness),
     )
     rec = call(recommend, request)
+    print_warnings(rec.estimate.warnings)
     if chart:
         print_chart(rec.ranked, top, rec.estimate.currency, output_format, output)
         return

@@ -97,6 +97,10 @@ ROOT_COMMANDS: dict[str, Entry] = {
         _COST,
         "Print the JSON Schema of tokx's --format json output (estimate, recommend, check).",
     ),
+    "replay": LazyCommand(
+        "tokenexport_cli.cli.replay_cmd:register",
+        "Price recorded traffic as billed, and the same calls on other models and paths.",
+    ),
     "compare": LazyCommand(
         _MODEL,
         "One model across all its delivery paths: cost, context, billing, regions, cache, batch,\n"

@@ -17,6 +17,7 @@ from tokenexport_cli.cli.common import (
     parse_pairs,
     pricing_choice,
     split_values,
+    warn_inputs,
     workload_choice,
 )
 from tokenexport_cli.cli.contract import handle_errors
@@ -134,7 +135,9 @@ def report_command(
         harnesses=harness_pairs(harness),
     )
     request = ReportRequest(recommend=ranking, models=split_values(model), top_models=top)
-    html = render_report(call(report, request))
+    made = call(report, request)
+    warn_inputs(made.recommendation.estimate.warnings)
+    html = render_report(made)
     write_output(html, None if output == "-" else Path(output))
     if output != "-":
         sys.stderr.write(f"tokx: wrote {output} ({len(html.encode()) // 1024 + 1} KB)\n")

@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from tokenexport_cli.schema import Model
+from tokenexport_cli.textfiles import InputWarning
 
 if TYPE_CHECKING:  # the pricing engine loads when something is priced, not for completion
     from tokenexport_cli.catalog import CatalogIndex
@@ -46,6 +47,7 @@ class Estimate:
     unpriced: tuple[Unpriced, ...]
     fx_sources: dict[str, str] = field(default_factory=dict)
     workload_digest: str | None = None
+    warnings: tuple[InputWarning, ...] = ()  # about the workload's inputs, as workload show says
 
 
 def select_models(index: CatalogIndex, selection: Selection) -> list[Model]:

@@ -127,3 +127,18 @@ def band_share_fraction(
 def uniform_weights() -> tuple[Decimal, ...]:
     """Equal weight for every hour of the week (weights need not sum exactly to 1)."""
     return tuple(Decimal(1) for _ in range(HOURS_PER_WEEK))
+
+
+@lru_cache(maxsize=65536)
+def _minute_in_band(
+    band_timezone: str, days: tuple[str, ...], hours: tuple[str, ...], utc_minute: int
+) -> bool:
+    moment = dt.datetime.fromtimestamp(utc_minute * 60, dt.UTC).astimezone(ZoneInfo(band_timezone))
+    day_numbers = frozenset(WEEKDAYS.index(day) for day in days)
+    ranges = [(_minutes(part.split("-")[0]), _minutes(part.split("-")[1])) for part in hours]
+    return _in_band(moment.weekday(), moment.hour * 60 + moment.minute, day_numbers, ranges)
+
+
+def in_band(band: TimeBand, unix_seconds: int) -> bool:
+    """Whether a request made at ``unix_seconds`` (UTC) falls inside ``band``."""
+    return _minute_in_band(band.timezone, band.days, band.hours, unix_seconds // 60)

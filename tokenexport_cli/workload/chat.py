@@ -29,8 +29,16 @@ class _Lenient(msgspec.Struct, frozen=True):
 
 
 class _Part(_Lenient, frozen=True):
+    """A content block: OpenAI parts, and Anthropic's text, tool_use (``name``, ``input``),
+    tool_result (``content``: text or blocks) and thinking blocks
+    (https://docs.anthropic.com/en/api/messages, "content")."""
+
     type: str = "text"
     text: str | None = None
+    name: str | None = None
+    input: Any = None
+    content: str | list[Any] | None = None
+    thinking: str | None = None
 
 
 class _Function(_Lenient, frozen=True):
@@ -57,14 +65,18 @@ class _Usage(_Lenient, frozen=True):
     prompt_tokens: Count | None = None
     completion_tokens: Count | None = None
     prompt_tokens_details: _Details | None = None
-    # the same counts as Anthropic and the OpenAI Responses API name them
+    # the same counts as Anthropic and the OpenAI Responses API name them; Anthropic's
+    # input_tokens leaves out cache reads and writes, the Responses API's includes them
     input_tokens: Count | None = None
     output_tokens: Count | None = None
     cache_read_input_tokens: Count | None = None
+    cache_creation_input_tokens: Count | None = None
+    input_tokens_details: _Details | None = None
 
 
 class _Line(_Lenient, frozen=True):
     messages: list[_Message]
+    system: str | list[_Part] | None = None  # Anthropic's top-level system prompt
     model: str | None = None
     usage: _Usage | None = None
     timestamp: str | int | float | None = None
@@ -103,12 +115,17 @@ def parse_timestamp(value: str | int | float) -> dt.datetime:
 def _usage(usage: _Usage | None) -> RecordedUsage | None:
     if usage is None:
         return None
-    details = usage.prompt_tokens_details
+    details = usage.prompt_tokens_details or usage.input_tokens_details
     cached = details.cached_tokens if details is not None else None
+    prompt = usage.prompt_tokens
+    if prompt is None and usage.input_tokens is not None:
+        prompt = usage.input_tokens
+        if usage.input_tokens_details is None:  # Anthropic: add what the cache served/stored
+            prompt += (usage.cache_read_input_tokens or 0) + (
+                usage.cache_creation_input_tokens or 0
+            )
     return RecordedUsage(
-        prompt_tokens=usage.prompt_tokens
-        if usage.prompt_tokens is not None
-        else usage.input_tokens,
+        prompt_tokens=prompt,
         completion_tokens=(
             usage.completion_tokens if usage.completion_tokens is not None else usage.output_tokens
         ),
@@ -120,10 +137,41 @@ def _arguments(value: str | dict[str, Any] | list[Any]) -> str:
     return value if isinstance(value, str) else _ENCODER.encode(value).decode()
 
 
+def _block_texts(part: _Part, parts: list[str]) -> int:
+    """Add a block's text to ``parts``; 1 when it holds none tokx can count (an image, audio,
+    a document, redacted thinking), else 0."""
+    if part.type in TEXT_PART_TYPES and part.text is not None:
+        parts.append(part.text)
+    elif part.type == "thinking" and part.thinking is not None:
+        parts.append(part.thinking)
+    elif part.type == "tool_use":
+        parts.extend(text for text in (part.name, _arguments(part.input or {})) if text)
+    elif part.type == "tool_result":
+        if isinstance(part.content, str):
+            parts.append(part.content)
+        else:
+            missed = 0
+            for item in part.content or ():
+                if isinstance(item, dict) and isinstance(item.get("text"), str):
+                    parts.append(item["text"])
+                else:
+                    missed += 1
+            return missed
+    else:
+        return 1
+    return 0
+
+
 def _parts(line: _Line) -> tuple[tuple[str, ...], int]:
-    """Text parts of every message and the number of non-text parts (images, audio) left out."""
+    """Text parts of the system prompt and every message (tool calls, tool results and thinking
+    included), and the number of parts without text (images, audio, documents) left out."""
     parts: list[str] = []
     non_text = 0
+    if isinstance(line.system, str):
+        parts.append(line.system)
+    elif line.system is not None:
+        for part in line.system:
+            non_text += _block_texts(part, parts)
     for message in line.messages:
         if message.name:
             parts.append(message.name)
@@ -132,10 +180,7 @@ def _parts(line: _Line) -> tuple[tuple[str, ...], int]:
             parts.append(content)
         elif content is not None:
             for part in content:
-                if part.type in TEXT_PART_TYPES and part.text is not None:
-                    parts.append(part.text)
-                else:
-                    non_text += 1
+                non_text += _block_texts(part, parts)
         for call in message.tool_calls or ():
             function = call.function
             if function is not None:
@@ -218,7 +263,8 @@ def read_chat_jsonl(path: Path, warnings: list[WorkloadWarning]) -> Iterator[Req
             WorkloadWarning(
                 str(path),
                 "non_text",
-                f"{path}: {non_text_total} non-text message part(s) (images, audio) not counted",
+                f"{path}: {non_text_total} message part(s) without text (images, audio, "
+                "documents) not counted",
                 non_text_total,
             )
         )

@@ -13,7 +13,7 @@ from tokenexport_cli.workload.files import expand_glob, expand_path, read_text_r
 from tokenexport_cli.workload.request import Request, WorkloadWarning
 from tokenexport_cli.workload.usage_csv import read_usage_csv
 
-InputKind = Literal["text", "chat_jsonl", "usage_csv"]
+InputKind = Literal["text", "chat_jsonl", "usage_csv", "logs"]
 CHAT_SUFFIXES = (".jsonl", ".ndjson")
 
 
@@ -49,6 +49,10 @@ def resolve(kind: str, value: str, base: Path) -> ResolvedInput:
         if not files:
             raise ResolveError(f"'{value}' holds no files")
         return ResolvedInput("text", value, tuple(files))
+    if kind == "logs":
+        if not path.exists():
+            raise ResolveError(f"'{value}' not found (in {base})")
+        return ResolvedInput("logs", value, tuple(expand_path(path)))
     if not path.is_file():
         raise ResolveError(
             f"'{value}' not found (in {base})" if not path.exists() else f"'{value}' is not a file"
@@ -73,6 +77,11 @@ def _requests_of(item: ResolvedInput, warnings: list[WorkloadWarning]) -> Iterat
             yield from read_chat_jsonl(path, warnings)
         elif item.kind == "usage_csv":
             yield from read_usage_csv(path, warnings)
+        elif item.kind == "logs":
+            raise DataError(
+                f"{item.label}: logs are priced from their recorded usage, not counted as "
+                "text (estimate, recommend, check and report read them; tokx replay too)"
+            )
         else:
             request = read_text_request(path, warnings)
             if request is not None:

@@ -73,7 +73,7 @@ class Workload:
             )
             if self.source is not None:
                 raise DataError(self.source.problem("output_tokens.from_logs", problem))
-            raise DataError(f"{self.origin}: {problem}")
+            raise DataError(f"{self.origin}: {problem}; add --output-tokens N")
         if len(known) == len(outputs):
             return list(known)
         mean = int((Decimal(sum(known)) / len(known)).to_integral_value(ROUND_HALF_EVEN))
@@ -121,6 +121,16 @@ def load_workload(path: Path) -> Workload:
     )
 
 
+def _quick_output(output_tokens: int | None, inputs: Sequence[ResolvedInput]) -> OutputTokens:
+    """Fixed output tokens when given; else the completions the inputs record; never a
+    silent zero."""
+    if output_tokens is not None:
+        return OutputTokens(fixed=output_tokens)
+    if any(item.records_usage for item in inputs):
+        return OutputTokens(from_logs=True)
+    raise InvalidValue("the inputs record no output tokens: add --output-tokens N", "output_tokens")
+
+
 def _share(option: str, value: Decimal) -> Decimal:
     if not value.is_finite() or not ZERO <= value <= 1:
         raise InvalidValue(f"must be between 0 and 1 (got {value})", option)
@@ -132,7 +142,7 @@ def quick_workload(
     *,
     requests_per_day: Decimal | None = None,
     requests_per_month: Decimal | None = None,
-    output_tokens: int = 0,
+    output_tokens: int | None = 0,
     batch_fraction: Decimal = ZERO,
     cache_hit_rate: Decimal = ZERO,
     system_prompt: str | None = None,
@@ -151,7 +161,7 @@ def quick_workload(
     )
     if not volume.is_finite() or volume < 0:
         raise UsageError(f"request volume must not be negative (got {volume})")
-    if output_tokens < 0:
+    if output_tokens is not None and output_tokens < 0:
         raise InvalidValue(f"must not be negative (got {output_tokens})", "output_tokens")
     folder = base if base is not None else Path.cwd()
     resolved: list[ResolvedInput] = []
@@ -166,7 +176,7 @@ def quick_workload(
         requests_per_month=volume,
         growth_percent_per_month=growth_percent_per_month,
         traffic=traffic_profile("uniform"),
-        output=OutputTokens(fixed=output_tokens),
+        output=_quick_output(output_tokens, resolved),
         inputs=tuple(resolved),
         system_prompt=system_prompt,
         cache_hit_rate=_share("cache_hit_rate", cache_hit_rate),

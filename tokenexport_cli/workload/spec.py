@@ -22,7 +22,7 @@ ZERO = Decimal(0)
 
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 Preset = Literal["uniform", "business-hours", "weekdays"]
-INPUT_KINDS = ("path", "glob", "chat_jsonl", "usage_csv")
+INPUT_KINDS = ("path", "glob", "chat_jsonl", "usage_csv", "logs")
 OUTPUT_KINDS = ("fixed", "ratio", "from_logs")
 
 __all__ = ["DAYS_PER_MONTH", "InputSource", "OutputTokens", "Preset", "Weekday", "WorkloadSpec"]
@@ -51,6 +51,13 @@ class InputSource(_Strict, frozen=True, kw_only=True):
     usage_csv: Annotated[
         NonEmpty | None,
         msgspec.Meta(description="A usage export: one request a row with recorded token counts."),
+    ] = None
+    logs: Annotated[
+        NonEmpty | None,
+        msgspec.Meta(
+            description="Request logs, provider exports or agent session logs (a file or "
+            "folder, the formats of tokx replay): their recorded calls are priced."
+        ),
     ] = None
 
     @property
@@ -177,7 +184,7 @@ def _check_inputs(spec: WorkloadSpec, source: SourceFile) -> Iterator[str]:
         given = [name for name in INPUT_KINDS if getattr(item, name) is not None]
         if len(given) != 1:
             yield source.problem(
-                f"inputs[{index}]", "give exactly one of path, glob, chat_jsonl, usage_csv"
+                f"inputs[{index}]", "give exactly one of path, glob, chat_jsonl, usage_csv, logs"
             )
 
 
@@ -194,7 +201,8 @@ def _check_output(spec: WorkloadSpec, source: SourceFile) -> Iterator[str]:
             "output_tokens.from_logs", "must be true when given; use fixed or ratio instead"
         )
     elif output.from_logs and not any(
-        item.chat_jsonl is not None or item.usage_csv is not None for item in spec.inputs
+        item.chat_jsonl is not None or item.usage_csv is not None or item.logs is not None
+        for item in spec.inputs
     ):
         yield source.problem(
             "output_tokens.from_logs",

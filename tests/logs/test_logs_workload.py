@@ -1,0 +1,108 @@
+"""Logs as a workload: ``inputs: - logs: PATH`` and the quick form's ``--input`` price the
+recorded calls, scaled to the workload's volume (or the rate the logs recorded); input warnings
+print as ``workload show`` prints them; no output tokens and none recorded is an error."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tokenexport_cli.cli import app
+
+LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
+runner = CliRunner()
+
+
+def estimate_json(*args: str) -> dict:
+    result = runner.invoke(app, ["estimate", *args, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_logs_workload_prices_the_recorded_calls_at_its_volume(tmp_path: Path) -> None:
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        f"name: w\nrequests_per_month: 1000\ninputs:\n  - logs: {LOGS / 'openai_chat.jsonl'}\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    payload = estimate_json(str(spec), "-m", "gpt-4o", "--provider", "openai")
+    (line,) = payload["lines"]
+    # the two recorded calls cost $0.02522 (tests/logs/test_replay_pricing.py): $0.01261 a
+    # call, x 1,000 calls a month
+    assert line["monthly"] == "12.61"
+    assert line["notes"] == ["recorded usage of 2 calls"]
+
+
+def test_quick_input_logs_without_a_volume_take_the_recorded_rate() -> None:
+    payload = estimate_json(
+        "--input",
+        str(LOGS / "claude-projects"),
+        "-m",
+        "claude-sonnet-4.5",
+        "--provider",
+        "anthropic",
+    )
+    # 4 calls between 2026-08-03 09:00:09 and 2026-08-09 17:30:00 (6.3540625 days) x 30.44
+    assert Decimal(payload["requests_per_month"]) == (
+        Decimal(4) * Decimal("30.44") / Decimal("6.3540625")
+    ).quantize(Decimal("0.0000000001"))
+
+
+def test_log_warnings_print_for_estimate(tmp_path: Path) -> None:
+    log = tmp_path / "calls.jsonl"
+    log.write_text((LOGS / "openai_chat.jsonl").read_text() + "{oops\n")
+    result = runner.invoke(
+        app,
+        ["estimate", "--input", str(log), "--requests-per-month", "10", "-m", "gpt-4o"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "tokx: warning: " in result.stderr and "skipped 1 of 3 lines" in result.stderr
+
+
+def test_text_input_warnings_print_as_workload_show_prints_them(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("hello there")
+    (tmp_path / "docs" / "b.bin").write_bytes(b"\x00\x01binary")
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        "name: w\nrequests_per_month: 10\ninputs:\n  - path: docs\noutput_tokens:\n  fixed: 5\n"
+    )
+    shown = runner.invoke(app, ["workload", "show", str(spec)])
+    priced = runner.invoke(app, ["estimate", str(spec), "-m", "gpt-4o", "--provider", "openai"])
+    assert priced.exit_code == 0, priced.stderr
+    warnings = [line for line in shown.stderr.splitlines() if line.startswith("tokx: warning:")]
+    assert warnings and all(line in priced.stderr.splitlines() for line in warnings)
+
+
+def test_no_output_tokens_and_none_recorded_names_the_flag(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("hello there")
+    for args in (
+        ["--input", str(tmp_path), "--requests-per-month", "10"],
+        ["--input-tokens", "100", "--requests-per-month", "10"],
+    ):
+        result = runner.invoke(app, ["estimate", *args])
+        assert result.exit_code == 2
+        assert result.stderr.startswith("tokx: error: --output-tokens: ")
+        assert "add --output-tokens N" in result.stderr
+
+
+def test_check_prices_a_logs_workload_and_prints_its_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "calls.jsonl"
+    log.write_text((LOGS / "openai_chat.jsonl").read_text() + "{oops\n")
+    (tmp_path / "w.yaml").write_text(
+        "name: w\nrequests_per_month: 1000\ninputs:\n  - logs: calls.jsonl\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--workload", "w.yaml", "--model", "gpt-4o", "--provider", "openai"]
+    # $12.61 a month (see the first test here)
+    assert runner.invoke(app, [*args, "--max-monthly", "12.61"]).exit_code == 0
+    result = runner.invoke(app, [*args, "--max-monthly", "12.60"])
+    assert result.exit_code == 1
+    assert "tokx: warning: " in result.stderr and "skipped 1 of 3 lines" in result.stderr

@@ -1,0 +1,130 @@
+"""``tokx replay``: price recorded traffic (request logs, exports, agent session logs)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tokenexport_cli.cli.common import (
+    AsOfOption,
+    CatalogVersionOption,
+    FormatOption,
+    OutputOption,
+    OverlayOption,
+    QuietOption,
+    call,
+    catalog_choice,
+    check_format,
+    parse_fx,
+    split_values,
+)
+from tokenexport_cli.cli.contract import handle_errors
+from tokenexport_cli.cli.options import Currency, FxOption, Models, Paths, Providers
+from tokenexport_cli.errors import UsageError
+from tokenexport_cli.render.output import FORMATS, emit
+
+LOG_FORMAT_HELP = (
+    "Read every file as this format instead of detecting it: claude-code, codex, otel, openai, "
+    "anthropic, gemini (API responses), openrouter-csv, litellm-csv."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("replay")(replay_command)
+
+
+def _columns(values: list[str] | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values or ():
+        role, separator, header = value.partition("=")
+        if not separator or not role.strip() or not header.strip():
+            raise UsageError(f"--column: expected ROLE=HEADER, got '{value}'")
+        mapping[role.strip()] = header.strip()
+    return mapping
+
+
+@handle_errors
+def replay_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Log files, folders (e.g. ~/.claude/projects) or globs.", show_default=False
+        ),
+    ],
+    model: Models = None,
+    provider: Providers = None,
+    path: Paths = None,
+    log_format: Annotated[
+        str | None,
+        typer.Option("--log-format", help=LOG_FORMAT_HELP, show_default=False),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="A table in no known format: map a role to its header, e.g. --column "
+            "model=engine --column input=prompt_tokens --column output=completion_tokens. Roles: "
+            "model, timestamp, input (not cached), cache_read, cache_write, output, reasoning, "
+            "cost, provider, request_id.",
+            show_default=False,
+        ),
+    ] = None,
+    long_inputs: Annotated[
+        str,
+        typer.Option(
+            "--long-inputs",
+            envvar="TOKX_REPLAY_LONG_INPUTS",
+            help="Calls longer than a model's context window: 'cap' (price as if compacted to "
+            "fit), 'exclude' them, or 'split' them into chunk calls.",
+        ),
+    ] = "cap",
+    alternatives: Annotated[
+        int,
+        typer.Option("--alternatives", help="Without -m: how many cheapest other models to show."),
+    ] = 5,
+    currency: Currency = "USD",
+    fx: FxOption = None,
+    output_format: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
+    catalog_version: CatalogVersionOption = None,
+    as_of: AsOfOption = None,
+    catalog: OverlayOption = None,
+) -> None:
+    """Price recorded traffic as billed, and the same calls on other models and paths.
+
+    Reads request logs (OpenAI, Anthropic, Gemini responses; batch result files), Claude Code
+    and Codex CLI session logs, OpenTelemetry GenAI spans (OTLP JSON), the OpenRouter activity
+    CSV and LiteLLM spend logs. Shows the recorded period, the cost on the logged models at
+    list prices (cache reads and writes, reasoning, tiers, time bands and batch as recorded),
+    the recorded spend where the log has it, and each chosen model with a monthly projection
+    (30.44 days). Without -m, the cheapest other models that fit every call.
+    """
+    from tokenexport_cli.api.replay import ReplayRequest, replay
+    from tokenexport_cli.render.replay import replay_view
+
+    check_format(output_format, FORMATS)
+    if long_inputs not in ("cap", "exclude", "split"):
+        raise UsageError(f"--long-inputs: expected cap, exclude or split, got '{long_inputs}'")
+    if alternatives < 0:
+        raise UsageError(f"--alternatives: expected 0 or more, got {alternatives}")
+    request = ReplayRequest(
+        paths=tuple(paths),
+        catalog=catalog_choice(catalog_version, as_of, catalog),
+        models=split_values(model),
+        providers=split_values(provider),
+        path_kinds=split_values(path),
+        log_format=log_format,
+        columns=_columns(column),
+        currency=currency,
+        fx=parse_fx(fx),
+        long_inputs=long_inputs,  # type: ignore[arg-type]
+        alternatives=alternatives,
+    )
+    result = call(replay, request)
+    for warning in result.warnings:
+        sys.stderr.write(f"tokx: warning: {warning.message}\n")
+    emit(replay_view(result), output_format, output, quiet)

@@ -1,0 +1,194 @@
+"""The usage model: one frozen record per billed API call, and the columnar table that holds a
+log's records in bounded memory (one machine integer per count, not one object per request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypedDict
+
+#: The token counts of a record, in the order of the table's columns. Each is billed once:
+#: none includes another (Anthropic's ``input_tokens`` already excludes the cache; OpenAI's
+#: ``prompt_tokens`` and OTel's ``gen_ai.usage.input_tokens`` include it and are split by the
+#: readers).
+COUNT_FIELDS: tuple[str, ...] = (
+    "input",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "output",
+    "reasoning",
+    "image_input",
+    "audio_input",
+)
+PROMPT_FIELDS: tuple[str, ...] = (
+    "input",
+    "cache_read",
+    "cache_write_5m",
+    "cache_write_1h",
+    "image_input",
+    "audio_input",
+)
+NO_TIME = -(2**62)
+
+
+class Counts(TypedDict, total=False):
+    """A reader's split of one call's usage into the record's counts."""
+
+    input: int
+    cache_read: int
+    cache_write_5m: int
+    cache_write_1h: int
+    output: int
+    reasoning: int
+    image_input: int
+    audio_input: int
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    """One API call as billed, in the source model's own tokenizer.
+
+    ``input`` is text input not read from or written to the cache; ``image_input`` and
+    ``audio_input`` are the uncached image and audio parts of the prompt where the log splits
+    them out; ``output`` is visible output, ``reasoning`` the thinking tokens billed as output.
+    ``cost`` is what the log says the call cost (in USD), where it says so.
+    """
+
+    model: str
+    provider: str | None = None
+    timestamp: dt.datetime | None = None
+    input: int = 0
+    cache_read: int = 0
+    cache_write_5m: int = 0
+    cache_write_1h: int = 0
+    output: int = 0
+    reasoning: int = 0
+    image_input: int = 0
+    audio_input: int = 0
+    batch: bool = False
+    cost: Decimal | None = None
+    request_id: str | None = None  # counts a call once when several lines repeat it
+
+    @property
+    def prompt(self) -> int:
+        """The request's whole prompt: what a long-context tier is chosen by."""
+        return sum(getattr(self, name) for name in PROMPT_FIELDS)
+
+    def counts(self) -> tuple[int, ...]:
+        return tuple(getattr(self, name) for name in COUNT_FIELDS)
+
+
+@dataclass
+class SourceTotals:
+    """Per source model (and provider): requests, token totals, recorded spend."""
+
+    model: str
+    provider: str | None
+    requests: int = 0
+    counts: list[int] = field(default_factory=lambda: [0] * len(COUNT_FIELDS))
+    recorded_cost: Decimal = Decimal(0)
+    costed_requests: int = 0
+
+
+class UsageTable:
+    """Records in columns (``array('q')``), deduplicated by request id: a call logged on
+    several lines (Claude Code writes one line per content block, and subagent files repeat
+    calls) is counted once, with the values of its last line."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, array[int]] = {name: array("q") for name in COUNT_FIELDS}
+        self.prompt: array[int] = array("q")
+        self.timestamp: array[int] = array("q")  # seconds since the epoch, UTC; NO_TIME if unknown
+        self.source: array[int] = array("i")  # index into ``sources``
+        self.batch: array[int] = array("b")
+        self.cost: dict[int, Decimal] = {}  # row -> recorded cost, only rows that have one
+        self.sources: list[tuple[str, str | None]] = []
+        self._source_index: dict[tuple[str, str | None], int] = {}
+        self._rows_by_id: dict[str, int] = {}
+        self._column_list = [self.columns[name] for name in COUNT_FIELDS]
+
+    def __len__(self) -> int:
+        return len(self.prompt)
+
+    def add(self, record: UsageRecord) -> None:
+        self.add_row(
+            record.model,
+            record.provider,
+            NO_TIME if record.timestamp is None else int(record.timestamp.timestamp()),
+            record.counts(),
+            record.batch,
+            record.cost,
+            record.request_id,
+        )
+
+    def add_row(
+        self,
+        model: str,
+        provider: str | None,
+        stamp: int,
+        counts: tuple[int, ...],
+        batch: bool,
+        cost: Decimal | None,
+        request_id: str | None,
+    ) -> None:
+        """``add`` without building a record first: the hot path of the session-log reader.
+        ``counts`` are in ``COUNT_FIELDS`` order."""
+        key = (model, provider)
+        source = self._source_index.get(key)
+        if source is None:
+            source = self._source_index[key] = len(self.sources)
+            self.sources.append(key)
+        prompt = counts[0] + counts[1] + counts[2] + counts[3] + counts[6] + counts[7]
+        row = self._rows_by_id.get(request_id) if request_id else None
+        if row is None:
+            if request_id:
+                self._rows_by_id[request_id] = len(self.prompt)
+            for column, value in zip(self._column_list, counts, strict=True):
+                column.append(value)
+            self.prompt.append(prompt)
+            self.timestamp.append(stamp)
+            self.source.append(source)
+            self.batch.append(1 if batch else 0)
+            row = len(self.prompt) - 1
+        else:
+            for column, value in zip(self._column_list, counts, strict=True):
+                column[row] = value
+            self.prompt[row] = prompt
+            self.timestamp[row] = stamp
+            self.source[row] = source
+            self.batch[row] = 1 if batch else 0
+            self.cost.pop(row, None)
+        if cost is not None:
+            self.cost[row] = cost
+
+    def rows(self) -> Iterator[int]:
+        return iter(range(len(self.prompt)))
+
+    def period(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """First and last timestamp, or None when no record has one."""
+        known = [stamp for stamp in self.timestamp if stamp != NO_TIME]
+        if not known:
+            return None
+        return (
+            dt.datetime.fromtimestamp(min(known), dt.UTC),
+            dt.datetime.fromtimestamp(max(known), dt.UTC),
+        )
+
+    def totals(self) -> list[SourceTotals]:
+        """Per source model, in order of first appearance."""
+        result = [SourceTotals(model, provider) for model, provider in self.sources]
+        columns = [self.columns[name] for name in COUNT_FIELDS]
+        for row, source in enumerate(self.source):
+            totals = result[source]
+            totals.requests += 1
+            for index, column in enumerate(columns):
+                totals.counts[index] += column[row]
+        for row, cost in self.cost.items():
+            totals = result[self.source[row]]
+            totals.recorded_cost += cost
+            totals.costed_requests += 1
+        return result

@@ -1,0 +1,178 @@
+"""Recorded usage as a workload: the calls of request logs, exports or agent session logs
+given to ``estimate``, ``recommend``, ``check`` and ``report`` (``inputs: - logs: PATH`` or the
+quick form's ``--input``), scaled to the workload's volume.
+
+The pricing engine prices sample requests with one shared cached prefix; recorded calls become
+those samples (each call's whole prompt and output, converted to the model's tokenizer family
+by the measured ratio) and the recorded cache reads and writes become the prefix and hit rate
+that reproduce their totals. Per-call cache structure, time bands by timestamp and long-context
+tiers per call are priced exactly by ``tokx replay``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from tokenexport_cli.catalog.index import CatalogIndex
+from tokenexport_cli.logs.detect import LogRead, read_logs
+from tokenexport_cli.logs.record import NO_TIME
+from tokenexport_cli.logs.resolve import resolve_model
+from tokenexport_cli.pricing.engine import Shape, Usage
+from tokenexport_cli.schema import Model
+from tokenexport_cli.textfiles import InputWarning
+from tokenexport_cli.tokens.family_ratio import family_ratio
+
+#: Sample calls kept for pricing: the engine sorts the samples once per offer.
+MAX_SAMPLES = 20_000
+HOURS_PER_WEEK = 168
+DAYS_PER_MONTH = Decimal("30.44")
+
+
+def _rounded(value: Fraction) -> int:
+    return int(Decimal(value.numerator) / Decimal(value.denominator) + Decimal("0.5"))
+
+
+class RecordedUsageSource:
+    """A usage source made of recorded calls (see the module docstring)."""
+
+    def __init__(
+        self,
+        index: CatalogIndex,
+        paths: Sequence[Path],
+        requests_per_month: Decimal | None,
+        growth_percent: Decimal = Decimal(0),
+    ) -> None:
+        self.index = index
+        self.read: LogRead = read_logs(list(paths))
+        self.growth_percent = growth_percent
+        table = self.read.table
+        self.models = [resolve_model(index, model) for model, _ in table.sources]
+        self.requests_per_month = requests_per_month or self.recorded_rate()
+        self._usages: dict[str, Usage] = {}
+
+    def recorded_rate(self) -> Decimal:
+        """Calls a month at the rate the logs recorded (first to last timestamp)."""
+        period = self.read.table.period()
+        if period is None or period[1] <= period[0]:
+            raise _volume_needed()
+        days = Decimal((period[1] - period[0]).total_seconds()) / Decimal(86400)
+        return Decimal(len(self.read.table)) * DAYS_PER_MONTH / days
+
+    def warnings(self) -> tuple[InputWarning, ...]:
+        unresolved = [
+            (model, requests)
+            for (model, _), found, requests in zip(
+                self.read.table.sources, self.models, self._requests_per_source(), strict=True
+            )
+            if found is None
+        ]
+        extra = tuple(
+            InputWarning(
+                model,
+                "skipped_lines",
+                f"{model}: {calls} calls of a model not in the catalog left out",
+                calls,
+            )
+            for model, calls in unresolved
+        )
+        return self.read.warnings + extra
+
+    def _requests_per_source(self) -> list[int]:
+        counts = [0] * len(self.read.table.sources)
+        for source in self.read.table.source:
+            counts[source] += 1
+        return counts
+
+    def digest(self) -> str:
+        hasher = hashlib.sha256(b"tokx-logs-v1\x00")
+        hasher.update(f"{self.requests_per_month}|{self.growth_percent}|".encode())
+        table = self.read.table
+        for name, column in table.columns.items():
+            hasher.update(f"{name}:{sum(column)}:{len(column)};".encode())
+        hasher.update(repr(table.sources).encode())
+        return "sha256:" + hasher.hexdigest()[:16]
+
+    def usage_for(self, model: Model) -> Usage:
+        if model.tokenizer not in self._usages:
+            self._usages[model.tokenizer] = self._usage(model)
+        return self._usages[model.tokenizer]
+
+    def _usage(self, model: Model) -> Usage:
+        table = self.read.table
+        ratios = [
+            None
+            if found is None
+            else family_ratio(found.tokenizer, model.tokenizer, self.index.tokenizers)
+            for found in self.models
+        ]
+        rows = [row for row, source in enumerate(table.source) if ratios[source] is not None]
+        if not rows:
+            from tokenexport_cli.errors import DataError
+
+            raise DataError("the logs hold no call of a model in the catalog")
+        step = max(1, -(-len(rows) // MAX_SAMPLES))
+        output, reasoning = table.columns["output"], table.columns["reasoning"]
+        read, five, hour = (
+            table.columns[name] for name in ("cache_read", "cache_write_5m", "cache_write_1h")
+        )
+        shapes: list[Shape] = []
+        cached = Fraction(0)
+        written = Fraction(0)
+        batch = 0
+        weights = [0] * HOURS_PER_WEEK
+        for row in rows[::step]:
+            factor = ratios[table.source[row]].factor  # type: ignore[union-attr]
+            shapes.append(
+                Shape(
+                    _rounded(table.prompt[row] * factor),
+                    _rounded((output[row] + reasoning[row]) * factor),
+                )
+            )
+            cached += read[row] * factor
+            written += (five[row] + hour[row]) * factor
+            batch += table.batch[row]
+            stamp = table.timestamp[row]
+            if stamp != NO_TIME:
+                moment = dt.datetime.fromtimestamp(stamp, dt.UTC)
+                weights[moment.weekday() * 24 + moment.hour] += 1
+        samples = len(shapes)
+        cache_total = cached + written
+        band = max((r.band_percent or Decimal(0) for r in ratios if r is not None), default=None)
+        note = f"recorded usage of {len(rows):,} calls" + (
+            f" (every {step}th of them as a sample)" if step > 1 else ""
+        )
+        return Usage(
+            shapes=tuple(shapes),
+            requests_per_month=self.requests_per_month,
+            prefix_tokens=_rounded(cache_total / samples),
+            cache_hit_rate=(
+                Decimal(cached.numerator) / Decimal(cached.denominator) / _dec(cache_total)
+                if cache_total
+                else Decimal(0)
+            ).quantize(Decimal("0.000001"), ROUND_HALF_EVEN),
+            batch_fraction=Decimal(batch) / Decimal(samples),
+            traffic_weights=tuple(Decimal(w) for w in weights)
+            if any(weights)
+            else tuple(Decimal(1) for _ in weights),
+            traffic_timezone="UTC",
+            family=model.tokenizer,
+            band_percent=band or None,
+            note=note,
+        )
+
+
+def _dec(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _volume_needed() -> Exception:
+    from tokenexport_cli.errors import UsageError
+
+    return UsageError(
+        "the logs carry no time span to take a volume from: give --requests-per-day or "
+        "--requests-per-month (or requests_per_month in the workload)"
+    )

@@ -1,0 +1,135 @@
+"""Render a replay: the recorded period and calls, then each priced line (table and payload)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tokenexport_cli.api.replay import ReplayLine, ReplayResult
+from tokenexport_cli.render import payloads_replay as out
+from tokenexport_cli.render.cost import decimal_str
+from tokenexport_cli.render.output import View
+
+
+def _optional(value: Decimal | None) -> str | None:
+    return None if value is None else decimal_str(value)
+
+
+def _line(line: ReplayLine) -> out.ReplayLine:
+    cost = line.cost
+    return out.ReplayLine(
+        role=line.role,
+        model=cost.model,
+        provider=cost.provider,
+        region=cost.region,
+        path=cost.path_kind,
+        currency=cost.currency,
+        requests=cost.requests,
+        period_cost=decimal_str(cost.period_cost),
+        monthly=_optional(line.monthly),
+        long_requests=cost.long_requests,
+        long_token_share=decimal_str(cost.long_token_share),
+        excluded_requests=cost.excluded_requests,
+        approximate_band_percent=_optional(cost.band_percent),
+        breakdown=out.ReplayBreakdown(**{k: decimal_str(v) for k, v in cost.breakdown.items()}),
+        notes=list(cost.notes),
+    )
+
+
+def replay_payload(result: ReplayResult) -> out.ReplayOutput:
+    return out.ReplayOutput(
+        catalog_version=result.catalog_version,
+        currency=result.currency,
+        period=out.ReplayPeriod(
+            start=result.start.isoformat() if result.start else None,
+            end=result.end.isoformat() if result.end else None,
+            days=None if result.days is None else decimal_str(result.days),
+        ),
+        requests=result.requests,
+        recorded_spend=_optional(result.recorded_spend),
+        sources=[
+            out.ReplaySource(
+                model=source.model,
+                resolved_model=source.resolved,
+                provider=source.provider,
+                requests=source.requests,
+                token_share=decimal_str(source.token_share),
+                counts=out.ReplayCounts(**source.counts),
+                recorded_spend=_optional(source.recorded_spend),
+            )
+            for source in result.sources
+        ],
+        lines=[_line(line) for line in result.lines],
+        files=dict(result.files),
+        warnings=[warning.message for warning in result.warnings],
+    )
+
+
+def _money(value: Decimal | None) -> str:
+    """Two decimals, or four below 10 so that small logs do not read as zero."""
+    if value is None:
+        return "-"
+    return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.2f}"
+
+
+def replay_table(result: ReplayResult) -> list[Any]:
+    from rich.table import Table
+    from rich.text import Text
+
+    period = "no timestamps"
+    if result.start and result.end:
+        days = f"{result.days:.2f} days" if result.days else "one instant"
+        period = f"{result.start:%Y-%m-%d %H:%M} to {result.end:%Y-%m-%d %H:%M} UTC ({days})"
+    spent = (
+        f"; recorded spend {_money(result.recorded_spend)} {result.currency}"
+        if result.recorded_spend is not None
+        else ""
+    )
+    header = Text(f"{result.requests:,} calls, {period}{spent}")
+    sources = Table(title="Recorded calls per model", title_justify="left")
+    for name in (
+        "model",
+        "as",
+        "calls",
+        "input",
+        "cache read",
+        "cache write",
+        "output",
+        "reasoning",
+    ):
+        sources.add_column(name, justify="left" if name in ("model", "as") else "right")
+    for source in result.sources:
+        counts = source.counts
+        sources.add_row(
+            source.model,
+            source.resolved or "unresolved: not priced",
+            f"{source.requests:,}",
+            f"{counts['input'] + counts['image_input'] + counts['audio_input']:,}",
+            f"{counts['cache_read']:,}",
+            f"{counts['cache_write_5m'] + counts['cache_write_1h']:,}",
+            f"{counts['output']:,}",
+            f"{counts['reasoning']:,}",
+            _money(source.recorded_spend),
+        )
+    lines = Table(title=f"Priced ({result.currency})", title_justify="left")
+    for name in ("", "model", "provider", "path", "period", "monthly", "notes"):
+        lines.add_column(name, justify="right" if name in ("period", "monthly") else "left")
+    if result.recorded_spend is not None:
+        lines.add_row("recorded", "as logged", "", "", _money(result.recorded_spend), "", "")
+    for line in result.lines:
+        cost = line.cost
+        band = f" ±{cost.band_percent}%" if cost.band_percent else ""
+        lines.add_row(
+            line.role,
+            cost.model,
+            cost.provider,
+            cost.path_kind,
+            _money(cost.period_cost) + band,
+            _money(line.monthly),
+            "; ".join(cost.notes),
+        )
+    return [header, sources, lines]
+
+
+def replay_view(result: ReplayResult) -> View:
+    return View(replay_payload(result), "lines", "tokx replay", lambda: replay_table(result))
