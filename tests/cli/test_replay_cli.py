@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tokenexport_cli.cli import app
@@ -14,6 +15,12 @@ from tokenexport_cli.render.json_schema import validate_output
 
 LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _pinned_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-worked figures here come from catalog 2026-08-21; the newest may reprice them."""
+    monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
 
 
 def replay_json(*args: str) -> dict:
@@ -46,7 +53,8 @@ def test_claude_code_folder_on_sonnet_and_deepseek() -> None:
         "direct",
     )
     assert Decimal(line["period_cost"]) < Decimal("0.39375")
-    assert line["long_requests"] == 1 and line["approximate_band_percent"] == "39.5"
+    # claude -> deepseek-v3 counts: bands 14.5% (claude) + 12.5% (deepseek-v3 chat content)
+    assert line["long_requests"] == 1 and line["approximate_band_percent"] == "27"
     assert any("cache reads and writes billed as input" in note for note in line["notes"])
 
 

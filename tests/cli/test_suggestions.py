@@ -69,5 +69,6 @@ def test_a_warning_names_its_file_once(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert warnings == [
-        f"tokx: warning: {log}: 1 non-text message part(s) (images, audio) not counted"
+        f"tokx: warning: {log}: 1 message part(s) without text (images, audio, documents) "
+        "not counted"
     ]

@@ -17,6 +17,12 @@ LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def _pinned_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-worked figures here come from catalog 2026-08-21; the newest may reprice them."""
+    monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
+
+
 def estimate_json(*args: str) -> dict:
     result = runner.invoke(app, ["estimate", *args, "--format", "json"])
     assert result.exit_code == 0, result.stderr

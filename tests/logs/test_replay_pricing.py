@@ -5,8 +5,10 @@ models with the cache structure kept under their rules, and the properties of re
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -18,19 +20,22 @@ from tokenexport_cli.api.replay import ReplayRequest, ReplayResult, replay
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.replay import price_records
-from tokenexport_cli.tokens.family_ratio import SAME
+from tokenexport_cli.tokens.family_ratio import SAME, family_ratio
 
 LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
+#: the catalog the hand-worked figures below were computed from (the newest may reprice them)
+PINNED = "2026-08-21"
 MILLION = Decimal(1_000_000)
 
 
 def run(*paths: Path, **options: object) -> ReplayResult:
+    options.setdefault("catalog", CatalogChoice(version=PINNED))
     return replay(ReplayRequest(paths=paths, alternatives=0, **options))  # type: ignore[arg-type]
 
 
 def list_price(result: ReplayResult, model: str, provider: str) -> Decimal:
     """Recorded counts x the offer's base list prices, computed here from the catalog."""
-    index = open_catalog(CatalogChoice())
+    index = open_catalog(CatalogChoice(version=PINNED))
     (offer,) = [o for o in index.offers(model) if o.provider == provider]
     total = Decimal(0)
     for source in result.sources:
@@ -99,25 +104,39 @@ def test_claude_code_folder_at_list_prices_with_the_long_context_tier() -> None:
     assert source.monthly == Decimal("0.39375") * Decimal("30.44") / Decimal("6.3540625")
 
 
+def claude_to_deepseek() -> tuple[Fraction, Decimal]:
+    """The measured claude -> deepseek-v3 ratio and band, from the pinned catalog's families:
+    claude 1.27 x o200k_base (band 14.5%), deepseek-v3 1.002 on chat content (band 12.5%)."""
+    index = open_catalog(CatalogChoice(version=PINNED))
+    ratio = family_ratio("claude", "deepseek-v3", {t.id: t for t in index.catalog.tokenizers})
+    assert ratio.factor == Fraction(1002, 1000) / Fraction(127, 100)
+    assert ratio.band_percent == Decimal("27.0")
+    return ratio.factor, ratio.band_percent
+
+
+def compacted_parts(factor: Fraction) -> list[int]:
+    """msg_014 (prompt 5 + 190,000 + 15,000 = 205,005, output 2,000) compacted into
+    deepseek-v3.2's 131,072 window: the window in the call's own tokens, less the output, and
+    each prompt part shrunk in proportion, in whole tokens."""
+    room = math.floor(Fraction(131_072) / factor) - 2000
+    return [part * room // 205_005 for part in (5, 190_000, 15_000)]
+
+
 def test_deepseek_keeps_no_cache_it_does_not_sell_and_caps_the_long_call() -> None:
     result = run(LOGS / "claude-projects", models=("deepseek-v3.2",), providers=("deepseek",))
     (_, line) = result.lines
     cost = line.cost
     # The catalog's deepseek-v3.2 offer at deepseek lists no cache price: reads and writes bill
-    # as input. claude -> deepseek-v3 counts x 1.002 (catalog claude factor 1 vs o200k_base,
-    # TOKENIZERS.md deepseek-v3 chat content 1.002), band 27% + 12.5%.
+    # as input. claude -> deepseek-v3 counts x 1.002 / 1.27, band 14.5% + 12.5%.
+    factor, band = claude_to_deepseek()
     assert "no prompt caching on this offer: cache reads and writes billed as input" in cost.notes
-    assert cost.band_percent == Decimal("39.5")
-    # msg_014 (205,005 + 2,000 tokens x 1.002 > 131,072) is compacted to fit: in its own
-    # tokens the window is floor(131,072 / 1.002) = 130,810, leaving 128,810 for the prompt;
-    # each part shrinks in proportion, in whole tokens: 5 -> 3, 190,000 -> 119,381,
-    # 15,000 -> 9,424 (x 128,810 // 205,005)
+    assert cost.band_percent == band
     assert cost.long_requests == 1 and cost.excluded_requests == 0
-    compacted = 3 + 119381 + 9424
-    prompt = Decimal(12 + 18000 + 8 + 2400 + 18000 + 30 + 20400 + compacted) * Decimal("1.002")
-    output = Decimal(4270) * Decimal("1.002")
-    expected = (prompt * Decimal("0.2288") + output * Decimal("0.3432")) / MILLION
-    assert cost.period_cost == expected
+    compacted = sum(compacted_parts(factor))
+    prompt = Fraction(12 + 18000 + 8 + 2400 + 18000 + 30 + 20400 + compacted) * factor
+    output = Fraction(4270) * factor
+    expected = (prompt * Fraction("0.2288") + output * Fraction("0.3432")) / 1_000_000
+    assert abs(Fraction(cost.period_cost) - expected) < Fraction(1, 10**18)
     excluded = run(
         LOGS / "claude-projects",
         models=("deepseek-v3.2",),
@@ -146,7 +165,7 @@ def _table(records: list[UsageRecord]) -> UsageTable:
 
 
 def _price(table: UsageTable, model: str, provider: str, **options: object) -> Decimal:
-    index = open_catalog(CatalogChoice())
+    index = open_catalog(CatalogChoice(version=PINNED))
     offer = next(o for o in index.offers(model) if o.provider == provider and o.region is None)
     return price_records(
         table,
@@ -192,7 +211,7 @@ def test_the_same_calls_twice_without_ids_cost_exactly_double(logged: list[Usage
 
 
 def test_time_band_by_timestamp_and_batch_prices() -> None:
-    index = open_catalog(CatalogChoice())
+    index = open_catalog(CatalogChoice(version=PINNED))
     offer = next(
         o for o in index.offers("deepseek-v4-flash") if o.provider == "deepseek" and not o.region
     )
@@ -237,15 +256,15 @@ def test_split_long_calls_repeat_the_output_per_chunk() -> None:
         providers=("deepseek",),
         long_inputs="split",
     ).lines[1]
-    # msg_014: 205,005 prompt tokens in chunks of 128,810 (its own tokens, see the cap test):
-    # 2 calls, each billed the call's 2,000 output tokens; the prompt is billed once
+    # msg_014: its prompt in chunks that fit the window: 2 calls, each billed the call's 2,000
+    # output tokens; the prompt is billed once, whole
     assert "long calls split into 2 calls" in split.cost.notes
     capped = run(LOGS / "claude-projects", models=("deepseek-v3.2",), providers=("deepseek",))
-    extra_prompt = (205005 - (3 + 119381 + 9424)) * Decimal("1.002") * Decimal("0.2288")
-    extra_output = 2000 * Decimal("1.002") * Decimal("0.3432")
-    assert split.cost.period_cost - capped.lines[1].cost.period_cost == (
-        (extra_prompt + extra_output) / MILLION
-    )
+    factor, _ = claude_to_deepseek()
+    extra_prompt = (205005 - sum(compacted_parts(factor))) * factor * Fraction("0.2288")
+    extra_output = 2000 * factor * Fraction("0.3432")
+    difference = Fraction(split.cost.period_cost) - Fraction(capped.lines[1].cost.period_cost)
+    assert abs(difference - (extra_prompt + extra_output) / 1_000_000) < Fraction(1, 10**18)
 
 
 def test_batch_result_files_price_at_batch_prices_where_the_offer_has_them() -> None:
