@@ -164,8 +164,10 @@ def _table(records: list[UsageRecord]) -> UsageTable:
     return table
 
 
-def _price(table: UsageTable, model: str, provider: str, **options: object) -> Decimal:
-    index = open_catalog(CatalogChoice(version=PINNED))
+def _price(
+    table: UsageTable, model: str, provider: str, version: str = PINNED, **options: object
+) -> Decimal:
+    index = open_catalog(CatalogChoice(version=version))
     offer = next(o for o in index.offers(model) if o.provider == provider and o.region is None)
     return price_records(
         table,
@@ -237,6 +239,18 @@ def test_one_hour_writes_and_targets_without_write_prices() -> None:
     # a window the call does not fit is capped: 300,000 written tokens into haiku's 200,000
     capped = UsageRecord(model="claude-haiku-4.5", cache_write_5m=300_000)
     assert _price(_table([capped]), "claude-haiku-4.5", "anthropic") == Decimal("0.25")
+
+
+def test_one_hour_writes_at_the_one_hour_price_where_the_catalog_has_it() -> None:
+    hour = UsageRecord(model="claude-haiku-4.5", cache_write_1h=100_000)
+    index = open_catalog(CatalogChoice(version="2026-11-27"))
+    offer = next(
+        o for o in index.offers("claude-haiku-4.5") if o.provider == "anthropic" and not o.region
+    )
+    assert offer.cache_write_1h is not None and offer.cache_write_1h > offer.cache_write
+    # 100,000 one-hour write tokens x the 1-hour price per million
+    expected = Decimal(100_000) * offer.cache_write_1h / 1_000_000
+    assert _price(_table([hour]), "claude-haiku-4.5", "anthropic", "2026-11-27") == expected
 
 
 def test_a_log_folder_split_into_two_files_gives_the_same_result(tmp_path: Path) -> None:

@@ -38,13 +38,15 @@ class CacheRules:
     min_cacheable: int | None
 
 
-def cache_rules(offer: Offer, read: Decimal | None, write: Decimal | None) -> CacheRules:
-    """The offer's caching rules at one price level (base, tier, band).
-
-    The catalog has one write price today (the 5-minute one) and no minimum cacheable length;
-    a 1-hour write price and a minimum length per offer (catalog issue 14) plug in here."""
-    del offer  # the new per-offer fields will be read from it
-    return CacheRules(read=read, write_5m=write, write_1h=None, min_cacheable=None)
+def cache_rules(
+    offer: Offer, read: Decimal | None, write: Decimal | None, write_1h: Decimal | None = None
+) -> CacheRules:
+    """The offer's caching rules at one price level (base, tier, band): read, 5-minute and
+    1-hour write prices, and the minimum cacheable prompt (carried; cells do not yet split
+    by it, see README "Replaying recorded traffic")."""
+    return CacheRules(
+        read=read, write_5m=write, write_1h=write_1h, min_cacheable=offer.cache_min_tokens
+    )
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,14 @@ class ReplayCost:
 
 
 def _levels(offer: Offer) -> list[PriceLevel]:
-    base = cache_rules(offer, offer.cache_read, offer.cache_write)
+    base = cache_rules(offer, offer.cache_read, offer.cache_write, offer.cache_write_1h)
     levels = [PriceLevel(offer.input, offer.output, base)]
     for tier in offer.tiers:
         rules = cache_rules(
             offer,
             tier.cache_read if tier.cache_read is not None else offer.cache_read,
             tier.cache_write if tier.cache_write is not None else offer.cache_write,
+            tier.cache_write_1h if tier.cache_write_1h is not None else offer.cache_write_1h,
         )
         levels.append(PriceLevel(tier.input, tier.output, rules))
     return levels
