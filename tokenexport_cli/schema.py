@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 
 import msgspec
+
+from tokenexport_cli.bounds import (
+    Count,
+    Discount,
+    Factor,
+    FixedFee,
+    FxRateValue,
+    HourlyPrice,
+    MarketTokens,
+    Percent,
+    Price,
+    Score,
+    Throughput,
+    TokenLimit,
+)
 
 SCHEMA_VERSION = 1
 
@@ -42,8 +56,8 @@ class Model(_Strict, frozen=True, kw_only=True):
     open_weights: bool
     license: str | None = None
     released: dt.date | None = None
-    context_window: PositiveInt | None = None
-    max_output: PositiveInt | None = None
+    context_window: TokenLimit | None = None
+    max_output: TokenLimit | None = None
     tokenizer: Slug
     modalities: Modalities = Modalities()
     aliases: tuple[NonEmpty, ...] = ()
@@ -56,8 +70,8 @@ class Fee(_Strict, frozen=True, kw_only=True):
     """A charge on top of token prices, e.g. an aggregator's fee on credit purchases."""
 
     kind: Literal["credit_purchase", "usage_markup"]
-    percent: Decimal
-    fixed_usd: Decimal | None = None
+    percent: Percent
+    fixed_usd: FixedFee | None = None
     note: str | None = None
     source: NonEmpty
     as_of: dt.date
@@ -84,11 +98,11 @@ class Provider(_Strict, frozen=True, kw_only=True):
 class Tier(_Strict, frozen=True, kw_only=True):
     """Long-context tier: a prompt of more than ``above`` tokens bills the whole request here."""
 
-    above: PositiveInt
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
+    above: TokenLimit
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
 
 
 class TimeBand(_Strict, frozen=True, kw_only=True):
@@ -98,18 +112,18 @@ class TimeBand(_Strict, frozen=True, kw_only=True):
     timezone: NonEmpty
     days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     hours: tuple[HourRange, ...]
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
 
 
 class Batch(_Strict, frozen=True, kw_only=True):
     """Batch API pricing: either a fractional ``discount`` off every price, or explicit prices."""
 
-    discount: Decimal | None = None
-    input: Decimal | None = None
-    output: Decimal | None = None
+    discount: Discount | None = None
+    input: Price | None = None
+    output: Price | None = None
     note: str | None = None
 
 
@@ -121,15 +135,15 @@ class Offer(_Strict, frozen=True, kw_only=True):
     region: str | None = None
     provider_model_id: str | None = None
     currency: CurrencyCode = "USD"
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
     tiers: tuple[Tier, ...] = ()
     time_bands: tuple[TimeBand, ...] = ()
     batch: Batch | None = None
-    context_window: PositiveInt | None = None
-    max_output: PositiveInt | None = None
+    context_window: TokenLimit | None = None
+    max_output: TokenLimit | None = None
     effective: dt.date | None = None
     source: NonEmpty
     as_of: dt.date
@@ -145,7 +159,7 @@ class Benchmark(_Strict, frozen=True, kw_only=True):
 
     model: Slug
     benchmark: Slug
-    score: Decimal
+    score: Score
     metric: str | None = None
     harness: NonEmpty
     source: NonEmpty
@@ -159,8 +173,8 @@ class GpuPrice(_Strict, frozen=True, kw_only=True):
     id: Slug
     gpu: NonEmpty
     provider: NonEmpty
-    gpus_per_instance: PositiveInt = 1
-    usd_per_gpu_hour: Decimal
+    gpus_per_instance: Count = 1
+    usd_per_gpu_hour: HourlyPrice
     pricing: NonEmpty = "on-demand"
     source: NonEmpty
     as_of: dt.date
@@ -174,9 +188,9 @@ class ServingProfile(_Strict, frozen=True, kw_only=True):
     model: Slug
     engine: NonEmpty
     gpu: NonEmpty
-    gpus_per_replica: PositiveInt
-    input_tokens_per_s: Decimal
-    output_tokens_per_s: Decimal
+    gpus_per_replica: Count
+    input_tokens_per_s: Throughput
+    output_tokens_per_s: Throughput
     setting: str | None = None
     source: NonEmpty
     as_of: dt.date
@@ -188,9 +202,9 @@ class MarketShare(_Strict, frozen=True, kw_only=True):
 
     model: Slug
     period: NonEmpty
-    tokens: Decimal | None = None
-    share_percent: Decimal | None = None
-    rank: PositiveInt | None = None
+    tokens: MarketTokens | None = None
+    share_percent: Percent | None = None
+    rank: Count | None = None
     scope: NonEmpty
     source: NonEmpty
     as_of: dt.date
@@ -203,8 +217,8 @@ class TokenizerFamily(_Strict, frozen=True, kw_only=True):
     id: Slug
     kind: Literal["exact", "approximate"]
     reference: Slug | None = None
-    factor: Decimal | None = None
-    band_percent: Decimal | None = None
+    factor: Factor | None = None
+    band_percent: Percent | None = None
     source: NonEmpty
     as_of: dt.date
     note: str | None = None
@@ -214,7 +228,7 @@ class FxRate(_Strict, frozen=True, kw_only=True):
     """Units of ``currency`` per one US dollar."""
 
     currency: CurrencyCode
-    per_usd: Decimal
+    per_usd: FxRateValue
     source: NonEmpty
     as_of: dt.date
     note: str | None = None

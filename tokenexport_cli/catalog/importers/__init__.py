@@ -56,12 +56,6 @@ def parse_path(module: ModuleType, path: Path, at: dt.date) -> list[SourceEntry]
 
 
 def _read_capped(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise DataError(f"{path}: file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,} limit")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from tokenexport_cli.inputfile import read_bytes
+
+    return read_bytes(path, max_bytes=MAX_SOURCE_BYTES, what="file", missing=UsageError)

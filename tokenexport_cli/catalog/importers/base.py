@@ -134,9 +134,11 @@ def date_or_none(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        from tokenexport_cli.dates import DateProblem, parse_date
+
         try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
+            return parse_date(value[:10])
+        except DateProblem:
             return None
     return None
 
