@@ -14,6 +14,7 @@ from tokenexport_cli.catalog.importers.base import (
     positive_int,
 )
 from tokenexport_cli.dates import DateProblem, from_unix
+from tokenexport_cli.errors import DataError
 
 FORMAT = "openrouter"
 DEFAULT_URL = "https://openrouter.ai/api/v1/models"
@@ -51,8 +52,8 @@ def _entry(item: Any, where: str) -> SourceEntry:
     if isinstance(item.get("created"), int):
         try:
             released = from_unix(item["created"]).date()
-        except DateProblem:
-            released = None  # an impossible release date is no release date
+        except DateProblem as exc:
+            raise DataError(f"{where}: created: {exc}") from None
     prices, skip = _prices(item.get("pricing"), where)
     return SourceEntry(
         key=model_id,
