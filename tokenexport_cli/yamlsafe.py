@@ -54,6 +54,8 @@ def _bad_scalars(data: Any, path: Path) -> list[str]:
 
 @functools.cache
 def _loader_class() -> Any:
+    from tokenexport_cli.safetext import clean
+
     yaml = _yaml()
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -91,9 +93,8 @@ def _loader_class() -> Any:
             return BadScalar(node.start_mark.line + 1, str(exc))
 
     def construct_text(loader: Any, node: Any) -> str:
-        from tokenexport_cli.safetext import clean
-
-        return clean(str(loader.construct_scalar(node)))
+        text = str(loader.construct_scalar(node))
+        return text if text.isprintable() else clean(text)
 
     int_constructor = base.yaml_constructors["tag:yaml.org,2002:int"]
     DecimalLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)

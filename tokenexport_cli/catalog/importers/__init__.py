@@ -19,7 +19,7 @@ FORMATS: dict[str, ModuleType] = {
 MAX_SOURCE_BYTES = 256 * 1024 * 1024
 #: The most entries one source may have (README, "Sync limits"); real sources have a few
 #: thousand. Checked before anything is matched or written.
-MAX_MODELS = 100_000
+MAX_MODELS = 20_000
 
 __all__ = ["FORMATS", "SourceEntry", "SourceInfo", "format_module", "parse_bytes", "parse_path"]
 
