@@ -27,6 +27,14 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _special_kind(path: Path) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return None if stat.S_ISREG(mode) else _kind(mode)
+
+
 def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
@@ -52,6 +60,9 @@ def open_regular(
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory, expected a {what}") from None
     except OSError as exc:
+        special = _special_kind(path)  # a socket cannot even be opened (ENXIO)
+        if special:
+            raise UsageError(f"{path}: is {special}, expected a {what}") from None
         raise DataError(f"{path}: cannot read: {_reason(exc)}") from None
     try:
         info = os.fstat(descriptor)
