@@ -123,7 +123,7 @@ def json_mutant(draw: st.DrawFn, seed: str) -> str:
     return text
 
 
-def _check(args: list[str], allowed: tuple[int, ...] = (0, 2, 3)) -> None:
+def _check(args: list[str], allowed: tuple[int, ...] = (0, 2, 3)) -> int:
     signal.setitimer(signal.ITIMER_REAL, HANG_SECONDS)
     try:
         result = runner.invoke(app, args)
@@ -135,6 +135,7 @@ def _check(args: list[str], allowed: tuple[int, ...] = (0, 2, 3)) -> None:
     if result.exit_code in (2, 3):
         errors = [line for line in result.stderr.splitlines() if line.startswith("tokx: error: ")]
         assert errors, result.stderr[-2000:]
+    return result.exit_code
 
 
 FUZZ = settings(
@@ -157,9 +158,13 @@ def test_overlay_mutants(tree: Path, data: st.DataObject, monkeypatch: pytest.Mo
     seed = (tree / "overlay.yaml").read_text()
     mutant = tree / "overlay-mutant.yaml"
     mutant.write_text(data.draw(yaml_mutant(seed)))
-    _check(["catalog", "validate", str(mutant), "--catalog-version", "2026-01-01"])
+    valid = _check(["catalog", "validate", str(mutant), "--catalog-version", "2026-01-01"]) == 0
     quick = ["--input-tokens", "1200", "--output-tokens", "300", "--requests-per-day", "1000"]
-    _check(["estimate", *quick, "--catalog", str(mutant), "--catalog-version", "2026-01-01"])
+    priced = _check(
+        ["estimate", *quick, "--catalog", str(mutant), "--catalog-version", "2026-01-01"]
+    )
+    # validate accepts only what every command can use (and rejects what any would refuse)
+    assert valid == (priced == 0), mutant.read_text()
 
 
 @FUZZ
