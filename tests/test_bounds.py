@@ -192,3 +192,15 @@ def test_unix_times_out_of_range_are_date_problems(seconds: object) -> None:
 
 def test_unix_time_is_exact() -> None:
     assert from_unix(1767225600) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def test_the_readme_documents_every_bound_as_the_code_has_it() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+
+    def show(value: Decimal) -> str:
+        return f"{value:,}" if value == value.to_integral_value() else str(value)
+
+    for kind, bound in BOUNDS.items():
+        low = ("above " if bound.low_open else "") + show(bound.low)
+        row = f"| `{kind}` | {bound.meaning} | {low} to {show(bound.high)} | {bound.places} |"
+        assert row in readme, row

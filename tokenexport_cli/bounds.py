@@ -115,7 +115,7 @@ BOUNDS: dict[str, Bound] = {
     "market_tokens": _bound(0, 10**18, 6, "tokens over a period (market share)"),
     "score": _bound(-1_000_000, 1_000_000, 6, "a benchmark score or a minimum score"),
     "weight": _bound(0, 1_000_000, 6, "a weight (benchmarks, traffic hours)"),
-    "count": _bound(1, 1_000_000, 0, "a count (GPUs, months, ranks, top N)", integer=True),
+    "count": _bound(1, 1_000_000, 0, "a count (GPUs, months, ranks)", integer=True),
     "seconds": _bound(0, 3_600, 6, "a timeout in seconds", low_open=True),
     "retries": _bound(0, 100, 0, "a number of retries", integer=True),
     "max_bytes": _bound(1, 2**30, 0, "a response size cap in bytes", integer=True),
