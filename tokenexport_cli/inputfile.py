@@ -27,7 +27,8 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _special_kind(path: Path) -> str | None:
+def special_kind(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file ("a FIFO (named pipe)")."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -60,7 +61,7 @@ def open_regular(
     except IsADirectoryError:
         raise UsageError(f"{path}: is a directory, expected a {what}") from None
     except OSError as exc:
-        special = _special_kind(path)  # a socket cannot even be opened (ENXIO)
+        special = special_kind(path)  # a socket cannot even be opened (ENXIO)
         if special:
             raise UsageError(f"{path}: is {special}, expected a {what}") from None
         raise DataError(f"{path}: cannot read: {_reason(exc)}") from None

@@ -225,3 +225,14 @@ def test_a_cache_that_cannot_be_written_is_a_warning(
     assert result.exit_code == 0, result.output
     assert "tokx: warning: cache not written" in result.stderr
     assert str(blocker) in result.stderr
+
+
+@needs_posix
+def test_a_fifo_or_device_given_to_tokens_is_named(fifo: Path) -> None:
+    result = runner.invoke(app, ["tokens", str(fifo)])
+    assert result.exit_code == 2, result.output
+    assert _error(result) == f"tokx: error: {fifo}: is a FIFO (named pipe), expected a file"
+    if Path("/dev/urandom").exists():
+        result = runner.invoke(app, ["tokens", "/dev/urandom"])
+        assert result.exit_code == 2, result.output
+        assert _error(result) == "tokx: error: /dev/urandom: is a device, expected a file"
