@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
     from tokenexport_cli.catalog.importers.pipeline import ImportResult
 
+#: Generous: a model takes 2-6 JSON objects in the supported formats.
+OBJECTS_PER_MODEL = 50
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 JSON_TYPES = ("application/json", "text/json", "text/plain", "application/octet-stream")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -230,10 +232,12 @@ def _read_capped(
 
 def _check_json(data: bytes, url: str) -> None:
     """The body is JSON within ``jsonsafe``'s limits (nesting, number sizes): exit 4 if not."""
+    from tokenexport_cli.catalog.importers import MAX_MODELS
     from tokenexport_cli.jsonsafe import JsonProblem, decode
 
     try:
-        decode(data)
+        # a source far over the model cap is refused before it is decoded (memory)
+        decode(data, max_objects=MAX_MODELS * OBJECTS_PER_MODEL)
     except JsonProblem as exc:
         raise NetworkError(f"{url}: response refused: {exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:

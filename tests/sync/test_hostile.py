@@ -51,8 +51,8 @@ def _one_error_line(stderr: str) -> str:
 @pytest.mark.parametrize(
     ("body", "code", "words"),
     [
-        (b"[" * 100_000 + b"]" * 100_000, 4, "nested deeper than"),
-        (b'{"data": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001, 4, "nested deeper than"),
+        (b"[" * 100_000 + b"]" * 100_000, 4, "nested too deeply"),
+        (b'{"data": ' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_001, 4, "nested too deeply"),
         (b'{"data": [1e999999999]}', 4, "out of range"),
         (b'{"data": [' + b"9" * 5000 + b"]}", 4, "out of range"),
     ],
