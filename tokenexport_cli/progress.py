@@ -24,6 +24,23 @@ def set_notifier(notifier: Notifier | None) -> Notifier | None:
     return previous
 
 
+Warner = Callable[[str], None]
+_warner: Warner | None = None
+
+
+def set_warner(warner: Warner | None) -> Warner | None:
+    """Install ``warner`` for ``warn`` (None removes it); returns the one it replaces."""
+    global _warner
+    previous, _warner = _warner, warner
+    return previous
+
+
+def warn(message: str) -> None:
+    """Something a user should know that does not stop the command (a cache not written)."""
+    if _warner is not None:
+        _warner(message)
+
+
 @contextmanager
 def step(label: str) -> Iterator[None]:
     """Run the body as one named step, announced by the installed notifier if there is one."""

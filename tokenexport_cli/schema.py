@@ -8,6 +8,21 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from tokenexport_cli.bounds import (
+    Count,
+    Discount,
+    Factor,
+    FixedFee,
+    FxRateValue,
+    HourlyPrice,
+    MarketTokens,
+    Percent,
+    Price,
+    Score,
+    Throughput,
+    TokenLimit,
+)
+
 SCHEMA_VERSION = 1
 
 Slug = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
@@ -42,8 +57,8 @@ class Model(_Strict, frozen=True, kw_only=True):
     open_weights: bool
     license: str | None = None
     released: dt.date | None = None
-    context_window: PositiveInt | None = None
-    max_output: PositiveInt | None = None
+    context_window: TokenLimit | None = None
+    max_output: TokenLimit | None = None
     tokenizer: Slug
     modalities: Modalities = Modalities()
     aliases: tuple[NonEmpty, ...] = ()
@@ -56,8 +71,8 @@ class Fee(_Strict, frozen=True, kw_only=True):
     """A charge on top of token prices, e.g. an aggregator's fee on credit purchases."""
 
     kind: Literal["credit_purchase", "usage_markup"]
-    percent: Decimal
-    fixed_usd: Decimal | None = None
+    percent: Percent
+    fixed_usd: FixedFee | None = None
     note: str | None = None
     source: NonEmpty
     as_of: dt.date
@@ -110,12 +125,12 @@ class Tier(_Strict, frozen=True, kw_only=True):
     """Long-context tier: a prompt of more than ``above`` tokens bills the whole request here.
     A tier with ``until`` was withdrawn on that date: it stays on record, and is not priced."""
 
-    above: PositiveInt
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
-    cache_write_1h: Decimal | None = None
+    above: TokenLimit
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
+    cache_write_1h: Price | None = None
     until: dt.date | None = None
 
 
@@ -126,18 +141,18 @@ class TimeBand(_Strict, frozen=True, kw_only=True):
     timezone: NonEmpty
     days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     hours: tuple[HourRange, ...]
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
 
 
 class Batch(_Strict, frozen=True, kw_only=True):
     """Batch API pricing: either a fractional ``discount`` off every price, or explicit prices."""
 
-    discount: Decimal | None = None
-    input: Decimal | None = None
-    output: Decimal | None = None
+    discount: Discount | None = None
+    input: Price | None = None
+    output: Price | None = None
     note: str | None = None
 
 
@@ -154,20 +169,20 @@ class Offer(_Strict, frozen=True, kw_only=True):
     region: str | None = None
     provider_model_id: str | None = None
     currency: CurrencyCode = "USD"
-    input: Decimal
-    output: Decimal
-    cache_read: Decimal | None = None
-    cache_write: Decimal | None = None
+    input: Price
+    output: Price
+    cache_read: Price | None = None
+    cache_write: Price | None = None
     # a cache write kept for one hour (Anthropic's 1h TTL); ``cache_write`` is the default TTL
-    cache_write_1h: Decimal | None = None
+    cache_write_1h: Price | None = None
     # how a prompt gets cached, and the shortest prefix the provider caches at all
     caching: CachingMode | None = None
-    cache_min_tokens: PositiveInt | None = None
+    cache_min_tokens: TokenLimit | None = None
     tiers: tuple[Tier, ...] = ()
     time_bands: tuple[TimeBand, ...] = ()
     batch: Batch | None = None
-    context_window: PositiveInt | None = None
-    max_output: PositiveInt | None = None
+    context_window: TokenLimit | None = None
+    max_output: TokenLimit | None = None
     effective: dt.date | None = None
     source: NonEmpty
     as_of: dt.date
@@ -194,7 +209,7 @@ class Benchmark(_Strict, frozen=True, kw_only=True):
 
     model: Slug
     benchmark: Slug
-    score: Decimal
+    score: Score
     metric: str | None = None
     harness: NonEmpty
     variant: Slug = "unspecified"
@@ -213,8 +228,8 @@ class GpuPrice(_Strict, frozen=True, kw_only=True):
     id: Slug
     gpu: NonEmpty
     provider: NonEmpty
-    gpus_per_instance: PositiveInt = 1
-    usd_per_gpu_hour: Decimal
+    gpus_per_instance: Count = 1
+    usd_per_gpu_hour: HourlyPrice
     pricing: NonEmpty = "on-demand"
     source: NonEmpty
     as_of: dt.date
@@ -232,9 +247,9 @@ class ServingProfile(_Strict, frozen=True, kw_only=True):
     model: Slug
     engine: NonEmpty
     gpu: NonEmpty
-    gpus_per_replica: PositiveInt
-    input_tokens_per_s: Decimal
-    output_tokens_per_s: Decimal
+    gpus_per_replica: Count
+    input_tokens_per_s: Throughput
+    output_tokens_per_s: Throughput
     layout: str | None = None
     precision: str | None = None
     gpu_memory_gb: Decimal | None = None
@@ -250,9 +265,9 @@ class MarketShare(_Strict, frozen=True, kw_only=True):
 
     model: Slug
     period: NonEmpty
-    tokens: Decimal | None = None
-    share_percent: Decimal | None = None
-    rank: PositiveInt | None = None
+    tokens: MarketTokens | None = None
+    share_percent: Percent | None = None
+    rank: Count | None = None
     scope: NonEmpty
     source: NonEmpty
     as_of: dt.date
@@ -262,9 +277,9 @@ class MarketShare(_Strict, frozen=True, kw_only=True):
 class MeasuredRatios(_Strict, frozen=True, kw_only=True):
     """A family's token count over o200k_base's on the same text, per text class, as measured."""
 
-    english: Decimal | None = None
-    chinese: Decimal | None = None
-    code: Decimal | None = None
+    english: Factor | None = None
+    chinese: Factor | None = None
+    code: Factor | None = None
     source: NonEmpty
 
 
@@ -279,8 +294,8 @@ class TokenizerFamily(_Strict, frozen=True, kw_only=True):
     id: Slug
     kind: Literal["exact", "reconstructed", "approximate"]
     reference: Slug | None = None
-    factor: Decimal | None = None
-    band_percent: Decimal | None = None
+    factor: Factor | None = None
+    band_percent: Percent | None = None
     measured: MeasuredRatios | None = None
     source: NonEmpty
     as_of: dt.date
@@ -291,7 +306,7 @@ class FxRate(_Strict, frozen=True, kw_only=True):
     """Units of ``currency`` per one US dollar."""
 
     currency: CurrencyCode
-    per_usd: Decimal
+    per_usd: FxRateValue
     source: NonEmpty
     as_of: dt.date
     note: str | None = None

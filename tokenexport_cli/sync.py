@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
-import json
 import os
+import threading
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 
     from tokenexport_cli.catalog.importers.pipeline import ImportResult
 
+#: Generous: a model takes 2-6 JSON objects in the supported formats.
+OBJECTS_PER_MODEL = 50
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 JSON_TYPES = ("application/json", "text/json", "text/plain", "application/octet-stream")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,20 +64,65 @@ def check_url(url: str, policy: FetchPolicy) -> None:
     raise UsageError(f"{url}: not an http(s) URL")
 
 
+class _Transfer:
+    """What the watchdog of one fetch shares with the worker thread doing it."""
+
+    def __init__(self) -> None:
+        self.attempt_started = time.monotonic()
+        self.cancelled = threading.Event()
+        self.client: httpx.Client | None = None
+        self.result: Fetched | None = None
+        self.error: BaseException | None = None
+
+
 def fetch(url: str, policy: FetchPolicy) -> Fetched:
     """GET ``url`` with retries on 429/5xx, following only https redirects, within the limits;
-    the body must be JSON. NetworkError (exit 4) on any failure."""
+    the body must be JSON. NetworkError (exit 4) on any failure.
+
+    Each attempt (connect, headers, body) must end within ``timeout x total_factor`` seconds:
+    a worker thread does the transfer and this thread ends it at the deadline, so a server
+    trickling one byte at a time (which no per-read timeout catches) cannot stall a sync.
+    """
+    check_url(url, policy)
+    limit = policy.timeout * policy.total_factor
+    transfer = _Transfer()
+    worker = threading.Thread(target=_run, args=(url, policy, transfer), daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
+        if worker.is_alive() and time.monotonic() - transfer.attempt_started > limit:
+            transfer.cancelled.set()
+            client = transfer.client
+            if client is not None:
+                with contextlib.suppress(Exception):  # best effort: the worker is abandoned
+                    client.close()
+            raise NetworkError(f"{url}: download took longer than {limit:g} s (the total limit)")
+    if transfer.error is not None:
+        raise transfer.error
+    assert transfer.result is not None
+    return transfer.result
+
+
+def _run(url: str, policy: FetchPolicy, transfer: _Transfer) -> None:
+    try:
+        transfer.result = _fetch(url, policy, transfer)
+    except BaseException as exc:  # handed to the calling thread, which raises it
+        transfer.error = exc
+
+
+def _fetch(url: str, policy: FetchPolicy, transfer: _Transfer) -> Fetched:
     import httpx
 
     from tokenexport_cli import __version__
 
-    check_url(url, policy)
     headers = {"User-Agent": f"tokx/{__version__}", "Accept": "application/json"}
     current = url
     attempt = 0
     redirects = 0
     with httpx.Client(timeout=policy.timeout, headers=headers, follow_redirects=False) as client:
+        transfer.client = client
         while True:
+            transfer.attempt_started = time.monotonic()
             try:
                 with client.stream("GET", current) as response:
                     if response.is_redirect:
@@ -92,7 +138,11 @@ def fetch(url: str, policy: FetchPolicy) -> Fetched:
                         tries = f" after {attempt + 1} attempts" if attempt else ""
                         raise NetworkError(f"{current}: HTTP {response.status_code}{tries}")
                     _check_content_type(response, current)
-                    data = _read_capped(response, current, policy)
+                    data = _read_capped(response, current, policy, transfer.cancelled)
+            except httpx.InvalidURL:  # httpx resolves a Location header as it reads it
+                raise NetworkError(
+                    f"{current}: refusing to follow a redirect to an invalid URL"
+                ) from None
             except httpx.TimeoutException:
                 raise NetworkError(f"{current}: timed out (limit {policy.timeout:g} s)") from None
             except httpx.ConnectError as exc:
@@ -101,6 +151,10 @@ def fetch(url: str, policy: FetchPolicy) -> Fetched:
                     "A mirror can be set with the source's TOKX_*_URL variable"
                 ) from None
             except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                if "location" in str(exc).lower():  # httpx parses Location itself
+                    raise NetworkError(
+                        f"{current}: refusing to follow a redirect to an invalid URL"
+                    ) from None
                 raise NetworkError(f"{current}: connection broke mid-response ({exc})") from None
             except httpx.HTTPError as exc:
                 raise NetworkError(f"{current}: {type(exc).__name__}: {exc}") from None
@@ -114,8 +168,14 @@ def _redirect_target(
     location = response.headers.get("location")
     if not location:
         raise NetworkError(f"{current}: HTTP {response.status_code} redirect without Location")
-    target = str(response.url.join(location))
-    if urlsplit(target).scheme.lower() != "https":
+    import httpx
+
+    try:
+        target = str(response.url.join(location))
+        scheme = urlsplit(target).scheme.lower()
+    except (httpx.InvalidURL, ValueError):
+        raise NetworkError(f"{current}: refusing to follow a redirect to an invalid URL") from None
+    if scheme != "https":
         raise NetworkError(f"{current}: refusing to follow a redirect to non-https {target}")
     if count >= policy.max_redirects:
         raise NetworkError(f"{current}: more than {policy.max_redirects} redirects")
@@ -145,7 +205,9 @@ def _check_content_type(response: httpx.Response, url: str) -> None:
         raise NetworkError(f"{url}: unexpected content type '{content_type}' (expected JSON)")
 
 
-def _read_capped(response: httpx.Response, url: str, policy: FetchPolicy) -> bytes:
+def _read_capped(
+    response: httpx.Response, url: str, policy: FetchPolicy, cancelled: threading.Event
+) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
         raise NetworkError(
@@ -154,7 +216,9 @@ def _read_capped(response: httpx.Response, url: str, policy: FetchPolicy) -> byt
     deadline = time.monotonic() + policy.timeout * policy.total_factor
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(CHUNK):
+    for chunk in response.iter_bytes():  # whatever arrived: a trickle is seen at once
+        if cancelled.is_set():
+            raise NetworkError(f"{url}: cancelled at the total time limit")
         size += len(chunk)
         if size > policy.max_bytes:
             raise NetworkError(f"{url}: response is over the {policy.max_bytes:,}-byte cap")
@@ -167,8 +231,15 @@ def _read_capped(response: httpx.Response, url: str, policy: FetchPolicy) -> byt
 
 
 def _check_json(data: bytes, url: str) -> None:
+    """The body is JSON within ``jsonsafe``'s limits (nesting, number sizes): exit 4 if not."""
+    from tokenexport_cli.catalog.importers import MAX_MODELS
+    from tokenexport_cli.jsonsafe import JsonProblem, decode
+
     try:
-        json.loads(data, parse_float=Decimal)
+        # a source far over the model cap is refused before it is decoded (memory)
+        decode(data, max_objects=MAX_MODELS * OBJECTS_PER_MODEL)
+    except JsonProblem as exc:
+        raise NetworkError(f"{url}: response refused: {exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise NetworkError(f"{url}: response is not valid JSON ({exc})") from None
 
@@ -184,14 +255,17 @@ def sync_source(
     add_models: bool = False,
 ) -> ImportResult:
     """Fetch a source and import it (see ``catalog.importers.pipeline.run_import``)."""
-    from tokenexport_cli.catalog.importers import format_module, parse_bytes
+    from tokenexport_cli.catalog.importers import TooManyModels, format_module, parse_bytes
     from tokenexport_cli.catalog.importers.base import SourceInfo
     from tokenexport_cli.catalog.importers.pipeline import ImportTarget, run_import
 
     module = format_module(format_name)
     fetched = fetch(source_url(module), policy)
     source = SourceInfo(module.FORMAT, fetched.url, fetched.retrieved)
-    entries = parse_bytes(module, fetched.data, fetched.url, source.as_of)
+    try:
+        entries = parse_bytes(module, fetched.data, fetched.url, source.as_of)
+    except TooManyModels as exc:
+        raise NetworkError(exc.message) from None
     return run_import(
         module,
         entries,

@@ -96,6 +96,10 @@ def expand_paths(paths: Sequence[Path | str], base: Path | None = None) -> list[
         path = Path(raw) if base is None or Path(raw).is_absolute() else base / raw
         if path.is_dir() or path.is_file():
             found.extend(expand_path(path))
+        elif os.path.exists(path):  # a FIFO, device or socket: never read (inputfile)
+            from tokenexport_cli.inputfile import special_kind
+
+            raise UsageError(f"{raw}: is {special_kind(path)}, expected a file")
         elif globbing.has_magic(str(raw)):
             files = expand_glob(str(raw), here)
             if not files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,8 @@ from tokenexport_cli.errors import DataError, located
 from tokenexport_cli.suggest import did_you_mean
 from tokenexport_cli.yamlsafe import line_of
 
+#: Out-of-range numbers listed with their line; more are summed up in one more message.
+MAX_LOCATED = 20
 _MSGSPEC_ERROR = re.compile(
     r"^(?P<problem>.*?)(?: - at `(?P<key>key)` in `\$(?P<keyof>[^`]*)`| - at `\$(?P<path>[^`]*)`)?$"
 )
@@ -95,10 +98,27 @@ def convert(
     if not isinstance(data, dict):
         raise invalid([source.problem(None, "expected a mapping at the top level")])
     try:
-        return msgspec.convert(data, kind)
+        converted = msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
         key_path, problem = describe(exc, kind)
         raise invalid([source.problem(key_path, problem)]) from None
+    check_bounds(source, converted, invalid)
+    return converted
+
+
+def check_bounds(source: SourceFile, converted: Any, invalid: type[Invalid] = Invalid) -> None:
+    """Every number out of its documented range (``bounds.BOUNDS``), all listed at once."""
+    from tokenexport_cli.bounds import problems_in
+
+    every = list(itertools.islice(problems_in(converted), MAX_LOCATED + 1))
+    # each line lookup composes the file again, so a file of many bad values locates a few
+    found = [(line_of(source.text, key), key, problem) for key, problem in every[:MAX_LOCATED]]
+    if found:
+        found.sort(key=lambda item: item[0] or 0)
+        problems = [located(source.path, line, key, problem) for line, key, problem in found]
+        if len(every) > MAX_LOCATED:
+            problems.append(located(source.path, None, None, "more numbers out of range"))
+        raise invalid(problems)
 
 
 def _keys_at(kind: Any, key_path: str) -> tuple[str, ...]:

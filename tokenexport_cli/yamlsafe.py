@@ -3,6 +3,7 @@ checks before construction, floats read as exact Decimal, and key paths mapped b
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -12,6 +13,8 @@ from tokenexport_cli.errors import DataError, located
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+#: Longer integers are refused while parsing (2**63 has 19 digits; bounds.BOUNDS is stricter).
+MAX_INT_DIGITS = 30
 
 _PATH_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
 
@@ -22,47 +25,91 @@ def _yaml() -> Any:
     return yaml
 
 
+class BadScalar:
+    """A scalar no value can be made of (an impossible date, a non-finite number): kept in the
+    tree so that its key path can be named, then reported by ``parse_yaml``."""
+
+    __slots__ = ("line", "problem")
+
+    def __init__(self, line: int, problem: str) -> None:
+        self.line = line
+        self.problem = problem
+
+
+def _bad_scalars(data: Any, path: Path) -> list[str]:
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, key_path = stack.pop()
+        if isinstance(node, BadScalar):
+            found.append(located(path, node.line, key_path or None, node.problem))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                stack.append((value, f"{key_path}.{key}" if key_path else str(key)))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                stack.append((value, f"{key_path}[{index}]"))
+    return sorted(found, key=lambda message: int(message[len(str(path)) + 1 :].split(":")[0]))
+
+
+@functools.cache
 def _loader_class() -> Any:
+    from tokenexport_cli.safetext import clean
+
     yaml = _yaml()
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class DecimalLoader(base):  # type: ignore[misc, valid-type]
         """Safe loader whose floats are exact Decimals."""
 
-    def construct_decimal(loader: Any, node: Any) -> Decimal:
+    def construct_decimal(loader: Any, node: Any) -> Decimal | BadScalar:
         text = str(loader.construct_scalar(node)).replace("_", "")
         try:
             value = Decimal(text)
         except InvalidOperation:
             value = Decimal("NaN")
         if not value.is_finite():
-            raise DataError(
-                located("", node.start_mark.line + 1, None, f"number {text!r} is not finite")
-            )
+            loader.bad_scalars = True
+            return BadScalar(node.start_mark.line + 1, f"number {text!r} is not finite")
         return value
 
+    def construct_int(loader: Any, node: Any) -> int | BadScalar:
+        text = str(loader.construct_scalar(node)).replace("_", "")
+        if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+            loader.bad_scalars = True
+            return BadScalar(
+                node.start_mark.line + 1, f"integer of {len(text):,} digits is out of range"
+            )
+        value: int = int_constructor(loader, node)
+        return value
+
+    def construct_timestamp(loader: Any, node: Any) -> Any:
+        from tokenexport_cli.dates import DateProblem, parse_timestamp
+
+        try:
+            return parse_timestamp(str(loader.construct_scalar(node)))
+        except DateProblem as exc:
+            loader.bad_scalars = True
+            return BadScalar(node.start_mark.line + 1, str(exc))
+
+    def construct_text(loader: Any, node: Any) -> str:
+        text = str(loader.construct_scalar(node))
+        return text if text.isprintable() else clean(text)
+
+    int_constructor = base.yaml_constructors["tag:yaml.org,2002:int"]
     DecimalLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
+    DecimalLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    DecimalLoader.add_constructor("tag:yaml.org,2002:str", construct_text)
     return DecimalLoader
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file, refusing anything larger than ``max_bytes`` before reading it."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise DataError(f"{path}: is a directory, expected a YAML file")
-    if size > max_bytes:
-        raise DataError(f"{path}: file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    """Read a UTF-8 text file: a regular file only, refused before reading when larger than
+    ``max_bytes`` (see ``inputfile``)."""
+    from tokenexport_cli import inputfile
+
+    return inputfile.read_text(path, max_bytes=max_bytes, what="YAML file")
 
 
 def _prescan(text: str, path: Path, max_depth: int) -> None:
@@ -118,12 +165,19 @@ def load_yaml(path: Path, *, max_bytes: int = MAX_FILE_BYTES, max_depth: int = M
 def parse_yaml(text: str, path: Path, *, max_depth: int = MAX_DEPTH) -> Any:
     _prescan(text, path, max_depth)
     yaml = _yaml()
+    loader = _loader_class()(text)
     try:
-        return yaml.load(text, Loader=_loader_class())
-    except DataError as exc:
-        raise DataError(f"{path}{exc.message}") from None
+        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         raise DataError(_yaml_error_message(path, exc)) from None
+    finally:
+        loader.dispose()
+    if getattr(loader, "bad_scalars", False):
+        problems = _bad_scalars(data, path)
+        if problems:
+            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            raise DataError(problems[0] + more)
+    return data
 
 
 def line_of(text: str, key_path: str) -> int | None:

@@ -106,7 +106,9 @@ def test_click_usage_errors_are_one_line_exit_2() -> None:
 def test_a_value_rejected_by_the_core_names_the_flag() -> None:
     result = runner.invoke(app, ["estimate", *QUICK, "--fx", "CNY=-1"])
     assert result.exit_code == 2
-    assert _one_line(result.stderr) == "tokx: error: --fx: rate for CNY must be positive (got -1)"
+    assert _one_line(result.stderr) == (
+        "tokx: error: --fx: must be between 0.000001 and 1000000 (got -1)"
+    )
 
 
 def test_a_config_value_is_a_data_error_naming_file_line_and_key(
@@ -125,7 +127,7 @@ def test_a_config_value_is_a_data_error_naming_file_line_and_key(
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 3
     assert _one_line(result.stderr) == (
-        f"tokx: error: {tmp_path / 'tokx.yaml'}:3: fx.CNY: rate for CNY must be positive (got -1)"
+        f"tokx: error: {tmp_path / 'tokx.yaml'}:3: fx.CNY: must be between 0.000001 and 1000000 (got -1)"
     )
 
 
@@ -143,7 +145,7 @@ def test_catalog_validate_rejects_a_band_of_150_percent(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["catalog", "validate", str(overlay)])
     assert result.exit_code == 3
-    assert f"{overlay}:6: tokenizers[0].band_percent: must be at least 0 and below 100" in (
+    assert f"{overlay}:6: tokenizers[0].band_percent: must be between 0 and 100 (got 150)" in (
         result.stderr
     )
     text = tmp_path / "a.txt"

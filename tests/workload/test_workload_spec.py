@@ -217,7 +217,7 @@ def test_rule_message(tmp_path: Path, old: str, new: str, expected: str) -> None
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     text = BASE.replace("requests_per_day: 100", "requests_per_day: 100\ncache_hit_rate: 2")
-    text = text.replace("fixed: 50", "from_logs: false")
+    text = text.replace("fixed: 50", "ratio: -0.5")
     path = write(tmp_path, text)
     with pytest.raises(DataError) as caught:
         load_workload(path)
@@ -226,8 +226,20 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     )
     assert caught.value.problems == [  # type: ignore[attr-defined]
         f"{path}:3: cache_hit_rate: must be between 0 and 1 (got 2)",
-        f"{path}:7: output_tokens.from_logs: must be true when given; use fixed or ratio instead",
+        f"{path}:7: output_tokens.ratio: must not be negative (got -0.5)",
     ]
+
+
+def test_semantic_problems_are_reported_together(tmp_path: Path) -> None:
+    text = BASE.replace("requests_per_day: 100", "requests_per_day: 100\nrequests_per_month: 9")
+    text = text.replace("fixed: 50", "from_logs: false")
+    path = write(tmp_path, text)
+    with pytest.raises(DataError) as caught:
+        load_workload(path)
+    assert len(caught.value.problems) == 2  # type: ignore[attr-defined]
+    assert caught.value.problems[1] == (  # type: ignore[attr-defined]
+        f"{path}:7: output_tokens.from_logs: must be true when given; use fixed or ratio instead"
+    )
 
 
 def test_oversized_workload_file_is_refused(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def find_config_path(config: Path | None) -> Path:
     from tokenexport_cli.budget.config import CONFIG_NAME, find_config
 
     if config is not None:
-        if not config.is_file():
+        if not config.exists():  # anything else that exists is judged by the reader
             raise UsageError(f"{config}: config file not found")
         return config
     found = find_config(Path.cwd())

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import msgspec
 
+from tokenexport_cli.bounds import Money
 from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.pricing.engine import to_decimal
 
 BASELINE_SCHEMA_VERSION = 1
+MAX_BASELINE_BYTES = 16 * 1024 * 1024
 
 
 class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -31,8 +33,8 @@ class BaselineEntry(_Strict, frozen=True, kw_only=True):
     provider: str
     region: str | None = None
     currency: str
-    monthly: Decimal
-    per_1k_requests: Decimal
+    monthly: Money
+    per_1k_requests: Money
     workload_digest: str
 
 
@@ -50,18 +52,23 @@ class Baseline(_Strict, frozen=True, kw_only=True):
 
 
 def read_baseline(path: Path) -> Baseline:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(
-            f"{path}: baseline file not found (create one with 'tokx baseline')"
-        ) from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    from tokenexport_cli.bounds import first_problem
+    from tokenexport_cli.inputfile import read_bytes
+
+    data = read_bytes(
+        path,
+        max_bytes=MAX_BASELINE_BYTES,
+        what="baseline file",
+        missing=UsageError,
+        missing_hint=" (create one with 'tokx baseline')",
+    )
     try:
         baseline = msgspec.json.decode(data, type=Baseline)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
         raise DataError(f"{path}: not a tokx baseline: {exc}") from None
+    problem = first_problem(baseline)
+    if problem:
+        raise DataError(f"{path}: {problem}")
     if baseline.schema_version != BASELINE_SCHEMA_VERSION:
         raise DataError(
             f"{path}: baseline schema version {baseline.schema_version} is not supported"

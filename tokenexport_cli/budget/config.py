@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
 
+from tokenexport_cli.bounds import ChangePercent, FxRateValue, Money, Score, TokenLimit
 from tokenexport_cli.errors import InvalidValue
 
 CONFIG_NAME = "tokx.yaml"
@@ -18,22 +18,22 @@ class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
 
 
 class Budgets(_Strict, frozen=True, kw_only=True):
-    max_monthly: Decimal | None = None
-    max_per_1k_requests: Decimal | None = None
-    max_increase_percent: Decimal | None = None
+    max_monthly: Money | None = None
+    max_per_1k_requests: Money | None = None
+    max_increase_percent: ChangePercent | None = None
 
 
 class RecommendRule(_Strict, frozen=True, kw_only=True):
     """Let tokx choose the model: the winner of ``tokx recommend`` under these constraints."""
 
     objective: Literal["cheapest", "value", "best"] = "cheapest"
-    min_context: int | None = None
+    min_context: TokenLimit | None = None
     origin: tuple[str, ...] = ()
     exclude_origin: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
     provider: tuple[str, ...] = ()
     open_weights: bool | None = None
-    minimums: dict[str, Decimal] = msgspec.field(default_factory=dict)
+    minimums: dict[str, Score] = msgspec.field(default_factory=dict)
 
 
 class WorkloadCheck(_Strict, frozen=True, kw_only=True):
@@ -52,7 +52,7 @@ class ProjectConfig(_Strict, frozen=True, kw_only=True):
 
     catalog_version: str | None = None
     currency: str = "USD"
-    fx: dict[str, Decimal] = msgspec.field(default_factory=dict)
+    fx: dict[str, FxRateValue] = msgspec.field(default_factory=dict)
     overlays: tuple[str, ...] = ()
     baseline: str | None = None
     workloads: tuple[WorkloadCheck, ...]

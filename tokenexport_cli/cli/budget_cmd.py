@@ -202,8 +202,10 @@ def check_command(
         sys.stdout.write(github_annotations(results, outcome.config_path))
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(render(check_view(results, outcome.catalog_version), "markdown"))
+            from tokenexport_cli.atomic import append_target
+
+            text = render(check_view(results, outcome.catalog_version), "markdown")
+            append_target(Path(summary), text.encode(), label="GITHUB_STEP_SUMMARY")
     elif not quiet:
         emit(check_view(results, outcome.catalog_version), fmt, output)
     if outcome.failed:

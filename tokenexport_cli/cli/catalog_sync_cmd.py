@@ -133,7 +133,7 @@ def sync(
         float,
         typer.Option(
             envvar="TOKX_SYNC_TIMEOUT",
-            help="Seconds per connect/read; a whole download may take 4x this.",
+            help="Seconds per connect/read (at most 3600); one attempt may take 4x this in all.",
         ),
     ] = 30.0,
     retries: Annotated[

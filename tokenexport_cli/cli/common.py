@@ -76,10 +76,15 @@ QuietOption = Annotated[
 def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
+    from tokenexport_cli.dates import DateProblem
+    from tokenexport_cli.dates import parse_date as parse_iso_date
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: '{value}' is not a date (expected YYYY-MM-DD)") from None
+        if len(value.strip()) != len("YYYY-MM-DD"):
+            raise DateProblem(f"'{value}' is not a date (expected YYYY-MM-DD)")
+        return parse_iso_date(value)
+    except DateProblem as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
@@ -100,6 +105,60 @@ def split_values(values: list[str] | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+#: The kind (``bounds.BOUNDS``) of each numeric flag; README "Ranges of numbers" lists them.
+FLAG_BOUNDS = {
+    "--requests-per-day": "requests",
+    "--requests-per-month": "requests",
+    "--batch-fraction": "share",
+    "--cache-hit-rate": "share",
+    "--max-monthly": "money",
+    "--max-per-1k-requests": "money",
+    "--max-increase-percent": "change_percent",
+    "--gpu-price": "hourly_price",
+    "--utilization": "fraction_positive",
+    "--weight": "weight",
+    "--min": "score",
+    "--fx": "fx_rate",
+    "--input-tokens": "token_count",
+    "--output-tokens": "token_count",
+    "--min-context": "tokens",
+    "--gpus": "count",
+    "--months": "count",
+    "--timeout": "seconds",
+    "--retries": "retries",
+    "--max-bytes": "max_bytes",
+}
+#: Typer int/float parameters by name, checked by ``check_numeric_options`` before a command runs.
+NUMERIC_PARAMETERS = {
+    "input_tokens": "--input-tokens",
+    "output_tokens": "--output-tokens",
+    "min_context": "--min-context",
+    "gpus": "--gpus",
+    "months": "--months",
+    "timeout": "--timeout",
+    "retries": "--retries",
+    "max_bytes": "--max-bytes",
+}
+
+
+def check_flag_value(value: object, option: str) -> None:
+    """A UsageError naming ``option`` when ``value`` is outside the flag's documented range."""
+    from tokenexport_cli.bounds import check
+
+    kind = FLAG_BOUNDS.get(option.split("=")[0])
+    problem = check(value, kind) if kind else None
+    if problem:
+        raise UsageError(f"{option}: {problem}")
+
+
+def check_numeric_options(parameters: dict[str, Any]) -> None:
+    """Every int/float option of a command within its range (Typer only checks the type)."""
+    for name, option in NUMERIC_PARAMETERS.items():
+        value = parameters.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            check_flag_value(value, option)
+
+
 def parse_pairs(values: list[str] | None, option: str) -> dict[str, Decimal]:
     """``["gpqa-diamond=2,swe-bench-verified=1"]`` -> {name: Decimal}."""
     pairs: dict[str, Decimal] = {}
@@ -111,6 +170,7 @@ def parse_pairs(values: list[str] | None, option: str) -> dict[str, Decimal]:
             value = Decimal("NaN")
         if not name or not value.is_finite():
             raise UsageError(f"{option}: expected NAME=NUMBER, got '{item}'")
+        check_flag_value(value, option)
         pairs[name.strip()] = value
     return pairs
 
@@ -124,6 +184,7 @@ def parse_decimal(value: str | None, option: str) -> Decimal | None:
         parsed = Decimal("NaN")
     if not parsed.is_finite():
         raise UsageError(f"{option}: '{value}' is not a number")
+    check_flag_value(parsed, option)
     return parsed
 
 
@@ -139,6 +200,7 @@ def parse_fx(values: list[str] | None) -> dict[str, Decimal]:
             parsed = Decimal("NaN")
         if len(currency) != 3 or not currency.isalpha() or not parsed.is_finite():
             raise UsageError(f"--fx: expected CURRENCY=UNITS_PER_USD like CNY=6.9, got '{item}'")
+        check_flag_value(parsed, "--fx")
         rates[currency] = parsed
     return rates
 

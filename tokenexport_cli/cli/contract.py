@@ -96,6 +96,9 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            from tokenexport_cli.cli.common import check_numeric_options
+
+            check_numeric_options(kwargs)
             result = func(*args, **kwargs)
             sys.stdout.flush()  # a closed pipe shows up here, inside the contract
             return result

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from tokenexport_cli.progress import set_notifier
+from tokenexport_cli.progress import set_notifier, set_warner
 
 DEFAULT_DELAY = 1.0
 
@@ -70,4 +70,11 @@ def install(stream: TextIO | None = None) -> bool:
     except (AttributeError, ValueError):  # a closed or stand-in stream
         is_terminal = False
     set_notifier(TerminalNotice(stream, progress_delay()) if is_terminal else None)
+    set_warner(_warning)
     return is_terminal
+
+
+def _warning(message: str) -> None:
+    from tokenexport_cli.safetext import one_line
+
+    sys.stderr.write(f"tokx: warning: {one_line(message)}\n")

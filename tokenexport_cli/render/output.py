@@ -116,16 +116,9 @@ def write_output(text: str, output: Path | None) -> None:
 
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    from tokenexport_cli.atomic import write_atomic
-    from tokenexport_cli.errors import UsageError
+    from tokenexport_cli.atomic import write_target
 
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--output: folder '{folder}' does not exist")
-    try:
-        write_atomic(output, text.encode())
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write '{output}': {exc.strerror or exc}") from None
+    write_target(output, text.encode(), label="--output")
 
 
 def emit(view: View, fmt: str, output: Path | None = None, quiet: bool = False) -> None:

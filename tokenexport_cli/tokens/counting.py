@@ -185,13 +185,17 @@ class _FileJob:
 
 
 def _open_input(path: Path) -> tuple[int, bytes]:
+    """Size and first bytes of a token input: a regular file only (inputfile.open_regular)."""
+    from tokenexport_cli.inputfile import open_regular
+
+    if path.is_dir():
+        raise UsageError(f"{path}: is a directory; pass files")
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+    handle, size = open_regular(path, what="input file")
     try:
-        with open(path, "rb") as handle:
-            return os.fstat(handle.fileno()).st_size, handle.read(BINARY_SNIFF_BYTES)
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory; pass files") from None
+        with handle:
+            return size, handle.read(BINARY_SNIFF_BYTES)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
 

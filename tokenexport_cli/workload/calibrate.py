@@ -4,6 +4,7 @@ keep the fits in the user's config directory (``TOKX_CONFIG_DIR`` overrides plat
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import msgspec
 
+from tokenexport_cli.bounds import CalibrationRatio
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.workload.chat import read_chat_jsonl
 from tokenexport_cli.workload.request import Request, WorkloadWarning
@@ -19,6 +21,7 @@ from tokenexport_cli.workload.stats import nearest_rank
 CALIBRATION_FILE = "calibration.json"
 CALIBRATION_SCHEMA_VERSION = 1
 RATIO_PLACES = Decimal("0.000001")
+MAX_CALIBRATION_BYTES = 16 * 1024 * 1024
 
 
 class ModelFit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -27,9 +30,9 @@ class ModelFit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
 
     model: str
     requests: int
-    ratio: Decimal
-    p5: Decimal
-    p95: Decimal
+    ratio: CalibrationRatio
+    p5: CalibrationRatio
+    p95: CalibrationRatio
     stdev: Decimal
     reported_tokens: int
     local_tokens: int
@@ -173,16 +176,19 @@ def calibration_path() -> Path:
 def load_calibration(path: Path | None = None) -> Calibration:
     """The saved calibration, or an empty one if none was saved; a DataError if it is corrupt."""
     target = path if path is not None else calibration_path()
-    try:
-        data = target.read_bytes()
-    except FileNotFoundError:
+    from tokenexport_cli.bounds import first_problem
+    from tokenexport_cli.inputfile import read_bytes
+
+    if not os.path.lexists(target):
         return Calibration()
-    except OSError as exc:
-        raise DataError(f"{target}: cannot read: {exc.strerror or exc}") from None
+    data = read_bytes(target, max_bytes=MAX_CALIBRATION_BYTES, what="calibration file")
     try:
         calibration = msgspec.json.decode(data, type=Calibration)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError) as exc:
         raise DataError(f"{target}: not a valid tokx calibration file: {exc}") from None
+    problem = first_problem(calibration)
+    if problem:
+        raise DataError(f"{target}: {problem}")
     if calibration.schema_version != CALIBRATION_SCHEMA_VERSION:
         raise DataError(
             f"{target}: calibration schema version {calibration.schema_version} is not "

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import msgspec
 
 from tokenexport_cli.errors import DataError, located
+from tokenexport_cli.inputfile import open_regular
 from tokenexport_cli.textfiles import decode_utf8
 from tokenexport_cli.validation import describe
 from tokenexport_cli.workload.request import RecordedUsage, Request, WorkloadWarning
@@ -219,7 +220,8 @@ def _decode(raw: bytes, where: str, warnings: list[WorkloadWarning]) -> _Line:
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes) of each non-blank line, reading one line at a time."""
     try:
-        with path.open("rb") as handle:
+        handle, _ = open_regular(path, what="chat log")
+        with handle:
             number = 0
             while raw := handle.readline(MAX_LINE_BYTES + 1):
                 number += 1

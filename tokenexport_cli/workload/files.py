@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tokenexport_cli.errors import DataError
+from tokenexport_cli.inputfile import open_regular
 from tokenexport_cli.textfiles import (
     BINARY_SNIFF_BYTES,
     decode_utf8,
@@ -22,8 +23,8 @@ def read_text_request(path: Path, warnings: list[WorkloadWarning]) -> Request | 
     """One file as one request, or None (with a warning) if it is binary or empty."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        handle, size = open_regular(path, what="input file")
+        with handle:
             head = handle.read(BINARY_SNIFF_BYTES)
             if looks_binary(head):
                 warnings.append(WorkloadWarning(source, "binary", f"{source}: binary file skipped"))

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from tokenexport_cli.bounds import ChangePercent, Ratio, Requests, Share, TokenCount
 from tokenexport_cli.schema import CacheTtl, Weekday
 from tokenexport_cli.validation import Invalid, SourceFile, convert
 from tokenexport_cli.workload.traffic import TrafficSpec, check_traffic
@@ -74,11 +75,11 @@ class OutputTokens(_Strict, frozen=True, kw_only=True):
     """Output tokens per request; give exactly one key."""
 
     fixed: (
-        Annotated[int, msgspec.Meta(ge=0, description="The same output tokens every request.")]
+        Annotated[TokenCount, msgspec.Meta(description="The same output tokens every request.")]
         | None
     ) = None
     ratio: Annotated[
-        Decimal | None,
+        Ratio | None,
         msgspec.Meta(description="Output tokens as a multiple of the request's own input tokens."),
     ] = None
     from_logs: Annotated[
@@ -106,13 +107,13 @@ class WorkloadSpec(_Strict, frozen=True, kw_only=True):
     name: NonEmpty
     description: str | None = None
     requests_per_day: Annotated[
-        Decimal | None, msgspec.Meta(description="Daily volume (x 30.44 for a month).")
+        Requests | None, msgspec.Meta(description="Daily volume (x 30.44 for a month).")
     ] = None
     requests_per_month: Annotated[
-        Decimal | None, msgspec.Meta(description="Monthly volume; give this or requests_per_day.")
+        Requests | None, msgspec.Meta(description="Monthly volume; give this or requests_per_day.")
     ] = None
     growth_percent_per_month: Annotated[
-        Decimal, msgspec.Meta(description="Compound growth of the volume, percent a month.")
+        ChangePercent, msgspec.Meta(description="Compound growth of the volume, percent a month.")
     ] = ZERO
     traffic: Annotated[
         Preset | TrafficSpec,
@@ -131,10 +132,10 @@ class WorkloadSpec(_Strict, frozen=True, kw_only=True):
         NonEmpty | None, msgspec.Meta(description="A file holding the system prompt.")
     ] = None
     cache_hit_rate: Annotated[
-        Decimal, msgspec.Meta(description="Share of requests whose system prompt is a cache hit.")
+        Share, msgspec.Meta(description="Share of requests whose system prompt is a cache hit.")
     ] = ZERO
     batch_fraction: Annotated[
-        Decimal, msgspec.Meta(description="Share of requests that can go through a batch API.")
+        Share, msgspec.Meta(description="Share of requests that can go through a batch API.")
     ] = ZERO
     cache_ttl: Annotated[
         CacheTtl,

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from tokenexport_cli.bounds import Weight
 from tokenexport_cli.schema import WEEKDAYS, Weekday
 from tokenexport_cli.validation import SourceFile
 
@@ -19,7 +20,7 @@ BUSINESS_HOURS = range(9, 18)  # 09:00-18:00
 WORKING_DAYS = range(5)  # Monday to Friday
 
 TrafficPreset = Literal["uniform", "business-hours", "weekdays"]
-Weights = tuple[Decimal, ...] | dict[Weekday, tuple[Decimal, ...]]
+Weights = tuple[Weight, ...] | dict[Weekday, tuple[Weight, ...]]
 
 
 class TrafficSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

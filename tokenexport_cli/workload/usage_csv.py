@@ -4,6 +4,7 @@ matched case-insensitively against the common spellings in ``COLUMN_NAMES``."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tokenexport_cli.errors import DataError, located
+from tokenexport_cli.inputfile import open_regular
 from tokenexport_cli.workload.chat import parse_timestamp
 from tokenexport_cli.workload.request import RecordedUsage, Request, WorkloadWarning
 
@@ -85,10 +87,8 @@ def _count(cell: str, where: str, column: str, required: bool) -> int | None:
 def read_usage_csv(path: Path, warnings: list[WorkloadWarning]) -> Iterator[Request]:
     """Stream one Request (usage only) per data row; missing columns are a DataError that lists
     the columns the file has."""
-    try:
-        handle = path.open(encoding="utf-8-sig", errors="replace", newline="")
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    binary, _ = open_regular(path, what="usage CSV file")
+    handle = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
     with handle:
         reader = csv.reader(handle)
         header = next(reader, None)

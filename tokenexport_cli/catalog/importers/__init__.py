@@ -7,7 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 from tokenexport_cli.catalog.importers import genai_prices, litellm, models_dev, openrouter
-from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
+from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo, check_entry
 from tokenexport_cli.errors import DataError, UsageError
 
 FORMATS: dict[str, ModuleType] = {
@@ -17,6 +17,9 @@ FORMATS: dict[str, ModuleType] = {
     "models-dev": models_dev,
 }
 MAX_SOURCE_BYTES = 256 * 1024 * 1024
+#: The most entries one source may have (README, "Sync limits"); real sources have a few
+#: thousand. Checked before anything is matched or written.
+MAX_MODELS = 20_000
 
 __all__ = ["FORMATS", "SourceEntry", "SourceInfo", "format_module", "parse_bytes", "parse_path"]
 
@@ -33,11 +36,22 @@ def parse_bytes(module: ModuleType, data: bytes, where: str, at: dt.date) -> lis
     """Entries of one document (a response body or a file's bytes)."""
     try:
         if module is genai_prices:
-            return genai_prices.parse(data, where, at)
-        entries: list[SourceEntry] = module.parse(data, where)
-        return entries
+            entries: list[SourceEntry] = genai_prices.parse(data, where, at)
+        else:
+            entries = module.parse(data, where)
     except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
         raise DataError(f"{where}: unexpected {module.FORMAT} structure ({exc!r})") from None
+    if len(entries) > MAX_MODELS:
+        raise TooManyModels(
+            f"{where}: more than {MAX_MODELS:,} models ({len(entries):,}); refusing to import"
+        )
+    for entry in entries:
+        check_entry(entry, where)
+    return entries
+
+
+class TooManyModels(DataError):
+    """A source with more entries than ``MAX_MODELS`` (a sync reports it as a network error)."""
 
 
 def parse_path(module: ModuleType, path: Path, at: dt.date) -> list[SourceEntry]:
@@ -56,12 +70,6 @@ def parse_path(module: ModuleType, path: Path, at: dt.date) -> list[SourceEntry]
 
 
 def _read_capped(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise DataError(f"{path}: file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,} limit")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    from tokenexport_cli.inputfile import read_bytes
+
+    return read_bytes(path, max_bytes=MAX_SOURCE_BYTES, what="file", missing=UsageError)

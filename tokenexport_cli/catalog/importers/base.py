@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,6 +11,10 @@ from tokenexport_cli.errors import DataError
 from tokenexport_cli.schema import Batch, Tier, TimeBand
 
 MILLION = Decimal(1_000_000)
+#: A source number (a price per token or per million, a limit) outside 1e-30 .. 1e18 is
+#: refused before any arithmetic; the bounds table (bounds.BOUNDS) then checks each field.
+MIN_SOURCE_EXPONENT = -30
+MAX_SOURCE_EXPONENT = 18
 PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 
 
@@ -82,7 +85,14 @@ def decimal_of(value: Any, where: str) -> Decimal:
         raise DataError(f"{where}: expected a number, got {value!r}") from None
     if not number.is_finite():
         raise DataError(f"{where}: number {value!r} is not finite")
+    if number and not MIN_SOURCE_EXPONENT <= number.adjusted() <= MAX_SOURCE_EXPONENT:
+        raise DataError(f"{where}: number {_short(value)} is out of range")
     return number
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def norm(value: Decimal) -> Decimal:
@@ -102,7 +112,8 @@ def per_million_exact(per_mtok: Any, where: str) -> Decimal:
 
 
 def positive_int(value: Any) -> int | None:
-    """A positive integer limit, or None for anything else (sources use 0 and null for unknown)."""
+    """A positive integer limit, or None for anything else (sources use 0 and null for unknown);
+    a limit out of range is caught with the entry's other numbers (``check_entry``)."""
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -113,15 +124,16 @@ def positive_int(value: Any) -> int | None:
 
 
 def parse_json(data: bytes, where: str) -> Any:
-    """Parse JSON with exact Decimal floats; DataError naming the source on failure."""
+    """Parse JSON within ``jsonsafe``'s limits, exact Decimal floats, strings cleaned of
+    terminal escapes; DataError naming the source on failure."""
+    from tokenexport_cli.jsonsafe import JsonProblem, decode
+
     try:
-        return json.loads(data, parse_float=Decimal, parse_constant=_reject_constant)
+        return decode(data)
+    except JsonProblem as exc:
+        raise DataError(f"{where}: {exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataError(f"{where}: not valid JSON: {exc}") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"non-finite number {name}")
 
 
 def expect(condition: bool, where: str, problem: str) -> None:
@@ -135,9 +147,11 @@ def date_or_none(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        from tokenexport_cli.dates import DateProblem, parse_date
+
         try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
+            return parse_date(value[:10])
+        except DateProblem:
             return None
     return None
 
@@ -154,3 +168,29 @@ def tier_of(above: int, values: dict[str, Decimal | None]) -> Tier:
         cache_write=values.get("cache_write"),
         cache_write_1h=values.get("cache_write_1h"),
     )
+
+
+def check_entry(entry: SourceEntry, where: str) -> None:
+    """Every number of an entry within the bounds of the catalog field it becomes; a DataError
+    naming the entry and the source's key otherwise. Run on every entry before matching."""
+    from tokenexport_cli.bounds import check
+
+    located = f"{where} ({entry.key})"
+    for name, value in (("context_length", entry.context_window), ("max_output", entry.max_output)):
+        problem = check(value, "tokens") if value is not None else None
+        if problem:
+            raise DataError(f"{located}: {name}: {problem}")
+    prices = entry.prices
+    if prices is None:
+        return
+    groups: list[tuple[str, Any]] = [("", prices)]
+    groups += [(f"tiers[{index}].", tier) for index, tier in enumerate(prices.tiers)]
+    groups += [(f"time_bands[{index}].", band) for index, band in enumerate(prices.time_bands)]
+    if prices.batch is not None:
+        groups.append(("batch.", prices.batch))
+    for prefix, group in groups:
+        for name in PRICE_FIELDS:
+            value = getattr(group, name, None)
+            problem = check(value, "price") if value is not None else None
+            if problem:
+                raise DataError(f"{located}: {prefix}{name}: {problem}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from tokenexport_cli.catalog.importers.base import (
@@ -14,6 +13,8 @@ from tokenexport_cli.catalog.importers.base import (
     per_million,
     positive_int,
 )
+from tokenexport_cli.dates import DateProblem, from_unix
+from tokenexport_cli.errors import DataError
 
 FORMAT = "openrouter"
 DEFAULT_URL = "https://openrouter.ai/api/v1/models"
@@ -49,7 +50,10 @@ def _entry(item: Any, where: str) -> SourceEntry:
     top = item.get("top_provider") or {}
     released = None
     if isinstance(item.get("created"), int):
-        released = dt.datetime.fromtimestamp(item["created"], dt.UTC).date()
+        try:
+            released = from_unix(item["created"]).date()
+        except DateProblem as exc:
+            raise DataError(f"{where}: created: {exc}") from None
     prices, skip = _prices(item.get("pricing"), where)
     return SourceEntry(
         key=model_id,

@@ -11,6 +11,7 @@ from types import ModuleType
 from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
 from tokenexport_cli.catalog.importers.match import ImportPlan, plan_import
 from tokenexport_cli.catalog.importers.write import check_version_name, write_overlay, write_version
+from tokenexport_cli.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,12 @@ def run_import(
     catalog = compile_catalog(read_files(base), base.name)
     kind, path = target.resolve(source)
     plan = plan_import(catalog, entries, source, module, add_models=add_models)
-    if kind == "overlay":
-        write_overlay(plan, base, path)
-    else:
-        write_version(plan, base, path)
+    try:
+        if kind == "overlay":
+            write_overlay(plan, base, path)
+        else:
+            write_version(plan, base, path)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UsageError(f"cannot write '{exc.filename or path}': {reason}") from None
     return ImportResult(plan, kind, path)
