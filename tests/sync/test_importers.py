@@ -18,6 +18,7 @@ from tokenexport_cli.catalog.load import load_catalog, load_path
 from tokenexport_cli.catalog.locate import synced_root
 from tokenexport_cli.cli import app
 from tokenexport_cli.errors import DataError
+from tokenexport_cli.render.json_schema import validate_output
 from tokenexport_cli.schema import Batch, Offer, Tier
 
 SYNC_FIXTURES = Path(__file__).parent / "fixtures"
@@ -163,6 +164,7 @@ def test_cli_import_reports_unmatched_as_json_and_writes_a_loadable_version() ->
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
+    validate_output("catalog import", result.stdout)  # the published contract, strictly
     assert report["catalog_version"].startswith("2026-06-20.")
     assert report["unmatched_count"] == 3
     assert report["unmatched_by_reason"] == {"no-model": 1, "no-price": 1, "no-provider": 1}

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 
 from tokenexport_cli.catalog.importers.match import Unmatched
 from tokenexport_cli.catalog.importers.pipeline import ImportResult
+from tokenexport_cli.render.output import json_text
+from tokenexport_cli.render.payloads_import import (
+    ImportedOffer,
+    ImportOutput,
+    UnmatchedEntry,
+    Written,
+)
 
-REPORT_SCHEMA_VERSION = 1
 TABLE_LIMIT = 50
 REASONS = {
     "no-model": "no catalog model matches (use --add-models to add them)",
@@ -18,32 +23,34 @@ REASONS = {
 }
 
 
-def _key(key: tuple[str, str, str]) -> dict[str, str | None]:
-    return {"model": key[0], "provider": key[1], "region": key[2] or None}
+def _offer(key: tuple[str, str, str]) -> ImportedOffer:
+    return ImportedOffer(model=key[0], provider=key[1], region=key[2] or None)
+
+
+def report_payload(result: ImportResult) -> ImportOutput:
+    plan = result.plan
+    return ImportOutput(
+        format=plan.source.format,
+        source=plan.source.location,
+        retrieved=plan.source.stamp,
+        base_version=plan.base_version,
+        written=Written(kind=result.kind, path=str(result.path)),
+        catalog_version=result.path.name if result.kind == "version" else plan.base_version,
+        entries=plan.entries,
+        offers_replaced=[_offer(key) for key in plan.replaced],
+        offers_added=[_offer(key) for key in plan.added],
+        models_added=[model.id for model in plan.models],
+        unmatched_count=len(plan.unmatched),
+        unmatched_by_reason=dict(sorted(Counter(u.reason for u in plan.unmatched).items())),
+        unmatched=[
+            UnmatchedEntry(key=u.key, provider=u.provider, reason=u.reason, detail=u.detail)
+            for u in plan.unmatched
+        ],
+    )
 
 
 def report_json(result: ImportResult) -> str:
-    plan = result.plan
-    document = {
-        "schema_version": REPORT_SCHEMA_VERSION,
-        "format": plan.source.format,
-        "source": plan.source.location,
-        "retrieved": plan.source.stamp,
-        "base_version": plan.base_version,
-        "written": {"kind": result.kind, "path": str(result.path)},
-        "catalog_version": result.path.name if result.kind == "version" else plan.base_version,
-        "entries": plan.entries,
-        "offers_replaced": [_key(key) for key in plan.replaced],
-        "offers_added": [_key(key) for key in plan.added],
-        "models_added": [model.id for model in plan.models],
-        "unmatched_count": len(plan.unmatched),
-        "unmatched_by_reason": dict(sorted(Counter(u.reason for u in plan.unmatched).items())),
-        "unmatched": [
-            {"key": u.key, "provider": u.provider, "reason": u.reason, "detail": u.detail}
-            for u in plan.unmatched
-        ],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(report_payload(result))
 
 
 def report_table(result: ImportResult) -> str:

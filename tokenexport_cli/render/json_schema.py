@@ -22,6 +22,7 @@ from tokenexport_cli.render.payloads import (
     VersionsOutput,
     WorkloadOutput,
 )
+from tokenexport_cli.render.payloads_import import ImportOutput
 from tokenexport_cli.render.payloads_replay import ReplayOutput
 
 SCHEMA_ID = "https://tokx.invalid/schemas/output-v1.json"
@@ -41,6 +42,7 @@ OUTPUTS: dict[str, type[Any]] = {
     "catalog show": ModelShowOutput,
     "catalog diff": CatalogDiffOutput,
     "replay": ReplayOutput,
+    "catalog import": ImportOutput,
 }
 
 
