@@ -147,7 +147,8 @@ def _small_files(
         for path, _, _, _ in small:
             estimates[path] = count_full(decode_utf8(path.read_bytes())[0], vocabulary)
         return estimates
-    order = sorted(small, key=lambda item: zlib.crc32(f"{seed}:{item[3]}:{item[0]}".encode()))
+    # keyed by content and file name, not folder: the same inputs are sampled the same anywhere
+    order = sorted(small, key=lambda item: zlib.crc32(f"{seed}:{item[3]}:{item[0].name}".encode()))
     spent = 0
     pairs: list[tuple[int, int]] = []
     for path, size, reference_tokens, _ in order:
