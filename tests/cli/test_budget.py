@@ -185,7 +185,8 @@ def test_github_actions_annotations_and_summary(ci_repo: Path, tmp_path: Path) -
     )
     assert result.returncode == 1
     errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
-    assert errors and all("file=" in line and "tokx.yaml" in line for line in errors)
+    # GitHub wants repository-relative paths: the config is at the workspace root here
+    assert errors and all(line.startswith("::error file=tokx.yaml,") for line in errors)
     assert any(
         "title=tokx budget: ticket-summaries (max_increase_percent)" in line for line in errors
     )
@@ -245,3 +246,17 @@ def test_check_and_estimate_print_one_digest_for_one_workload(ci_repo: Path) -> 
         digest = json.loads(estimated.stdout)["workload_digest"]
         assert digest.startswith("sha256:")
         assert by_name[name]["workload_digest"] == digest
+
+
+def test_annotation_paths_are_relative_to_the_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenexport_cli.render.budget import repository_path
+
+    config = tmp_path / "services" / "bot" / "tokx.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    assert repository_path(config) == "services/bot/tokx.yaml"
+    outside = Path("/etc/hosts")
+    assert repository_path(outside) == "/etc/hosts"

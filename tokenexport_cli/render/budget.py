@@ -104,8 +104,21 @@ def _escape_annotation(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def repository_path(path: Path, root: Path | None = None) -> str:
+    """``path`` as GitHub annotations expect it: relative to the repository (the workspace,
+    ``GITHUB_WORKSPACE``, else the current folder); unchanged when it lies outside."""
+    import os
+
+    base = root or Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def github_annotations(results: list[CheckResult], config_path: Path) -> str:
     """``::error`` lines GitHub Actions turns into annotations on the config file."""
+    config_path = Path(repository_path(config_path))
     lines = []
     for r in results:
         for violation in r.violations:
