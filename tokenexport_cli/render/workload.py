@@ -25,7 +25,6 @@ def _tokens(value: int, counts: FamilyCounts) -> str:
 
 
 def workload_table(workload: Workload, family_counts: list[FamilyCounts]) -> list[Any]:
-    from rich.table import Table
     from rich.text import Text
 
     facts = Text(
@@ -34,39 +33,41 @@ def workload_table(workload: Workload, family_counts: list[FamilyCounts]) -> lis
         f"cache hit rate {workload.cache_hit_rate}, "
         f"batch fraction {workload.batch_fraction}"
     )
-    table = Table(
-        title="Input tokens per request (incl. the shared system prompt)", title_justify="left"
-    )
-    for header in (
-        "family",
-        "count",
-        "requests",
-        "total",
-        "mean",
-        "p50",
-        "p95",
-        "p99",
-        "max",
-        "prefix",
-        "output mean",
-    ):
-        table.add_column(header, justify="left" if header in ("family", "count") else "right")
+    from tokenexport_cli.render.layout import Column, fitted
+
+    columns = [
+        Column("family"),
+        Column("count"),
+        Column("requests", right=True, movable=True),
+        Column("total", right=True, movable=True),
+        Column("mean", right=True),
+        Column("p50", right=True, movable=True),
+        Column("p95", right=True),
+        Column("p99", right=True, movable=True),
+        Column("max", right=True),
+        Column("prefix", right=True, movable=True),
+        Column("output mean", right=True, movable=True),
+    ]
+    rows = []
     for counts in family_counts:
         stats, outputs = _stats(counts)
-        table.add_row(
-            counts.family,
-            "exact" if counts.exact else f"approx ±{counts.band_percent}%",
-            f"{stats.requests:,}",
-            _tokens(stats.total, counts),
-            f"{stats.mean:,.1f}",
-            _tokens(stats.p50, counts),
-            _tokens(stats.p95, counts),
-            _tokens(stats.p99, counts),
-            _tokens(stats.max, counts),
-            _tokens(counts.prefix, counts),
-            f"{outputs.mean:,.1f}",
+        rows.append(
+            [
+                counts.family,
+                "exact" if counts.exact else f"approx ±{counts.band_percent}%",
+                f"{stats.requests:,}",
+                _tokens(stats.total, counts),
+                f"{stats.mean:,.1f}",
+                _tokens(stats.p50, counts),
+                _tokens(stats.p95, counts),
+                _tokens(stats.p99, counts),
+                _tokens(stats.max, counts),
+                _tokens(counts.prefix, counts),
+                f"{outputs.mean:,.1f}",
+            ]
         )
-    return [facts, table]
+    title = "Input tokens per request (incl. the shared system prompt)"
+    return [facts, *fitted(title, columns, rows, keys=1)]
 
 
 def _stats_payload(stats: TokenStats) -> payloads.Stats:
