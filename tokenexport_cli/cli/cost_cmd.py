@@ -98,14 +98,6 @@ def print_warnings(warnings: Sequence[InputWarning]) -> None:
     warn_inputs(warnings)
 
 
-def print_renderables(renderables: list[object]) -> None:
-    from tokenexport_cli.render.text import console
-
-    out = console()
-    for item in renderables:
-        out.print(item)
-
-
 def register(app: typer.Typer) -> None:
     app.command("estimate")(estimate_command)
     app.command("recommend")(recommend_command)
