@@ -15,12 +15,11 @@ from tokenexport_cli.api.choices import (
     cost_context,
 )
 from tokenexport_cli.errors import InvalidValue, UsageError
-from tokenexport_cli.ranking import Constraints
 
 if TYPE_CHECKING:
     from tokenexport_cli.pricing.estimate import Estimate
     from tokenexport_cli.pricing.selfhost import Breakeven, SelfhostOptions
-    from tokenexport_cli.ranking import Comparison, Ranked, Recommendation
+    from tokenexport_cli.ranking import Comparison, Constraints, Ranked, Recommendation
 
 Objective = Literal["cheapest", "value", "best"]
 OBJECTIVES: tuple[str, ...] = ("cheapest", "value", "best")
@@ -29,6 +28,13 @@ BLENDED = WorkloadChoice(input_tokens=3000, output_tokens=1000, requests_per_mon
 #: ``selfhost`` without a workload: 1,000 in + 200 out, a million requests a month
 SELFHOST_DEFAULT_SHAPE = (1000, 200)
 SELFHOST_DEFAULT_MONTHLY = Decimal(1_000_000)
+
+
+def no_constraints() -> Constraints:
+    """Constraints that allow everything (the ranking stage loads only when a command ranks)."""
+    from tokenexport_cli.ranking import Constraints
+
+    return Constraints()
 
 
 def check_path_kinds(kinds: tuple[str, ...]) -> None:
@@ -93,7 +99,6 @@ MAX_PROJECTION_MONTHS = 120
 def estimate(request: EstimateRequest) -> EstimateResult:
     """``tokx estimate``: monthly cost of the workload on every selected model and path."""
     from tokenexport_cli.pricing.estimate import projection
-    from tokenexport_cli.ranking import recommend as rank
 
     if request.months is not None and not 1 <= request.months <= MAX_PROJECTION_MONTHS:
         raise InvalidValue(f"expected 1 to {MAX_PROJECTION_MONTHS}, got {request.months}", "months")
@@ -106,8 +111,10 @@ def estimate(request: EstimateRequest) -> EstimateResult:
             tuple(projection(line.monthly, growth, request.months)) for line in result.lines
         )
     ranked: tuple[Ranked, ...] = ()
-    if request.ranked:
-        ranked = tuple(rank(context.index, result, Constraints(), "cheapest").ranked)
+    if request.ranked:  # the chart's order and Pareto marks: only then load the ranking stage
+        from tokenexport_cli.ranking import recommend as rank
+
+        ranked = tuple(rank(context.index, result, no_constraints(), "cheapest").ranked)
     return EstimateResult(result, growth, series, ranked)
 
 
@@ -129,7 +136,7 @@ class RecommendRequest:
     catalog: CatalogChoice = field(default_factory=CatalogChoice)
     workload: WorkloadChoice = field(default_factory=WorkloadChoice)
     pricing: PricingChoice = field(default_factory=PricingChoice)
-    constraints: Constraints = field(default_factory=Constraints)
+    constraints: Constraints = field(default_factory=lambda: no_constraints())
     objective: Objective = "cheapest"
     weights: Mapping[str, Decimal] | None = None
     harnesses: Mapping[str, str] = field(default_factory=dict)
@@ -139,7 +146,7 @@ def ranked_recommendation(
     context: CostContext, request: RecommendRequest, models: tuple[str, ...] = ()
 ) -> Recommendation:
     """Price everything (or ``models``), then rank under the request's constraints and
-    objective: the one ranking ``recommend``, ``report`` and ``check`` share."""
+    objective: the one ranking ``recommend`` and ``report`` share."""
     from tokenexport_cli.ranking import recommend as rank
 
     if request.objective not in OBJECTIVES:
@@ -175,7 +182,7 @@ class CompareRequest:
         default_factory=WorkloadChoice
     )  # no traffic: per million tokens at 3:1
     pricing: PricingChoice = field(default_factory=PricingChoice)
-    constraints: Constraints = field(default_factory=Constraints)
+    constraints: Constraints = field(default_factory=lambda: no_constraints())
 
 
 def compare(request: CompareRequest) -> Comparison:
