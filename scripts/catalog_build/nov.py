@@ -25,9 +25,8 @@ OPENROUTER_FAQ = (
 
 
 CN_PLATFORMS_IN_USD = {
-    provider: f"USD as models.dev lists it; {name}'s CNY list for its China platform is not in the "
-    "reference data (vendor_prices/SOURCES.md: no official CNY page found), so this may be the "
-    "international list."
+    provider: f"USD as models.dev lists it; no CNY price for this model was found on {name}'s "
+    "Chinese price page (data/cn_platform_prices.yaml), so this may be the international list."
     for provider, name in (("moonshot-cn", "Moonshot"), ("minimax-cn", "MiniMax"))
 }
 DIRECT = {p.id for p in PROVIDERS if p.kind == "direct"}
@@ -71,7 +70,11 @@ def nov_offers(
         elif offer["provider"] == "zhipu":
             offer = vendor_nov.zhipu_cny(offer, ref)
         elif offer["provider"] in CN_PLATFORMS_IN_USD and offer["currency"] == "USD":
-            add_note(offer, CN_PLATFORMS_IN_USD[offer["provider"]])
+            native = vendor_nov.cn_platform(offer)
+            if native is not None:
+                offer = native
+            else:
+                add_note(offer, CN_PLATFORMS_IN_USD[offer["provider"]])
         caching.apply(offer, spec.vendor)
         out.append(offer)
     return passed_through(out)

@@ -1,16 +1,22 @@
 """Vendor price pages that rank first for direct offers (catalogs from 2026-11-27 on): DeepSeek's
-own USD list, and Zhipu's CNY list on bigmodel.cn in its native currency."""
+own USD list, Zhipu's CNY list on bigmodel.cn, and Moonshot's and MiniMax's China platforms in CNY
+from their own Chinese price pages (data/cn_platform_prices.yaml)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+from tokenexport_cli.yamlsafe import load_yaml
 
 from .offers import add_note
 from .sources import Reference
 from .vendor import VENDOR_CSV
 
+CN_PLATFORM_FILE = Path(__file__).resolve().parent / "data" / "cn_platform_prices.yaml"
 GENAI_CNY_PER_USD = Decimal("7.25")  # genai-prices zhipuai.yml price_comments
 FEN = Decimal("0.01")
 DEEPSEEK_PAGE_COPY = (
@@ -109,4 +115,43 @@ def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
         + ". Prices are the [0, 32K) input tier: no reference gives the longer tiers, so prompts "
         "over 32K tokens are under-priced here.",
     )
+    return out
+
+
+_CN_PRICES = ("input", "output", "cache_read", "cache_write")
+
+
+@cache
+def _cn_platform_entries() -> dict[tuple[str, str], dict[str, Any]]:
+    data = load_yaml(CN_PLATFORM_FILE)
+    return {(e["provider"], e["model"]): e for e in data.get("offers") or []}
+
+
+def cn_platform(offer: dict[str, Any]) -> dict[str, Any] | None:
+    """The offer as the vendor's own Chinese price page gives it, in CNY; None where no page was
+    found. Context window and max output stay the reference's unless the page states them."""
+    entry = _cn_platform_entries().get((offer["provider"], offer["model"]))
+    if entry is None:
+        return None
+    out = {k: v for k, v in offer.items() if k not in (*_CN_PRICES, "batch", "note")}
+    out["currency"] = "CNY"
+    out["provider_model_id"] = entry["provider_model_id"]
+    for key in _CN_PRICES:
+        if key in entry:
+            out[key] = _d(str(entry[key]))
+    if "caching" in entry:
+        out["caching"] = entry["caching"]
+    if "batch" in entry:
+        batch = entry["batch"]
+        out["batch"] = {
+            "input": _d(str(batch["input"])),
+            "output": _d(str(batch["output"])),
+            "note": " ".join(str(batch["note"]).split()),
+        }
+    for key in ("context_window", "max_output"):
+        if key in entry:
+            out[key] = entry[key]
+    out["source"] = entry["source"]
+    out["as_of"] = entry["as_of"]
+    out["note"] = " ".join(str(entry["note"]).split())
     return out

@@ -153,3 +153,23 @@ def test_openrouter_offers_equal_openrouter_s_api(index: CatalogIndex) -> None:
         prices = api[offer.provider_model_id or ""]
         assert (offer.input, offer.output) == (prices.input, prices.output), offer.key
         assert (offer.cache_read, offer.cache_write) == (prices.cache_read, prices.cache_write)
+
+
+def test_china_platform_offers_are_in_cny_from_the_vendors_pages(index: CatalogIndex) -> None:
+    """moonshot-cn and minimax-cn bill in yuan: every offer there is in CNY and carries the
+    figures and source of its entry in the build's China-platform price file."""
+    from tokenexport_cli.yamlsafe import load_yaml
+
+    data = Path(__file__).parents[2] / "scripts" / "catalog_build" / "data"
+    entries = load_yaml(data / "cn_platform_prices.yaml")["offers"]
+    assert {e["provider"] for e in entries} == {"moonshot-cn", "minimax-cn"}
+    for entry in entries:
+        offer = _offer(index, entry["model"], entry["provider"])
+        assert offer.currency == "CNY"
+        assert offer.source == entry["source"]
+        for field in ("input", "output", "cache_read", "cache_write"):
+            if field in entry:
+                assert getattr(offer, field) == Decimal(str(entry[field])), field
+    kimi = _offer(index, "kimi-k2.5", "moonshot-cn")
+    assert kimi.batch is not None and kimi.batch.input is not None
+    assert kimi.batch.input < kimi.input and kimi.caching == "automatic"
