@@ -70,12 +70,23 @@ NOV_PAGES: list[dict[str, Any]] = [
         ),
     )
 ]
-FX_NOV_NOTE = (
-    "genai-prices' conversion for Zhipu's CNY prices (May/June 2026), not a market rate: no sourced "
-    "market rate is in the reference data. Used because it turns genai-prices' USD figures for "
-    "bigmodel.cn back into the CNY list exactly (to the fen). Other pairings: MiniMax's own 7.00 "
-    "(genai-prices minimax.yml); the May 2026 article 7.2. Override with --fx."
-)
+# The CNY rate of the November 2026 catalogs: a published reference rate, the China Foreign
+# Exchange Trade System's central parity of the yuan against the US dollar (announced for the
+# People's Bank of China), the newest such announcement found in the stored pages.
+FX_NOV = {
+    "currency": "CNY",
+    "per_usd": Decimal("6.9858"),
+    "source": "Xinhua, 'Market exchange rates in China', 2026-01-27: central parity U.S. dollar 100 = "
+    "698.58 yuan, announced by the China Foreign Exchange Trade System (copy read at "
+    "http://www.sjzmxmy.com/english/20260127/cba751482a5e433bb6c121e58d8ae77b/c.html)",
+    "as_of": dt.date(2026, 1, 27),
+    "note": "A published reference rate (the yuan's central parity against the US dollar on "
+    "2026-01-27), not a rate for the catalog's own date: no later announcement was found in the "
+    "stored pages. It replaces genai-prices' 7.25, an unsourced conversion constant that is still "
+    "used only to turn genai-prices' USD figures for bigmodel.cn back into the CNY list. Other "
+    "pairings: MiniMax's own 7.00 (genai-prices minimax.yml); the May 2026 article 7.2. Override "
+    "with --fx.",
+}
 
 
 def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
@@ -99,7 +110,7 @@ def manifest(version_id: str, description: str, kind: str) -> dict[str, Any]:
         }
     )
     if kind == "nov":
-        fx = {**fx, "note": FX_NOV_NOTE}
+        fx = FX_NOV
     pages = NOV_PAGES if kind == "nov" else []
     return {
         "schema_version": 1,

@@ -173,3 +173,11 @@ def test_china_platform_offers_are_in_cny_from_the_vendors_pages(index: CatalogI
     kimi = _offer(index, "kimi-k2.5", "moonshot-cn")
     assert kimi.batch is not None and kimi.batch.input is not None
     assert kimi.batch.input < kimi.input and kimi.caching == "automatic"
+
+
+def test_the_cny_rate_is_a_dated_published_reference_rate(index: CatalogIndex) -> None:
+    """The newest catalog converts CNY at a sourced rate, not genai-prices' conversion constant."""
+    (rate,) = [r for r in index.catalog.fx if r.currency == "CNY"]
+    assert "central parity" in rate.source and "genai-prices" not in rate.source
+    assert rate.as_of <= index.catalog.released
+    assert rate.note is not None and "--fx" in rate.note
