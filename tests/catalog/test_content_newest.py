@@ -181,3 +181,17 @@ def test_the_cny_rate_is_a_dated_published_reference_rate(index: CatalogIndex) -
     assert "central parity" in rate.source and "genai-prices" not in rate.source
     assert rate.as_of <= index.catalog.released
     assert rate.note is not None and "--fx" in rate.note
+
+
+def test_billing_entities_of_openai_aws_xai_and_the_gpu_clouds(index: CatalogIndex) -> None:
+    """Each of these providers names the entity that bills it, backed by a dated page; where
+    the page gives no country, the country stays unknown rather than guessed."""
+    providers = {p.id: p for p in index.catalog.providers}
+    for pid in ("openai", "aws-bedrock", "xai", "lambda", "runpod"):
+        provider = providers[pid]
+        assert provider.billing_entity, pid
+        fields = {f for fact in provider.facts for f in fact.fields if fact.url and fact.as_of}
+        assert "billing_entity" in fields, pid
+        assert (provider.billing_country is not None) == ("billing_country" in fields), pid
+    assert providers["xai"].billing_country is None
+    assert providers["runpod"].billing_country is None
