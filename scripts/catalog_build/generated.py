@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tokenexport_cli.catalog.importers import genai_prices
 from tokenexport_cli.catalog.importers.base import SourceEntry
 
+from . import hyperscalers
 from .registry import ModelSpec
 from .sources import Reference
 
@@ -209,10 +211,22 @@ def generate(
                 )
     _collapse_dated(candidates)
     _attach_openrouter(ref, candidates, taken)
+    ambiguous = _shared_bases(candidates.values(), taken)
     specs = []
     for candidate in sorted(candidates.values(), key=lambda c: (c.vendor.id, c.name)):
-        specs.append(_spec(ref, candidate))
+        specs.append(_spec(ref, candidate, ambiguous))
     return specs, extra_aliases
+
+
+def _shared_bases(candidates: Iterable[Candidate], taken: dict[str, str]) -> set[str]:
+    """Hyperscaler match keys that name more than one model (two generated models, or one
+    already in the registry): such an entry is left to nobody rather than guessed."""
+    seen: dict[str, int] = {}
+    for candidate in candidates:
+        for key in {hyperscalers.base(n) for n in (candidate.name, *candidate.aliases)}:
+            seen[key] = seen.get(key, 0) + 1
+    shared = {key for key, count in seen.items() if count > 1}
+    return shared | {hyperscalers.base(name) for name in taken}
 
 
 def _dated_aliases(entry: SourceEntry, litellm: dict[str, SourceEntry]) -> list[str]:
@@ -280,9 +294,12 @@ def _attach_openrouter(
         )
 
 
-def _spec(ref: Reference, candidate: Candidate) -> ModelSpec:
+def _spec(ref: Reference, candidate: Candidate, ambiguous: set[str]) -> ModelSpec:
     vendor = candidate.vendor
     offers = {provider: list(tokens) for provider, tokens in candidate.tokens.items()}
+    names = (candidate.name, *candidate.aliases)
+    for provider, tokens in hyperscalers.paths(ref, names, ambiguous).items():
+        offers.setdefault(provider, tokens)
     for other in VENDORS:
         if other.id != vendor.id or not other.modelsdev or other.provider not in offers:
             continue

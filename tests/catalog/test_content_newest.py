@@ -195,3 +195,26 @@ def test_billing_entities_of_openai_aws_xai_and_the_gpu_clouds(index: CatalogInd
         assert (provider.billing_country is not None) == ("billing_country" in fields), pid
     assert providers["xai"].billing_country is None
     assert providers["runpod"].billing_country is None
+
+
+def test_generated_models_carry_the_hyperscaler_paths_the_references_list(
+    index: CatalogIndex,
+) -> None:
+    """Generated models get Bedrock, Vertex and Azure offers where a reference prices them under
+    the hyperscaler's own id, with Bedrock's global and regional bases kept apart."""
+    generated = {m.id for m in index.catalog.models if m.note and "generated.py" in m.note}
+    hyperscalers = {"aws-bedrock", "gcp-vertex", "azure-ai-foundry"}
+    offers = [
+        o for o in index.catalog.offers if o.model in generated and o.provider in hyperscalers
+    ]
+    assert {o.provider for o in offers} == hyperscalers
+    assert len({o.model for o in offers}) >= 40
+    for offer in offers:
+        assert offer.source.startswith(
+            ("pydantic/genai-prices", "BerriAI/litellm", "anomalyco/models.dev")
+        ), offer.source
+    opus = {
+        o.region: o for o in offers if (o.model, o.provider) == ("claude-opus-4.8", "aws-bedrock")
+    }
+    assert set(opus) == {"global", "regional"}
+    assert opus["regional"].input > opus["global"].input
