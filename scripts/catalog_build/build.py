@@ -63,8 +63,9 @@ VERSIONS = {
         "The same reference data as 2026-08-21 under the written source precedence "
         "(catalogs/README.md): vendor pages first for direct offers, OpenRouter's own API for "
         "OpenRouter, then genai-prices, litellm, models.dev; cache, batch and tier details filled "
-        "from agreeing sources; native CNY for bigmodel.cn; every difference from a reference "
-        "listed in known_differences.yaml.",
+        "from agreeing sources; native CNY for bigmodel.cn and the Moonshot and MiniMax China "
+        "platforms, converted at the yuan's published central parity; hyperscaler paths for "
+        "generated models; every difference from a reference listed in known_differences.yaml.",
     ),
 }
 
