@@ -4,11 +4,9 @@ sample repository in examples/ci."""
 from __future__ import annotations
 
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from tokenexport_cli.budget.attribution import NO_FILE_COUNTS
@@ -17,17 +15,6 @@ from tokenexport_cli.cli import app
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 BILLING = "prompts/summarize/billing.txt"
-
-
-@pytest.fixture
-def ci_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples" / "ci"
-    monkeypatch.chdir(root)
-    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GITHUB_WORKSPACE", str(root))
-    return root
 
 
 def change_billing_prompt(root: Path) -> None:

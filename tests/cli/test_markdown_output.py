@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -80,18 +79,9 @@ def test_replay_markdown_matches_the_table(monkeypatch: pytest.MonkeyPatch) -> N
     assert_same_figures(run(args), markdown)
 
 
-@pytest.fixture
-def ci_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples" / "ci"
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    prompt = root / "prompts" / "summarize" / "billing.txt"
-    prompt.write_text(prompt.read_text() + "Include the full order history. " * 30)
-    return root
-
-
 def test_check_and_diff_markdown_match_their_tables(ci_repo: Path) -> None:
+    prompt = ci_repo / "prompts" / "summarize" / "billing.txt"
+    prompt.write_text(prompt.read_text() + "Include the full order history. " * 30)
     result = runner.invoke(app, ["check", "--format", "markdown"], env={"COLUMNS": "400"})
     assert result.exit_code == 1  # the longer prompt breaks a budget
     golden("check", result.stdout)
