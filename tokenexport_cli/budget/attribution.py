@@ -171,6 +171,10 @@ def file_cost_change(
     return to_decimal(input_part + output_part)
 
 
+def _same_counts(was: FileTokens, now: FileTokens) -> bool:
+    return (was.input_tokens, was.output_tokens) == (now.input_tokens, now.output_tokens)
+
+
 def attribute(before: TokenProfile | None, after: TokenProfile | None) -> Attribution:
     """Files whose token counts differ between ``before`` and ``after``, each priced at
     ``after``'s figures; a note instead when the two cannot be compared."""
@@ -188,15 +192,7 @@ def attribute(before: TokenProfile | None, after: TokenProfile | None) -> Attrib
     changes = []
     for key in [*new, *(k for k in old if k not in new)]:
         was, now = old.get(key), new.get(key)
-        if (
-            was
-            and now
-            and (was.input_tokens, was.output_tokens)
-            == (
-                now.input_tokens,
-                now.output_tokens,
-            )
-        ):
+        if was is not None and now is not None and _same_counts(was, now):
             continue
         input_change = (now.input_tokens if now else 0) - (was.input_tokens if was else 0)
         output_change = (now.output_tokens if now else 0) - (was.output_tokens if was else 0)

@@ -15,7 +15,7 @@ from tokenexport_cli.render.output import markdown_table
 from tokenexport_cli.render.text import money_column
 
 TOP_FILES = 5  # per workload in the table, markdown and annotations; JSON lists every file
-HEADERS = ["workload", "file", "input tokens", "change", "cost a month"]
+HEADERS = ["workload", "file", "input tokens", "token change", "cost a month"]
 
 
 def files_payload(found: Attribution | None) -> tuple[list[payloads.FileCostChange], str | None]:
@@ -111,7 +111,7 @@ def files_table(workloads: Sequence[tuple[str, str, Attribution | None]]) -> lis
         Column("workload"),
         Column("file"),
         Column("input tokens", right=True, movable=True),
-        Column("change", right=True),
+        Column("token change", right=True),
         Column("cost a month", right=True),
     ]
     out: list[Any] = fitted(TITLE, columns, rows, keys=2) if rows else []
