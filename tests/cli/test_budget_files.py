@@ -115,3 +115,18 @@ def test_a_baseline_without_file_counts_gives_a_note(ci_repo: Path) -> None:
     table = runner.invoke(app, ["check"])
     assert table.exit_code == 1  # the budget still fails; the note does not hide it
     assert f"ticket-summaries: {NO_FILE_COUNTS}" in table.stdout
+
+
+def test_file_costs_share_one_precision_across_workloads() -> None:
+    from tokenexport_cli.budget.attribution import Attribution, FileChange
+    from tokenexport_cli.render.budget_files import file_rows
+
+    def moved(path: str, cost: str) -> Attribution:
+        return Attribution((FileChange(path, False, 10, 20, 1, 2, Decimal(cost)),))
+
+    rows, lines = file_rows(
+        [("a", "USD", moved("x.txt", "0.7966")), ("b", "USD", moved("y", "2.5"))]
+    )
+    assert [row[-1] for row in rows] == ["+$0.797", "+$2.500"]
+    assert [row[2:4] for row in rows] == [["10 -> 20", "+10"], ["10 -> 20", "+10"]]
+    assert lines == []

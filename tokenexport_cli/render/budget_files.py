@@ -73,28 +73,31 @@ def file_rows(
 ) -> tuple[list[list[str]], list[str]]:
     """Table rows (the top files of each workload) and the sentences below them (notes,
     files left out); ``workloads`` holds (name, currency, attribution)."""
-    rows: list[list[str]] = []
+    shown: list[tuple[str, FileChange]] = []
     lines: list[str] = []
-    for name, currency, found in workloads:
+    for name, _, found in workloads:
         if found is None:
             continue
         if found.note:
             lines.append(f"{name}: {found.note}")
-        shown = found.changes[:TOP_FILES]
-        costs = money_column([change.cost_change for change in shown], currency)
-        for change, cost in zip(shown, costs, strict=True):
-            rows.append(
-                [
-                    name,
-                    _label(change),
-                    _tokens_text(change),
-                    f"{change.input_change:+,}",
-                    signed(cost, change.cost_change),
-                ]
-            )
+        shown += [(name, change) for change in found.changes[:TOP_FILES]]
         if len(found.changes) > TOP_FILES:
             more = len(found.changes) - TOP_FILES
             lines.append(f"{name}: {more} more changed file(s) in --format json")
+    # one precision for the whole column, as in every table; a config prices all its
+    # workloads in one currency
+    currency = workloads[0][1] if workloads else "USD"
+    costs = money_column([change.cost_change for _, change in shown], currency)
+    rows = [
+        [
+            name,
+            _label(change),
+            _tokens_text(change),
+            f"{change.input_change:+,}",
+            signed(cost, change.cost_change),
+        ]
+        for (name, change), cost in zip(shown, costs, strict=True)
+    ]
     return rows, lines
 
 
