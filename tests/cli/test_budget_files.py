@@ -130,3 +130,25 @@ def test_file_costs_share_one_precision_across_workloads() -> None:
     assert [row[-1] for row in rows] == ["+$0.797", "+$2.500"]
     assert [row[2:4] for row in rows] == [["10 -> 20", "+10"], ["10 -> 20", "+10"]]
     assert lines == []
+
+
+def test_cost_change_is_the_hand_worked_figure(ci_repo: Path) -> None:
+    """README, "Which file moved the cost": gpt-oss-20b via aws-bedrock in catalog 2026-08-21
+    (no batch price, no tiers), 3,000 requests a day over 3 sample files; each sample token
+    costs (requests a month / 3) x the price per token."""
+    import yaml
+
+    offers = yaml.safe_load(
+        (REPO / "catalogs" / "2026-08-21" / "offers" / "aws-bedrock.yaml").read_text()
+    )
+    (offer,) = [o for o in offers["offers"] if o["model"] == "gpt-oss-20b"]
+    input_price, output_price = Decimal(str(offer["input"])), Decimal(str(offer["output"]))
+    change_billing_prompt(ci_repo)
+    workload = checked()["ticket-summaries"]
+    assert (workload["model"], workload["provider"]) == ("gpt-oss-20b", "aws-bedrock")
+    (moved,) = workload["files"]  # type: ignore[misc]
+    per_sample = Decimal(3000) * Decimal("30.44") / 3  # 30,440 requests a month
+    more_input = moved["input_tokens_after"] - moved["input_tokens_before"]
+    more_output = moved["output_tokens_after"] - moved["output_tokens_before"]
+    expected = per_sample * (more_input * input_price + more_output * output_price) / 10**6
+    assert Decimal(moved["cost_change"]) == expected
