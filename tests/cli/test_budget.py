@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,17 +18,6 @@ from tokenexport_cli.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-
-
-@pytest.fixture
-def ci_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of examples/ (the CI sample refers to the support-bot sample) to work in."""
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    root = tmp_path / "examples" / "ci"
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    return root
 
 
 def lengthen_prompt(root: Path) -> None:

@@ -62,7 +62,7 @@ def test_markdown_table(fixture_root: Path) -> None:
     result = runner.invoke(app, ["catalog", "list", "--format", "markdown"])
     lines = result.stdout.splitlines()
     assert lines[0] == "### Models in catalog 2026-03-01"
-    assert lines[2].startswith("| id | name | vendor |")
+    assert lines[2].startswith("| id | vendor | origin |")  # the table's columns
     assert len([line for line in lines if line.startswith("| ")]) == 4  # header + 3 models
 
 

@@ -1,4 +1,5 @@
-"""Baselines (the projection per workload, saved as JSON) and the diff between two of them."""
+"""Baselines (the projection and per-file token counts per workload, saved as JSON) and the
+diff between two of them."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from pathlib import Path
 import msgspec
 
 from tokenexport_cli.bounds import Money
+from tokenexport_cli.budget.attribution import Attribution, TokenProfile, attribute
 from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.pricing.engine import to_decimal
 
-BASELINE_SCHEMA_VERSION = 1
+# 2 adds per-file token counts (``tokens``); version 1 baselines stay readable without them
+BASELINE_SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = (1, 2)
 MAX_BASELINE_BYTES = 16 * 1024 * 1024
 
 
@@ -36,6 +40,7 @@ class BaselineEntry(_Strict, frozen=True, kw_only=True):
     monthly: Money
     per_1k_requests: Money
     workload_digest: str
+    tokens: TokenProfile | None = None  # per-file counts, for naming the files that moved
 
 
 class Baseline(_Strict, frozen=True, kw_only=True):
@@ -44,11 +49,15 @@ class Baseline(_Strict, frozen=True, kw_only=True):
     created: str
     workloads: tuple[BaselineEntry, ...]
 
-    def monthly_of(self, name: str) -> Decimal | None:
+    def entry(self, name: str) -> BaselineEntry | None:
         for entry in self.workloads:
             if entry.name == name:
-                return entry.monthly
+                return entry
         return None
+
+    def monthly_of(self, name: str) -> Decimal | None:
+        entry = self.entry(name)
+        return entry.monthly if entry else None
 
 
 def read_baseline(path: Path) -> Baseline:
@@ -69,7 +78,7 @@ def read_baseline(path: Path) -> Baseline:
     problem = first_problem(baseline)
     if problem:
         raise DataError(f"{path}: {problem}")
-    if baseline.schema_version != BASELINE_SCHEMA_VERSION:
+    if baseline.schema_version not in READABLE_SCHEMA_VERSIONS:
         raise DataError(
             f"{path}: baseline schema version {baseline.schema_version} is not supported"
         )
@@ -86,6 +95,7 @@ class DiffRow:
     old: Decimal | None
     new: Decimal | None
     currency: str
+    files: Attribution | None = None  # None: the workload is on one side only
 
     @property
     def change(self) -> Decimal | None:
@@ -112,7 +122,11 @@ def diff_baselines(old: Baseline, new: Baseline) -> list[DiffRow]:
             )
         rows.append(
             DiffRow(
-                name, before.monthly if before else None, after.monthly if after else None, currency
+                name,
+                before.monthly if before else None,
+                after.monthly if after else None,
+                currency,
+                attribute(before.tokens, after.tokens) if before and after else None,
             )
         )
     return rows

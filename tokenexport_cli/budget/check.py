@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from tokenexport_cli.budget.attribution import Attribution, TokenProfile, attribute
 from tokenexport_cli.budget.baseline import (
     BASELINE_SCHEMA_VERSION,
     Baseline,
@@ -39,6 +40,8 @@ class CheckResult:
     baseline_monthly: Decimal | None
     violations: tuple[Violation, ...]
     warnings: tuple[InputWarning, ...] = ()  # about the workload's inputs
+    tokens: TokenProfile | None = None  # per-file counts (None for recorded usage)
+    files: Attribution | None = None  # the files that moved the cost since the baseline
 
     @property
     def change_percent(self) -> Decimal | None:
@@ -179,7 +182,8 @@ def run_checks(
         source = usage_source(index, workload_path, QuickSpec())
         options = PricingOptions(currency=config.currency, long_inputs=check.long_inputs)
         line = _checked_line(check, where, index, source, fx, options)
-        previous = baseline.monthly_of(check.name) if baseline else None
+        entry = baseline.entry(check.name) if baseline else None
+        previous = entry.monthly if entry else None
         if isinstance(line, str):
             raise_line = Violation("fits", Decimal(0), Decimal(0), f"{check.name}: {line}")
             results.append(
@@ -194,6 +198,7 @@ def run_checks(
                 )
             )
             continue
+        tokens = _token_profile(index, source, line, config_path.parent)
         results.append(
             CheckResult(
                 check.name,
@@ -203,9 +208,24 @@ def run_checks(
                 previous,
                 evaluate(check.name, line, check.budgets, previous),
                 source.warnings(),
+                tokens,
+                attribute(entry.tokens, tokens) if entry else None,
             )
         )
     return results
+
+
+def _token_profile(
+    index: CatalogIndex, source: UsageSource, line: CostLine, root: Path
+) -> TokenProfile | None:
+    """Per-file counts in the tokenizer of the line's model (the counts its price came from)."""
+    from tokenexport_cli.budget.attribution import token_profile
+    from tokenexport_cli.usage import WorkloadUsageSource
+
+    model = index.find_model(line.model)
+    if not isinstance(source, WorkloadUsageSource) or model is None:
+        return None
+    return token_profile(source.workload, source.counts(model.tokenizer), line, root)
 
 
 def _empty_line(currency: str) -> CostLine:
@@ -232,6 +252,7 @@ def make_baseline(results: list[CheckResult], catalog_version: str) -> Baseline:
                 monthly=r.line.monthly,
                 per_1k_requests=r.line.per_1k_requests,
                 workload_digest=r.workload_digest,
+                tokens=r.tokens,
             )
             for r in results
         ),

@@ -164,7 +164,11 @@ def check_command(
         ),
     ] = False,
 ) -> None:
-    """Check every budget in tokx.yaml: exit 0 when all hold, 1 when any is exceeded."""
+    """Check every budget in tokx.yaml: exit 0 when all hold, 1 when any is exceeded.
+
+    Against a baseline it also names the input files whose token counts changed, largest cost
+    change first (README: "Which file moved the cost").
+    """
     from tokenexport_cli.api.budget import CheckRequest, check
     from tokenexport_cli.render.budget import check_view, github_annotations
     from tokenexport_cli.render.output import emit, render
@@ -259,7 +263,11 @@ def baseline_command(
     catalog_version: CatalogVersionOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Write the current projection per workload as a baseline JSON for later checks and diffs."""
+    """Write the current projection per workload as a baseline JSON for later checks and diffs.
+
+    It keeps each input file's token counts, so that check and diff can name the files that
+    moved the cost.
+    """
     from tokenexport_cli.api.budget import CheckRequest, baseline
     from tokenexport_cli.budget.baseline import encode_baseline
 
@@ -284,7 +292,10 @@ def diff_command(
         str, typer.Option("--format", "-f", envvar="TOKX_FORMAT", help="table, json or markdown.")
     ] = "table",
 ) -> None:
-    """Per-workload change in money and percent between two baselines, like a cost diff on a PR."""
+    """Per-workload change in money and percent between two baselines, like a cost diff on a PR.
+
+    The input files whose token counts changed are listed below, largest cost change first.
+    """
     from tokenexport_cli.api.budget import diff
     from tokenexport_cli.render.budget import diff_view
     from tokenexport_cli.render.output import render

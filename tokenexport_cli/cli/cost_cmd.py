@@ -21,19 +21,15 @@ from tokenexport_cli.cli.common import (
     parse_pairs,
     pricing_choice,
     split_values,
-    workload_choice,
 )
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
-    BatchFraction,
     BillingCountries,
     ChartOption,
     Currency,
     ExcludeOrigins,
     FxOption,
     Harnesses,
-    InputFiles,
-    InputTokens,
     LongInputs,
     MaxMonthly,
     MinContext,
@@ -42,17 +38,14 @@ from tokenexport_cli.cli.options import (
     ObjectiveOption,
     OpenWeights,
     Origins,
-    OutputTokens,
     Paths,
-    PerDay,
-    PerMonth,
     Providers,
     Regions,
     Weights,
-    WorkloadArg,
     constraints_from_flags,
     harness_pairs,
 )
+from tokenexport_cli.cli.workload_group import WorkloadFlags, workload_options
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.render.output import FORMATS, emit
 
@@ -105,14 +98,9 @@ def register(app: typer.Typer) -> None:
 
 
 @handle_errors
+@workload_options()
 def estimate_command(
-    workload: WorkloadArg = None,
-    input_files: InputFiles = None,
-    input_tokens: InputTokens = None,
-    output_tokens: OutputTokens = None,
-    requests_per_day: PerDay = None,
-    requests_per_month: PerMonth = None,
-    batch_fraction: BatchFraction = None,
+    workload_flags: WorkloadFlags,
     model: Models = None,
     provider: Providers = None,
     path: Paths = None,
@@ -157,15 +145,7 @@ def estimate_command(
     limit = None if show_all else top
     request = EstimateRequest(
         catalog=catalog_choice(catalog_version, as_of, catalog),
-        workload=workload_choice(
-            workload,
-            input_files,
-            input_tokens,
-            output_tokens,
-            requests_per_day,
-            requests_per_month,
-            batch_fraction,
-        ),
+        workload=workload_flags.choice(),
         pricing=pricing_choice(currency, fx, long_inputs),
         models=split_values(model),
         providers=split_values(provider),
@@ -201,14 +181,9 @@ def explain_empty(result: Estimate, explain: bool) -> NoReturn:
 
 
 @handle_errors
+@workload_options()
 def recommend_command(
-    workload: WorkloadArg = None,
-    input_files: InputFiles = None,
-    input_tokens: InputTokens = None,
-    output_tokens: OutputTokens = None,
-    requests_per_day: PerDay = None,
-    requests_per_month: PerMonth = None,
-    batch_fraction: BatchFraction = None,
+    workload_flags: WorkloadFlags,
     objective: ObjectiveOption = "cheapest",
     min_context: MinContext = None,
     max_monthly: MaxMonthly = None,
@@ -256,15 +231,7 @@ def recommend_command(
     )
     request = RecommendRequest(
         catalog=catalog_choice(catalog_version, as_of, catalog),
-        workload=workload_choice(
-            workload,
-            input_files,
-            input_tokens,
-            output_tokens,
-            requests_per_day,
-            requests_per_month,
-            batch_fraction,
-        ),
+        workload=workload_flags.choice(),
         pricing=pricing_choice(currency, fx, long_inputs),
         constraints=constraints,
         objective=objective,  # type: ignore[arg-type]  # the core checks it

@@ -21,24 +21,17 @@ from tokenexport_cli.cli.common import (
     parse_decimal,
     pricing_choice,
     split_values,
-    workload_choice,
 )
 from tokenexport_cli.cli.complete import complete_model
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
-    BatchFraction,
     Currency,
     FxOption,
-    InputFiles,
-    InputTokens,
     LongInputs,
-    OutputTokens,
     Paths,
-    PerDay,
-    PerMonth,
     Providers,
-    WorkloadArg,
 )
+from tokenexport_cli.cli.workload_group import WorkloadFlags, workload_options
 from tokenexport_cli.render.output import FORMATS, emit
 
 ModelArg = Annotated[
@@ -53,15 +46,10 @@ def register(app: typer.Typer) -> None:
 
 
 @handle_errors
+@workload_options()
 def compare_command(
     model: ModelArg,
-    workload: WorkloadArg = None,
-    input_files: InputFiles = None,
-    input_tokens: InputTokens = None,
-    output_tokens: OutputTokens = None,
-    requests_per_day: PerDay = None,
-    requests_per_month: PerMonth = None,
-    batch_fraction: BatchFraction = None,
+    workload_flags: WorkloadFlags,
     path: Paths = None,
     provider: Providers = None,
     region: Annotated[
@@ -100,15 +88,7 @@ def compare_command(
     request = CompareRequest(
         model=model,
         catalog=catalog_choice(catalog_version, as_of, catalog),
-        workload=workload_choice(
-            workload,
-            input_files,
-            input_tokens,
-            output_tokens,
-            requests_per_day,
-            requests_per_month,
-            batch_fraction,
-        ),
+        workload=workload_flags.choice(),
         pricing=pricing_choice(currency, fx, long_inputs),
         constraints=Constraints(
             path_kinds=split_values(path),
@@ -122,14 +102,10 @@ def compare_command(
 
 
 @handle_errors
+@workload_options(batch=False)
 def selfhost_command(
     model: ModelArg,
-    workload: WorkloadArg = None,
-    input_files: InputFiles = None,
-    input_tokens: InputTokens = None,
-    output_tokens: OutputTokens = None,
-    requests_per_day: PerDay = None,
-    requests_per_month: PerMonth = None,
+    workload_flags: WorkloadFlags,
     gpu: Annotated[
         str | None,
         typer.Option(
@@ -186,14 +162,7 @@ def selfhost_command(
                 utilization=parse_decimal(utilization, "--utilization") or Decimal(0),
             ),
             catalog=catalog_choice(catalog_version, as_of, catalog),
-            workload=workload_choice(
-                workload,
-                input_files,
-                input_tokens,
-                output_tokens,
-                requests_per_day,
-                requests_per_month,
-            ),
+            workload=workload_flags.choice(),
         )
         found = selfhost(request)
     view = selfhost_view(

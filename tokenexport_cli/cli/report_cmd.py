@@ -18,18 +18,14 @@ from tokenexport_cli.cli.common import (
     pricing_choice,
     split_values,
     warn_inputs,
-    workload_choice,
 )
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
-    BatchFraction,
     BillingCountries,
     Currency,
     ExcludeOrigins,
     FxOption,
     Harnesses,
-    InputFiles,
-    InputTokens,
     LongInputs,
     MaxMonthly,
     MinContext,
@@ -38,17 +34,14 @@ from tokenexport_cli.cli.options import (
     ObjectiveOption,
     OpenWeights,
     Origins,
-    OutputTokens,
     Paths,
-    PerDay,
-    PerMonth,
     Providers,
     Regions,
     Weights,
-    WorkloadArg,
     constraints_from_flags,
     harness_pairs,
 )
+from tokenexport_cli.cli.workload_group import WorkloadFlags, workload_options
 
 
 def register(app: typer.Typer) -> None:
@@ -56,14 +49,9 @@ def register(app: typer.Typer) -> None:
 
 
 @handle_errors
+@workload_options()
 def report_command(
-    workload: WorkloadArg = None,
-    input_files: InputFiles = None,
-    input_tokens: InputTokens = None,
-    output_tokens: OutputTokens = None,
-    requests_per_day: PerDay = None,
-    requests_per_month: PerMonth = None,
-    batch_fraction: BatchFraction = None,
+    workload_flags: WorkloadFlags,
     model: Models = None,
     objective: ObjectiveOption = "cheapest",
     min_context: MinContext = None,
@@ -108,15 +96,7 @@ def report_command(
 
     ranking = RecommendRequest(
         catalog=catalog_choice(catalog_version, as_of, catalog),
-        workload=workload_choice(
-            workload,
-            input_files,
-            input_tokens,
-            output_tokens,
-            requests_per_day,
-            requests_per_month,
-            batch_fraction,
-        ),
+        workload=workload_flags.choice(),
         pricing=pricing_choice(currency, fx, long_inputs),
         constraints=constraints_from_flags(
             min_context,

@@ -9,9 +9,20 @@ from typing import Any
 from tokenexport_cli.budget.baseline import Baseline, DiffRow
 from tokenexport_cli.budget.check import CheckResult
 from tokenexport_cli.render import payloads
+from tokenexport_cli.render.budget_files import (
+    escape_annotation,
+    file_annotations,
+    files_markdown,
+    files_payload,
+    files_table,
+    repository_path,
+    signed,
+)
 from tokenexport_cli.render.cost import decimal_str
 from tokenexport_cli.render.output import View, markdown_table
-from tokenexport_cli.render.text import money
+from tokenexport_cli.render.text import money, money_column
+
+__all__ = ["check_view", "diff_view", "github_annotations", "repository_path"]
 
 
 def _pct(value: Decimal | None) -> str:
@@ -21,25 +32,31 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _rows(results: list[CheckResult]) -> list[list[str]]:
+    """One row per workload, each money column at one precision (``money_column``), so that
+    the table and the markdown show the same figures. A config prices every workload in its
+    one currency."""
+    currency = results[0].line.currency if results else "USD"
+    monthly = money_column([r.line.monthly for r in results], currency)
+    per_1k = money_column([r.line.per_1k_requests for r in results], currency)
+    before = money_column([r.baseline_monthly or Decimal(0) for r in results], currency)
     rows = []
-    for r in results:
-        line = r.line
+    for index, r in enumerate(results):
         rows.append(
             [
                 "ok" if r.ok else "FAIL",
                 r.name,
-                f"{line.model} via {line.provider}",
-                money(line.monthly, line.currency),
-                money(line.per_1k_requests, line.currency),
-                money(r.baseline_monthly, line.currency) if r.baseline_monthly is not None else "-",
+                f"{r.line.model} via {r.line.provider}",
+                monthly[index],
+                before[index] if r.baseline_monthly is not None else "-",
                 _pct(r.change_percent),
+                per_1k[index],
                 "; ".join(v.message for v in r.violations),
             ]
         )
     return rows
 
 
-HEADERS = ["status", "workload", "model", "monthly", "per 1K req", "baseline", "change", "problem"]
+HEADERS = ["status", "workload", "model", "monthly", "baseline", "change", "per 1K req", "problem"]
 
 
 def _optional(value: Decimal | None) -> str | None:
@@ -50,43 +67,58 @@ def check_payload(results: list[CheckResult], catalog_version: str) -> payloads.
     return payloads.CheckOutput(
         catalog_version=catalog_version,
         ok=all(r.ok for r in results),
-        workloads=[
-            payloads.CheckedWorkload(
-                name=r.name,
-                ok=r.ok,
-                workload=r.workload_path,
-                workload_digest=r.workload_digest,
-                model=r.line.model,
-                provider=r.line.provider,
-                currency=r.line.currency,
-                monthly=decimal_str(r.line.monthly),
-                per_1k_requests=decimal_str(r.line.per_1k_requests),
-                baseline_monthly=_optional(r.baseline_monthly),
-                change_percent=_optional(r.change_percent),
-                violations=[
-                    payloads.Violation(
-                        budget=v.budget,
-                        limit=decimal_str(v.limit),
-                        actual=decimal_str(v.actual),
-                        message=v.message,
-                    )
-                    for v in r.violations
-                ],
-            )
-            for r in results
-        ],
+        workloads=[_checked(r) for r in results],
     )
 
 
-def _rich_table(title: str, headers: list[str], rows: list[list[str]], **columns: Any) -> Any:
-    from rich.table import Table
+def _checked(r: CheckResult) -> payloads.CheckedWorkload:
+    files, note = files_payload(r.files)
+    return payloads.CheckedWorkload(
+        name=r.name,
+        ok=r.ok,
+        workload=r.workload_path,
+        workload_digest=r.workload_digest,
+        model=r.line.model,
+        provider=r.line.provider,
+        currency=r.line.currency,
+        monthly=decimal_str(r.line.monthly),
+        per_1k_requests=decimal_str(r.line.per_1k_requests),
+        baseline_monthly=_optional(r.baseline_monthly),
+        change_percent=_optional(r.change_percent),
+        violations=[
+            payloads.Violation(
+                budget=v.budget,
+                limit=decimal_str(v.limit),
+                actual=decimal_str(v.actual),
+                message=v.message,
+            )
+            for v in r.violations
+        ],
+        files=files,
+        files_note=note,
+    )
 
-    table = Table(title=title, title_justify="left")
-    for header in headers:
-        table.add_column(header, **columns.get(header, columns.get("*", {})))
-    for row in rows:
-        table.add_row(*row)
-    return table
+
+def _fitted(title: str, headers: list[str], rows: list[list[str]], left: int) -> list[Any]:
+    """A table that fits the terminal (``layout.fitted``): one line per workload; the first
+    ``left`` columns left-aligned, amounts right-aligned; secondary figures move to a second
+    table and a long problem becomes a footnote when the terminal is narrow."""
+    from tokenexport_cli.render.layout import Column, fitted
+
+    columns = [
+        Column(
+            header,
+            right=index >= left and header != "problem",
+            movable=header in MOVABLE,
+            note=header == "problem",
+        )
+        for index, header in enumerate(headers)
+    ]
+    return fitted(title, columns, rows, keys=2)
+
+
+def _check_files(results: list[CheckResult]) -> list[tuple[str, str, Any]]:
+    return [(r.name, r.line.currency, r.files) for r in results]
 
 
 def check_view(results: list[CheckResult], catalog_version: str) -> View:
@@ -95,86 +127,97 @@ def check_view(results: list[CheckResult], catalog_version: str) -> View:
         payload=check_payload(results, catalog_version),
         records="workloads",
         title=title,
-        table=lambda: [_rich_table(title, HEADERS, _rows(results), **{"*": {"overflow": "fold"}})],
-        markdown=lambda: f"### {title}\n\n" + markdown_table(HEADERS, _rows(results)),
+        table=lambda: [
+            *_fitted(title, HEADERS, _rows(results), left=3),
+            *files_table(_check_files(results)),
+        ],
+        markdown=lambda: (
+            f"### {title}\n\n"
+            + markdown_table(HEADERS, _rows(results))
+            + files_markdown(_check_files(results))
+        ),
     )
 
 
-def _escape_annotation(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def repository_path(path: Path, root: Path | None = None) -> str:
-    """``path`` as GitHub annotations expect it: relative to the repository (the workspace,
-    ``GITHUB_WORKSPACE``, else the current folder); unchanged when it lies outside."""
-    import os
-
-    base = root or Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def github_annotations(results: list[CheckResult], config_path: Path) -> str:
-    """``::error`` lines GitHub Actions turns into annotations on the config file."""
-    config_path = Path(repository_path(config_path))
+    """``::error`` lines GitHub Actions turns into annotations on the config file, and a
+    ``::warning`` (cost up) or ``::notice`` on each input file that moved the cost."""
+    shown_path = Path(repository_path(config_path))
     lines = []
     for r in results:
         for violation in r.violations:
             lines.append(
-                f"::error file={config_path},title=tokx budget: {r.name} "
-                f"({violation.budget})::{_escape_annotation(violation.message)}"
+                f"::error file={shown_path},title=tokx budget: {r.name} "
+                f"({violation.budget})::{escape_annotation(violation.message)}"
             )
         if r.ok:
             lines.append(
-                f"::notice file={config_path},title=tokx budget: {r.name}::"
-                f"{_escape_annotation(money(r.line.monthly, r.line.currency))} a month, "
+                f"::notice file={shown_path},title=tokx budget: {r.name}::"
+                f"{escape_annotation(money(r.line.monthly, r.line.currency))} a month, "
                 "within budget"
             )
+        lines += file_annotations(r.name, r.line.currency, r.files, config_path.parent)
     return "\n".join(lines) + "\n"
 
 
+MOVABLE = ("per 1K req", "baseline", "change", "change %")
 DIFF_HEADERS = ["workload", "before", "after", "change", "change %"]
 
 
 def _diff_rows(rows: list[DiffRow]) -> list[list[str]]:
+    """One row per workload, each money column at one precision, as in ``_rows``."""
+    currency = rows[0].currency if rows else "USD"
+    zero = Decimal(0)
+    before = money_column([row.old if row.old is not None else zero for row in rows], currency)
+    after = money_column([row.new if row.new is not None else zero for row in rows], currency)
+    change = money_column(
+        [row.change if row.change is not None else zero for row in rows], currency
+    )
     return [
         [
             row.name,
-            money(row.old, row.currency) if row.old is not None else "(new)",
-            money(row.new, row.currency) if row.new is not None else "(removed)",
-            (("+" if row.change > 0 else "") + money(row.change, row.currency))
-            if row.change is not None
-            else "-",
+            before[index] if row.old is not None else "(new)",
+            after[index] if row.new is not None else "(removed)",
+            signed(change[index], row.change) if row.change is not None else "-",
             _pct(row.percent),
         ]
-        for row in rows
+        for index, row in enumerate(rows)
     ]
+
+
+def _diffed(row: DiffRow) -> payloads.DiffedWorkload:
+    files, note = files_payload(row.files)
+    return payloads.DiffedWorkload(
+        name=row.name,
+        currency=row.currency,
+        old_monthly=_optional(row.old),
+        new_monthly=_optional(row.new),
+        change=_optional(row.change),
+        change_percent=_optional(row.percent),
+        files=files,
+        files_note=note,
+    )
 
 
 def diff_view(rows: list[DiffRow], old: Baseline, new: Baseline) -> View:
     payload = payloads.DiffOutput(
         old_catalog_version=old.catalog_version,
         new_catalog_version=new.catalog_version,
-        workloads=[
-            payloads.DiffedWorkload(
-                name=row.name,
-                currency=row.currency,
-                old_monthly=_optional(row.old),
-                new_monthly=_optional(row.new),
-                change=_optional(row.change),
-                change_percent=_optional(row.percent),
-            )
-            for row in rows
-        ],
+        workloads=[_diffed(row) for row in rows],
     )
     title = f"Cost diff (catalog {old.catalog_version} -> {new.catalog_version})"
-    align = {"*": {"justify": "right"}, "workload": {"justify": "left"}}
+    files = [(row.name, row.currency, row.files) for row in rows]
     return View(
         payload=payload,
         records="workloads",
         title=title,
-        table=lambda: [_rich_table(title, DIFF_HEADERS, _diff_rows(rows), **align)],
-        markdown=lambda: "### tokx cost diff\n\n" + markdown_table(DIFF_HEADERS, _diff_rows(rows)),
+        table=lambda: [
+            *_fitted(title, DIFF_HEADERS, _diff_rows(rows), left=1),
+            *files_table(files),
+        ],
+        markdown=lambda: (
+            "### tokx cost diff\n\n"
+            + markdown_table(DIFF_HEADERS, _diff_rows(rows))
+            + files_markdown(files)
+        ),
     )

@@ -10,7 +10,7 @@ from tokenexport_cli.ranking import Comparison, PathRow
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.cost import decimal_str, line_payload
 from tokenexport_cli.render.output import View
-from tokenexport_cli.render.text import money, price, tokens
+from tokenexport_cli.render.text import money, money_column, price, tokens
 
 
 def _fees(row: PathRow) -> str:
@@ -50,9 +50,17 @@ def compare_table(comparison: Comparison) -> list[Any]:
         "note",
     ]
     cells: list[list[str]] = []
+    priced = [row.line for row in comparison.rows if row.line is not None]
+    costs = iter(
+        money_column(
+            [line.monthly for line in priced],
+            priced[0].currency if priced else "USD",
+            [line.band_percent for line in priced],
+        )
+    )
     for row in comparison.rows:
         offer, line, provider = row.offer, row.line, row.provider
-        cost = money(line.monthly, line.currency, line.band_percent) if line else "excluded"
+        cost = next(costs) if line else "excluded"
         billed = "-"
         if provider is not None and (provider.billing_entity or provider.billing_country):
             billed = " ".join(filter(None, (provider.billing_entity, provider.billing_country)))

@@ -18,9 +18,9 @@ FORMATS = ("table", "json", "csv", "markdown")
 @dataclass(frozen=True)
 class View:
     """How one result is shown. ``payload`` is its JSON contract (a ``render.payloads`` Struct);
-    CSV and markdown flatten the payload's main list, ``records``; ``table`` draws the
-    terminal view (rich renderables) and ``markdown``, where given, replaces the flattened
-    markdown (a PR comment)."""
+    CSV flattens the payload's main list, ``records``; ``table`` draws the terminal view (rich
+    renderables), and markdown is that view's tables with the same cells and rounding
+    (``render.markdown``) unless ``markdown`` gives its own (a PR comment)."""
 
     payload: msgspec.Struct
     records: str
@@ -79,11 +79,6 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_markdown(payload: msgspec.Struct, key: str, title: str) -> str:
-    headers, rows = records(payload, key)
-    return f"### {title}\n\n" + markdown_table(headers, rows)
-
-
 def table_text(renderables: list[Any], width: int | None = None) -> str:
     from tokenexport_cli.render.text import console
 
@@ -105,7 +100,9 @@ def render(view: View, fmt: str, width: int | None = None) -> str:
     if fmt == "markdown":
         if view.markdown is not None:
             return view.markdown()
-        return to_markdown(view.payload, view.records, view.title)
+        from tokenexport_cli.render.markdown import view_markdown
+
+        return view_markdown(view.table)
     return table_text(view.table(), width)
 
 

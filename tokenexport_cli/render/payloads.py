@@ -117,6 +117,19 @@ class Violation(_Out, frozen=True, kw_only=True):
     message: str
 
 
+class FileCostChange(_Out, frozen=True, kw_only=True):
+    """An input file whose tokens changed, and its cost change a month (README, "Which file
+    moved the cost"); ``None`` before: a new file, ``None`` after: a removed one."""
+
+    path: str
+    system_prompt: bool
+    input_tokens_before: int | None
+    input_tokens_after: int | None
+    output_tokens_before: int | None
+    output_tokens_after: int | None
+    cost_change: DecimalString
+
+
 class CheckedWorkload(_Out, frozen=True, kw_only=True):
     name: str
     ok: bool
@@ -130,6 +143,8 @@ class CheckedWorkload(_Out, frozen=True, kw_only=True):
     baseline_monthly: DecimalString | None
     change_percent: DecimalString | None
     violations: list[Violation]
+    files: list[FileCostChange]  # largest cost change first
+    files_note: str | None  # why no file can be named (e.g. an older baseline)
 
 
 class CheckOutput(_Out, frozen=True, kw_only=True):
@@ -148,6 +163,8 @@ class DiffedWorkload(_Out, frozen=True, kw_only=True):
     new_monthly: DecimalString | None
     change: DecimalString | None
     change_percent: DecimalString | None
+    files: list[FileCostChange]  # largest cost change first
+    files_note: str | None
 
 
 class DiffOutput(_Out, frozen=True, kw_only=True):

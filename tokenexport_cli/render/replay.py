@@ -72,6 +72,21 @@ def _money(value: Decimal | None) -> str:
     return f"{value:,.4f}" if abs(value) < 10 else f"{value:,.2f}"
 
 
+def _amounts(values: list[Decimal | None]) -> list[str]:
+    """A column of amounts at one precision (``places_for``, as in every table); no currency
+    sign: the table's title names the currency."""
+    from decimal import ROUND_HALF_UP
+
+    from tokenexport_cli.render.text import places_for
+
+    places = places_for([value for value in values if value is not None])
+    quantum = Decimal(1).scaleb(-places)
+    return [
+        "-" if value is None else f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+        for value in values
+    ]
+
+
 def replay_table(result: ReplayResult) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
@@ -96,9 +111,11 @@ def replay_table(result: ReplayResult) -> list[Any]:
         "cache write",
         "output",
         "reasoning",
+        "spend",
     ):
         sources.add_column(name, justify="left" if name in ("model", "as") else "right")
-    for source in result.sources:
+    spends = _amounts([source.recorded_spend for source in result.sources])
+    for source, spend in zip(result.sources, spends, strict=True):
         counts = source.counts
         sources.add_row(
             source.model,
@@ -109,14 +126,17 @@ def replay_table(result: ReplayResult) -> list[Any]:
             f"{counts['cache_write_5m'] + counts['cache_write_1h']:,}",
             f"{counts['output']:,}",
             f"{counts['reasoning']:,}",
-            _money(source.recorded_spend),
+            spend,
         )
     lines = Table(title=f"Priced ({result.currency})", title_justify="left")
     for name in ("", "model", "provider", "path", "period", "monthly", "notes"):
         lines.add_column(name, justify="right" if name in ("period", "monthly") else "left")
-    if result.recorded_spend is not None:
-        lines.add_row("recorded", "as logged", "", "", _money(result.recorded_spend), "", "")
-    for line in result.lines:
+    recorded = [result.recorded_spend] if result.recorded_spend is not None else []
+    periods = _amounts([*recorded, *(line.cost.period_cost for line in result.lines)])
+    monthly = _amounts([line.monthly for line in result.lines])
+    if recorded:
+        lines.add_row("recorded", "as logged", "", "", periods.pop(0), "", "")
+    for line, period_cost, month in zip(result.lines, periods, monthly, strict=True):
         cost = line.cost
         band = f" ±{cost.band_percent}%" if cost.band_percent else ""
         lines.add_row(
@@ -124,8 +144,8 @@ def replay_table(result: ReplayResult) -> list[Any]:
             cost.model,
             cost.provider,
             cost.path_kind,
-            _money(cost.period_cost) + band,
-            _money(line.monthly),
+            period_cost + band,
+            month,
             "; ".join(cost.notes),
         )
     return [header, sources, lines]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from tokenexport_cli.tokens.cache import CountCache
 from tokenexport_cli.tokens.results import ApproximateFamily
@@ -75,6 +76,7 @@ class FamilyCounts:
     outputs: tuple[int, ...]
     prefix: int
     warnings: tuple[WorkloadWarning, ...]
+    files: tuple[tuple[Path, int], ...] = ()  # each input file and how many requests it holds
 
 
 def _content_key(request: Request) -> str:
@@ -181,7 +183,14 @@ def count_workload(
     )
     band = None if exact else (spec.band * 100).normalize()  # type: ignore[union-attr]
     return FamilyCounts(
-        name, exact, band, tuple(prompts), tuple(outputs), prefix, tuple(stream.warnings)
+        name,
+        exact,
+        band,
+        tuple(prompts),
+        tuple(outputs),
+        prefix,
+        tuple(stream.warnings),
+        tuple(stream.per_file),
     )
 
 

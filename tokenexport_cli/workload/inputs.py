@@ -71,29 +71,30 @@ def guess_input(value: str, base: Path) -> ResolvedInput:
     return resolve("path", value, base)
 
 
-def _requests_of(item: ResolvedInput, warnings: list[WorkloadWarning]) -> Iterator[Request]:
-    for path in item.files:
-        if item.kind == "chat_jsonl":
-            yield from read_chat_jsonl(path, warnings)
-        elif item.kind == "usage_csv":
-            yield from read_usage_csv(path, warnings)
-        elif item.kind == "logs":
-            raise DataError(
-                f"{item.label}: logs are priced from their recorded usage, not counted as "
-                "text (estimate, recommend, check and report read them; tokx replay too)"
-            )
-        else:
-            request = read_text_request(path, warnings)
-            if request is not None:
-                yield request
+def _requests_of(
+    item: ResolvedInput, path: Path, warnings: list[WorkloadWarning]
+) -> Iterator[Request]:
+    if item.kind == "chat_jsonl":
+        yield from read_chat_jsonl(path, warnings)
+    elif item.kind == "usage_csv":
+        yield from read_usage_csv(path, warnings)
+    elif item.kind == "logs":
+        raise DataError(
+            f"{item.label}: logs are priced from their recorded usage, not counted as "
+            "text (estimate, recommend, check and report read them; tokx replay too)"
+        )
+    else:
+        request = read_text_request(path, warnings)
+        if request is not None:
+            yield request
 
 
 class RequestStream:
     """The requests of a workload, read lazily, one at a time, in input order.
 
     Iterate it once. ``warnings`` fills as it goes (skipped binary files, replaced invalid UTF-8,
-    uncounted images); ``count`` is the number yielded so far. Reaching the end without a single
-    request raises DataError: a workload with nothing to count is an error, not a zero.
+    uncounted images); ``count`` is the number yielded so far; ``per_file`` lists each file that
+    yielded requests, with how many, in order. Reaching the end without a single request raises DataError: a workload with nothing to count is an error, not a zero.
     """
 
     def __init__(self, inputs: Sequence[ResolvedInput], origin: str) -> None:
@@ -101,12 +102,17 @@ class RequestStream:
         self.origin = origin
         self.warnings: list[WorkloadWarning] = []
         self.count = 0
+        self.per_file: list[tuple[Path, int]] = []
 
     def __iter__(self) -> Iterator[Request]:
         for item in self.inputs:
-            for request in _requests_of(item, self.warnings):
-                self.count += 1
-                yield request
+            for path in item.files:
+                before = self.count
+                for request in _requests_of(item, path, self.warnings):
+                    self.count += 1
+                    yield request
+                if self.count > before:
+                    self.per_file.append((path, self.count - before))
         if self.count == 0:
             labels = ", ".join(item.label for item in self.inputs)
             skipped = f" ({len(self.warnings)} skipped)" if self.warnings else ""
