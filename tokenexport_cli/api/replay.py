@@ -296,7 +296,7 @@ def replay(request: ReplayRequest) -> ReplayResult:
     """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
     from tokenexport_cli.logs.resolve import billed_offer
     from tokenexport_cli.pricing.fx import Fx
-    from tokenexport_cli.warehouse.inputs import open_traffic
+    from tokenexport_cli.warehouse.inputs import TrafficSource, open_traffic
     from tokenexport_cli.warehouse.plan import offers_plan
 
     _check(request)
@@ -306,7 +306,15 @@ def replay(request: ReplayRequest) -> ReplayResult:
     fx = Fx(index.catalog.fx, request.fx)
     fx.rate("USD", request.currency.upper())
     targets = chosen_offers(request, index)
-    traffic = open_traffic(request)
+    traffic = open_traffic(
+        TrafficSource(
+            request.paths,
+            request.aggregate,
+            request.engine,
+            request.columns or None,
+            request.log_format,
+        )
+    )
     try:
         summary = traffic.summary
         summaries, sources = _sources(summary, index)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +17,19 @@ from tokenexport_cli.errors import InvalidValue
 from tokenexport_cli.warehouse.engine import CSV, JSONL, PARQUET
 
 if TYPE_CHECKING:
-    from tokenexport_cli.api.replay import ReplayRequest
     from tokenexport_cli.warehouse.summary import Traffic
+
+
+@dataclass(frozen=True)
+class TrafficSource:
+    """What a replay reads: log paths (or a saved aggregate), and how."""
+
+    paths: tuple[Path, ...]
+    aggregate: Path | None = None
+    engine: str = "auto"
+    columns: Mapping[str, str] | None = None
+    log_format: str | None = None
+
 
 #: usage tables from this size (all files together) go to DuckDB (README "Warehouse-scale
 #: replay"); Parquet always does
@@ -68,7 +80,7 @@ def _table_kind(path: Path, columns: Mapping[str, str] | None, log_format: str |
     return "log"
 
 
-def open_traffic(request: ReplayRequest) -> Traffic:
+def open_traffic(request: TrafficSource) -> Traffic:
     from tokenexport_cli.textfiles import expand_paths
 
     if request.aggregate is not None:
@@ -103,7 +115,7 @@ def open_traffic(request: ReplayRequest) -> Traffic:
 
 
 def _python_traffic(
-    request: ReplayRequest, files: Sequence[Path], kinds: list[str], tables: bool
+    request: TrafficSource, files: Sequence[Path], kinds: list[str], tables: bool
 ) -> Traffic:
     from tokenexport_cli.logs.detect import LogRead, read_logs
     from tokenexport_cli.warehouse.summary import LogTraffic
