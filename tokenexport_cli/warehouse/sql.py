@@ -142,8 +142,10 @@ class Builder:
         )
 
     def _epoch(self, column: exp.Expr) -> exp.Expr:
-        if self.dialect in ("duckdb", "postgres"):
-            seconds: exp.Expr = exp.Extract(this=exp.var("EPOCH"), expression=column)
+        if self.dialect == "duckdb":  # seconds with their fraction, floored below
+            seconds: exp.Expr = exp.Anonymous(this="epoch", expressions=[column])
+        elif self.dialect == "postgres":
+            seconds = exp.Extract(this=exp.var("EPOCH"), expression=column)
         else:
             seconds = exp.UnixSeconds(this=column)
         return _cast(exp.Floor(this=seconds), "BIGINT")
