@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from tokenexport_cli.api.choices import CatalogChoice, open_catalog
-from tokenexport_cli.errors import InvalidValue, UsageError
+from tokenexport_cli.errors import DataError, InvalidValue, UsageError
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
@@ -296,6 +296,7 @@ def replay(request: ReplayRequest) -> ReplayResult:
     """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
     from tokenexport_cli.logs.resolve import billed_offer
     from tokenexport_cli.pricing.fx import Fx
+    from tokenexport_cli.pricing.replay import CellMismatch
     from tokenexport_cli.warehouse.inputs import TrafficSource, open_traffic
     from tokenexport_cli.warehouse.plan import offers_plan
 
@@ -334,11 +335,14 @@ def replay(request: ReplayRequest) -> ReplayResult:
         planned = [offer for offer, _ in billed.values()] + targets + chosen
         families = {model.tokenizer for model in sources if model}
         cells = traffic.cells(offers_plan(index, planned, families))
-        lines = [
-            pricer.line("source", offer, sources, frozenset(positions), days, cells)
-            for offer, positions in billed.values()
-        ]
-        lines.extend(pricer.line("target", o, sources, None, days, cells) for o in targets)
+        try:
+            lines = [
+                pricer.line("source", offer, sources, frozenset(positions), days, cells)
+                for offer, positions in billed.values()
+            ]
+            lines.extend(pricer.line("target", o, sources, None, days, cells) for o in targets)
+        except CellMismatch as exc:  # only a saved aggregate can be cut for other offers
+            raise DataError(f"{request.aggregate}: {exc.message}") from None
         # a saved aggregate was cut for other offers: candidates it cannot price give way
         saved = request.aggregate is not None
         lines.extend(

@@ -276,9 +276,8 @@ def price_cells(
 
 def _mismatch(number: int, offer: Offer, what: str) -> str:
     return (
-        f"cell {number}: {what} in one cell, across a price boundary of "
-        f"{offer.model} on {offer.provider}: aggregate for this model (--emit-sql with -m "
-        f"{offer.model})"
+        f"cell {number}: {what} in one cell, across a price boundary of {offer.model} on "
+        f"{offer.provider}: aggregate for this model too (--emit-sql with -m {offer.model})"
     )
 
 
