@@ -83,6 +83,7 @@ sql = cells_select(table._usage.copy(), plan).sql(dialect="duckdb")
 table.close()
 db = duckdb.connect()
 db.execute("SET TimeZone = 'UTC'")
+db.execute("SET enable_progress_bar = false")
 db.execute(f"CREATE VIEW tokx_usage AS SELECT * FROM read_parquet('{sys.argv[1]}')")
 start = time.perf_counter()
 cells = db.execute(sql).fetchall()
@@ -192,7 +193,7 @@ def main() -> None:
     bare_runs, tokx_runs = [], []
     for _ in range(options.repeat):
         bare = measure([sys.executable, "-c", BARE, str(table), CATALOG, MODEL, PROVIDER])
-        seconds, cells = str(bare["stdout"]).split()
+        seconds, cells = str(bare["stdout"]).split()[-2:]
         bare_runs.append({**bare, "query_seconds": float(seconds), "cells": int(cells)})
         tokx_runs.append(measure(replay_command(table, "duckdb")))
     bare_best = min(bare_runs, key=lambda run: float(run["query_seconds"]))  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from usage_tables import COLUMNS, otel_parquet, write_table
 
@@ -105,3 +106,46 @@ def test_duckdb_equals_the_python_path_on_parquet_and_without_models(tmp_path: P
     assert len([line for line in duck.lines if line.role == "alternative"]) == 3
     unresolved = [s for s in duck.sources if s.resolved is None]
     assert [s.model for s in unresolved] == ["mystery-model-9"]
+
+
+LOGS = Path(__file__).parent.parent / "fixtures" / "logs"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "layout"),
+    [
+        ("openrouter_activity.csv", "openrouter-csv"),
+        ("litellm_spendlogs.csv", "litellm-csv"),
+        ("custom_usage.csv", "columns"),
+    ],
+)
+def test_the_export_layouts_read_the_same_in_sql_as_in_the_log_readers(
+    fixture: str, layout: str
+) -> None:
+    options: dict[str, Any] = {"alternatives": 2}
+    if layout == "columns":
+        options["columns"] = {
+            "model": "engine",
+            "timestamp": "when",
+            "input": "fresh_prompt",
+            "cache_read": "cached",
+            "output": "completion",
+            "cost": "usd",
+        }
+    python = run(LOGS / fixture, "python", "2026-11-27", **options)
+    duck = run(LOGS / fixture, "duckdb", "2026-11-27", **options)
+    assert set(duck.files.values()) == {layout}
+    assert comparable(duck) == comparable(python)
+
+
+def test_a_jsonl_table_of_otel_columns_reads_like_its_parquet(tmp_path: Path) -> None:
+    parquet = otel_parquet(tmp_path, 300, 5)
+    jsonl = tmp_path / "spans.jsonl"
+    duckdb.execute(
+        f"COPY (SELECT * REPLACE (strftime(\"timestamp\", '%Y-%m-%dT%H:%M:%S.%fZ') AS "
+        f"\"timestamp\") FROM read_parquet('{parquet}')) TO '{jsonl}' (FORMAT json)"
+    )
+    from_parquet = run(parquet, "duckdb", "2026-11-27", alternatives=1)
+    from_jsonl = run(jsonl, "duckdb", "2026-11-27", alternatives=1)
+    auto = run(jsonl, "auto", "2026-11-27", alternatives=1)  # small: the Python path
+    assert comparable(from_jsonl) == comparable(from_parquet) == comparable(auto)

@@ -102,6 +102,7 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[Any, ...]], bool]:
     else:
         raise DataError(located(path, None, None, "an aggregate is a .csv or .parquet file"))
     db = duckdb.connect(":memory:")
+    db.execute("SET enable_progress_bar = false")
     try:
         cursor = db.execute(f"SELECT * FROM {source}")
         headers = [column[0] for column in cursor.description or ()]

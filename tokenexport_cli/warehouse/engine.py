@@ -60,9 +60,14 @@ class DuckTable:
         self.files = list(files)
         self._spill = tempfile.mkdtemp(prefix="tokx-duckdb-")
         self.db = duckdb.connect(
-            ":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": self._spill}
+            ":memory:",
+            config={
+                "memory_limit": MEMORY_LIMIT,
+                "temp_directory": self._spill,
+            },
         )
         self.db.execute("SET TimeZone = 'UTC'")
+        self.db.execute("SET enable_progress_bar = false")  # stdout carries results only
         try:
             self.db.execute(f"CREATE VIEW {VIEW} AS SELECT * FROM {_reader(self.files)}")
             described = self.db.execute(f"DESCRIBE SELECT * FROM {VIEW}").fetchall()
