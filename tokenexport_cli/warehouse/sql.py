@@ -146,7 +146,9 @@ class Builder:
             seconds: exp.Expr = exp.Anonymous(this="epoch", expressions=[column])
         elif self.dialect == "postgres":
             seconds = exp.Extract(this=exp.var("EPOCH"), expression=column)
-        else:
+        elif self.dialect in ("trino", "snowflake"):  # TO_UNIXTIME, EXTRACT(epoch_second ...)
+            seconds = exp.TimeToUnix(this=column)
+        else:  # UNIX_SECONDS
             seconds = exp.UnixSeconds(this=column)
         return _cast(exp.Floor(this=seconds), "BIGINT")
 
