@@ -23,7 +23,6 @@ from tokenexport_cli.warehouse.summary import Summary
 PARQUET = frozenset({".parquet", ".pq"})
 CSV = frozenset({".csv", ".tsv"})
 JSONL = frozenset({".jsonl", ".ndjson"})
-TABLE_SUFFIXES = PARQUET | CSV | JSONL
 #: DuckDB's own cap; the aggregation spills to a temporary folder beyond it
 MEMORY_LIMIT = "600MB"
 VIEW = "tokx_usage"

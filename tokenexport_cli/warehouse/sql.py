@@ -242,9 +242,9 @@ def _bucket(prompt: exp.Expr, bounds: Sequence[int], low: int, high: int) -> exp
 
 def _slot(stamp: exp.Expr) -> exp.Expr:
     quarter = _cast(
-        exp.Floor(this=exp.Div(this=stamp, expression=exp.Literal.number("900.0"))), "BIGINT"
+        exp.Floor(this=exp.Div(this=stamp, expression=exp.Literal.number(f"{SLOT_SECONDS}.0"))),
+        "BIGINT",
     )
-    assert SLOT_SECONDS == 900
     return exp.Case(
         ifs=[exp.If(this=exp.Is(this=stamp.copy(), expression=exp.null()), true=_num(-1))],
         default=exp.Mod(
@@ -316,7 +316,3 @@ def cells_select(usage: exp.Select, plan: CellPlan) -> exp.Select:
         .from_(keyed.subquery("keyed_rows"))
         .group_by(*(_col(name) for name in ("model", "provider", "bucket", "slot", "exact", *same)))
     )
-
-
-def table_expression(name: str, dialect: str) -> exp.Expr:
-    return exp.to_table(name, dialect=dialect)
