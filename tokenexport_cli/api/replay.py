@@ -11,19 +11,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from tokenexport_cli.api.choices import CatalogChoice, open_catalog
-from tokenexport_cli.errors import InvalidValue, UsageError
+from tokenexport_cli.errors import DataError, InvalidValue, UsageError
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
-    from tokenexport_cli.logs.detect import LogRead
     from tokenexport_cli.pricing.fx import Fx
     from tokenexport_cli.pricing.replay import LongInputs, ReplayCost
     from tokenexport_cli.schema import Model, Offer
     from tokenexport_cli.textfiles import InputWarning
     from tokenexport_cli.tokens.family_ratio import FamilyRatio
+    from tokenexport_cli.warehouse.cells import Cells
+    from tokenexport_cli.warehouse.summary import Summary
 
 DAYS_PER_MONTH = Decimal("30.44")
 Role = Literal["source", "target", "alternative"]
+Engine = Literal["auto", "python", "duckdb"]
+ENGINES: tuple[str, ...] = ("auto", "python", "duckdb")
 REASONING_NOTE = "reasoning tokens carried over 1:1 from the source model (an assumption)"
 
 
@@ -40,6 +43,8 @@ class ReplayRequest:
     fx: Mapping[str, Decimal] = field(default_factory=dict)
     long_inputs: LongInputs = "cap"
     alternatives: int = 5  # without models: how many cheapest other models to show
+    engine: Engine = "auto"  # usage tables: DuckDB above a size (warehouse/inputs.py)
+    aggregate: Path | None = None  # a saved aggregate of cells instead of ``paths``
 
 
 @dataclass(frozen=True)
@@ -81,11 +86,11 @@ def _share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else Decimal(0)
 
 
-def _sources(read: LogRead, index: CatalogIndex) -> tuple[list[SourceModel], list[Model | None]]:
+def _sources(summary: Summary, index: CatalogIndex) -> tuple[list[SourceModel], list[Model | None]]:
     from tokenexport_cli.logs.record import COUNT_FIELDS
     from tokenexport_cli.logs.resolve import resolve_model
 
-    totals = read.table.totals()
+    totals = summary.totals
     all_tokens = sum(sum(t.counts) for t in totals)
     summaries, models = [], []
     for total in totals:
@@ -134,8 +139,8 @@ def _ratios(
 
 
 class _Pricer:
-    def __init__(self, request: ReplayRequest, index: CatalogIndex, read: LogRead, fx: Fx):
-        self.request, self.index, self.read, self.fx = request, index, read, fx
+    def __init__(self, request: ReplayRequest, index: CatalogIndex, summary: Summary, fx: Fx):
+        self.request, self.index, self.summary, self.fx = request, index, summary, fx
         self.currency = request.currency.upper()
         self.unresolved = ""
         self._priced: dict[tuple[tuple[str, str, str], tuple[int, ...]], ReplayCost] = {}
@@ -158,25 +163,26 @@ class _Pricer:
         sources: list[Model | None],
         only: frozenset[int] | None,
         days: Decimal | None,
+        cells: Cells,
     ) -> ReplayLine:
         from dataclasses import replace
 
-        from tokenexport_cli.pricing.replay import price_records
+        from tokenexport_cli.logs.record import COUNT_FIELDS
+        from tokenexport_cli.pricing.replay import price_cells
 
         model = self.index.models[offer.model]
         provider = self.index.providers[offer.provider]
         ratios, notes = _ratios(self.index, sources, model, only)
-        table = self.read.table
-        reasoning = sum(table.columns["reasoning"])
-        if not reasoning:
+        reasoning_index = COUNT_FIELDS.index("reasoning")
+        if not sum(total.counts[reasoning_index] for total in self.summary.totals):
             notes.discard(REASONING_NOTE)
         # the logged model's own line and the same offer chosen with -m price the same calls:
         # price them once
         priced_rows = (offer.key, tuple(i for i, ratio in enumerate(ratios) if ratio is not None))
         cost = self._priced.get(priced_rows)
         if cost is None:
-            cost = price_records(
-                table,
+            cost = price_cells(
+                cells,
                 offer,
                 model,
                 provider,
@@ -195,7 +201,7 @@ class _Pricer:
         return ReplayLine(role, cost, monthly)
 
 
-def _targets(request: ReplayRequest, index: CatalogIndex) -> list[Offer]:
+def chosen_offers(request: ReplayRequest, index: CatalogIndex) -> list[Offer]:
     offers: list[Offer] = []
     for name in request.models:
         model = index.model(name)
@@ -213,27 +219,14 @@ def _targets(request: ReplayRequest, index: CatalogIndex) -> list[Offer]:
     return offers
 
 
-def _alternatives(
-    pricer: _Pricer, sources: list[Model | None], days: Decimal | None, exclude: set[str]
-) -> list[ReplayLine]:
-    """The cheapest other models that fit every request, one line per model (its cheapest
-    path): candidates ranked by the log's totals at base prices, then priced call by call."""
+def _alternatives(pricer: _Pricer, exclude: set[str]) -> list[Offer]:
+    """Other models that fit every request, cheapest first by the log's totals at base prices,
+    one offer per model (its cheapest path)."""
     from tokenexport_cli.logs.record import COUNT_FIELDS
 
     index, request = pricer.index, pricer.request
-    totals = [sum(pricer.read.table.columns[name]) for name in COUNT_FIELDS]
-    longest = max(
-        (
-            p + o + r
-            for p, o, r in zip(
-                pricer.read.table.prompt,
-                pricer.read.table.columns["output"],
-                pricer.read.table.columns["reasoning"],
-                strict=True,
-            )
-        ),
-        default=0,
-    )
+    totals = [sum(t.counts[i] for t in pricer.summary.totals) for i in range(len(COUNT_FIELDS))]
+    longest = pricer.summary.longest
     ranked: list[tuple[Decimal, Offer]] = []
     for offer in index.catalog.offers:
         provider = index.providers[offer.provider]
@@ -253,60 +246,110 @@ def _alternatives(
         rough = plain * offer.input + read + (totals[4] + totals[5]) * offer.output
         ranked.append((rough, offer))
     ranked.sort(key=lambda pair: (pair[0], pair[1].model, pair[1].provider))
-    lines: list[ReplayLine] = []
+    offers: list[Offer] = []
     seen: set[str] = set()
     for _, offer in ranked:
-        if offer.model in seen:
-            continue
-        seen.add(offer.model)
-        lines.append(pricer.line("alternative", offer, sources, None, days))
-        if len(lines) >= request.alternatives:
+        if offer.model not in seen:
+            seen.add(offer.model)
+            offers.append(offer)
+    return offers
+
+
+def _alternative_lines(
+    pricer: _Pricer,
+    candidates: list[Offer],
+    sources: list[Model | None],
+    days: Decimal | None,
+    cells: Cells,
+    skip_unpriceable: bool,
+) -> list[ReplayLine]:
+    from tokenexport_cli.pricing.replay import CellMismatch
+
+    lines: list[ReplayLine] = []
+    for offer in candidates:
+        if len(lines) >= pricer.request.alternatives:
             break
+        try:
+            lines.append(pricer.line("alternative", offer, sources, None, days, cells))
+        except CellMismatch:
+            if not skip_unpriceable:
+                raise
     return sorted(lines, key=lambda line: line.cost.period_cost)
 
 
-def replay(request: ReplayRequest) -> ReplayResult:
-    """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
-    from tokenexport_cli.logs.detect import read_logs
-    from tokenexport_cli.logs.resolve import billed_offer
-    from tokenexport_cli.pricing.fx import Fx
+def _check(request: ReplayRequest) -> None:
     from tokenexport_cli.pricing.replay import LONG_INPUTS
+    from tokenexport_cli.schema import PATH_KINDS
 
     if request.long_inputs not in LONG_INPUTS:
         raise InvalidValue(f"expected one of {', '.join(LONG_INPUTS)}", "long_inputs")
-    from tokenexport_cli.schema import PATH_KINDS
-
+    if request.engine not in ENGINES:
+        raise InvalidValue(f"expected one of {', '.join(ENGINES)}", "engine")
     for kind in request.path_kinds:
         if kind not in PATH_KINDS:
             raise InvalidValue(
                 f"unknown path kind '{kind}' (choose from {', '.join(PATH_KINDS)})", "path_kinds"
             )
+
+
+def replay(request: ReplayRequest) -> ReplayResult:
+    """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
+    from tokenexport_cli.logs.resolve import billed_offer
+    from tokenexport_cli.pricing.fx import Fx
+    from tokenexport_cli.pricing.replay import CellMismatch
+    from tokenexport_cli.warehouse.inputs import TrafficSource, open_traffic
+    from tokenexport_cli.warehouse.plan import offers_plan
+
+    _check(request)
     index = open_catalog(request.catalog)
     for name in request.providers:
         index.provider(name)
     fx = Fx(index.catalog.fx, request.fx)
     fx.rate("USD", request.currency.upper())
-    targets = _targets(request, index)
-    read = read_logs(request.paths, request.log_format, request.columns or None)
-    summaries, sources = _sources(read, index)
-    period = read.table.period()
-    days = None
-    if period is not None and period[1] > period[0]:
-        days = Decimal((period[1] - period[0]).total_seconds()) / Decimal(86400)
-    pricer = _Pricer(request, index, read, fx)
-    pricer.note_unresolved(summaries)
-    billed: dict[tuple[str, str, str], tuple[Offer, set[int]]] = {}
-    for position, (summary, model) in enumerate(zip(summaries, sources, strict=True)):
-        offer = billed_offer(index, model, summary.provider) if model else None
-        if offer is not None:
-            billed.setdefault(offer.key, (offer, set()))[1].add(position)
-    lines = [
-        pricer.line("source", offer, sources, frozenset(positions), days)
-        for offer, positions in billed.values()
-    ]
-    lines.extend(pricer.line("target", offer, sources, None, days) for offer in targets)
-    if not request.models:
-        lines.extend(_alternatives(pricer, sources, days, {m.id for m in sources if m}))
+    targets = chosen_offers(request, index)
+    traffic = open_traffic(
+        TrafficSource(
+            request.paths,
+            request.aggregate,
+            request.engine,
+            request.columns or None,
+            request.log_format,
+        )
+    )
+    try:
+        summary = traffic.summary
+        summaries, sources = _sources(summary, index)
+        period = summary.period
+        days = None
+        if period is not None and period[1] > period[0]:
+            days = Decimal((period[1] - period[0]).total_seconds()) / Decimal(86400)
+        pricer = _Pricer(request, index, summary, fx)
+        pricer.note_unresolved(summaries)
+        billed: dict[tuple[str, str, str], tuple[Offer, set[int]]] = {}
+        for position, (source, model) in enumerate(zip(summaries, sources, strict=True)):
+            offer = billed_offer(index, model, source.provider) if model else None
+            if offer is not None:
+                billed.setdefault(offer.key, (offer, set()))[1].add(position)
+        others = [] if request.models else _alternatives(pricer, {m.id for m in sources if m})
+        chosen = others[: request.alternatives]
+        planned = [offer for offer, _ in billed.values()] + targets + chosen
+        families = {model.tokenizer for model in sources if model}
+        cells = traffic.cells(offers_plan(index, planned, families))
+        try:
+            lines = [
+                pricer.line("source", offer, sources, frozenset(positions), days, cells)
+                for offer, positions in billed.values()
+            ]
+            lines.extend(pricer.line("target", o, sources, None, days, cells) for o in targets)
+        except CellMismatch as exc:  # only a saved aggregate can be cut for other offers
+            raise DataError(f"{request.aggregate}: {exc.message}") from None
+        # a saved aggregate was cut for other offers: candidates it cannot price give way
+        saved = request.aggregate is not None
+        lines.extend(
+            _alternative_lines(pricer, others if saved else chosen, sources, days, cells, saved)
+        )
+    finally:
+        traffic.close()
     spends = [s.recorded_spend for s in summaries if s.recorded_spend is not None]
     usd = fx.rate("USD", pricer.currency)  # logs record spend in USD
     return ReplayResult(
@@ -315,10 +358,10 @@ def replay(request: ReplayRequest) -> ReplayResult:
         start=period[0] if period else None,
         end=period[1] if period else None,
         days=days,
-        requests=len(read.table),
+        requests=summary.requests,
         recorded_spend=sum(spends, Decimal(0)) * usd if spends else None,
         sources=tuple(summaries),
         lines=tuple(lines),
-        files=read.files,
-        warnings=read.warnings,
+        files=summary.files,
+        warnings=summary.warnings,
     )

@@ -266,6 +266,13 @@ FLAGS = {
     "workload_names": "--workload-name",
     "budgets": "--max-monthly, --max-per-1k-requests or --max-increase-percent",
     "columns": "--column",
+    # replay on usage tables and warehouses
+    "engine": "--engine",
+    "dialect": "--emit-sql",
+    "table": "--table",
+    "models": "-m",
+    "aggregate": "--aggregate",
+    "log_format": "--log-format",
 }
 
 

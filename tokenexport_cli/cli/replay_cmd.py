@@ -46,14 +46,32 @@ def _columns(values: list[str] | None) -> dict[str, str]:
     return mapping
 
 
+def _check_modes(
+    paths: list[Path] | None, emit_sql: str | None, table: str | None, aggregate: Path | None
+) -> None:
+    if emit_sql is not None:
+        if paths or aggregate is not None:
+            raise UsageError("--emit-sql: prints SQL for a table; give no log files or --aggregate")
+        if not table:
+            raise UsageError("--emit-sql: name the table with --table")
+    elif table is not None:
+        raise UsageError("--table: only with --emit-sql")
+    elif aggregate is not None and paths:
+        raise UsageError("--aggregate: give log files or a saved aggregate, not both")
+    elif aggregate is None and not paths:
+        raise UsageError("give log files, --aggregate FILE, or --emit-sql DIALECT")
+
+
 @handle_errors
 def replay_command(
     paths: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
-            help="Log files, folders (e.g. ~/.claude/projects) or globs.", show_default=False
+            help="Log files, folders (e.g. ~/.claude/projects), globs, or usage tables "
+            "(Parquet, CSV, JSONL).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     model: Models = None,
     provider: Providers = None,
     path: Paths = None,
@@ -85,6 +103,41 @@ def replay_command(
         int,
         typer.Option("--alternatives", help="Without -m: how many cheapest other models to show."),
     ] = 5,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            envvar="TOKX_REPLAY_ENGINE",
+            help="Usage tables: 'duckdb' (aggregated in SQL, out of core), 'python', or 'auto': "
+            "DuckDB for Parquet and for tables of 64 MiB or more.",
+        ),
+    ] = "auto",
+    emit_sql: Annotated[
+        str | None,
+        typer.Option(
+            "--emit-sql",
+            help="Print the cell aggregation as one SQL statement for duckdb, spark, trino, "
+            "bigquery, snowflake or postgres (needs --table and -m) instead of pricing.",
+            show_default=False,
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            help="With --emit-sql: the table the statement reads (OpenTelemetry attribute "
+            "columns unless --log-format or --column says otherwise).",
+            show_default=False,
+        ),
+    ] = None,
+    aggregate: Annotated[
+        Path | None,
+        typer.Option(
+            "--aggregate",
+            help="Price a saved result of --emit-sql (CSV or Parquet cells) instead of logs.",
+            show_default=False,
+        ),
+    ] = None,
     currency: Currency = "USD",
     fx: FxOption = None,
     output_format: FormatOption = "table",
@@ -111,8 +164,11 @@ def replay_command(
         raise UsageError(f"--long-inputs: expected cap, exclude or split, got '{long_inputs}'")
     if alternatives < 0:
         raise UsageError(f"--alternatives: expected 0 or more, got {alternatives}")
+    if engine not in ("auto", "python", "duckdb"):
+        raise UsageError(f"--engine: expected auto, python or duckdb, got '{engine}'")
+    _check_modes(paths, emit_sql, table, aggregate)
     request = ReplayRequest(
-        paths=tuple(paths),
+        paths=tuple(paths or ()),
         catalog=catalog_choice(catalog_version, as_of, catalog),
         models=split_values(model),
         providers=split_values(provider),
@@ -123,7 +179,17 @@ def replay_command(
         fx=parse_fx(fx),
         long_inputs=long_inputs,  # type: ignore[arg-type]
         alternatives=alternatives,
+        engine=engine,  # type: ignore[arg-type]
+        aggregate=aggregate,
     )
+    if emit_sql is not None:
+        from tokenexport_cli.api.replay_sql import ReplaySqlRequest, replay_sql
+        from tokenexport_cli.render.output import write_output
+
+        sql = call(replay_sql, ReplaySqlRequest(request, emit_sql, table or ""))
+        if not quiet:
+            write_output(sql, output)
+        return
     result = call(replay, request)
     for warning in result.warnings:
         sys.stderr.write(f"tokx: warning: {warning.message}\n")

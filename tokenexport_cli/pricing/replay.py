@@ -1,7 +1,8 @@
-"""Price recorded usage on one offer, call by call as billed: the long-context tier chosen by
-the call's whole prompt, the time-of-day band by its timestamp, the batch price where it went
-through a batch API; counts converted to the offer's tokenizer family and the cache structure
-kept under the offer's own caching rules (``cache_rules``)."""
+"""Price recorded usage on one offer as billed, from pricing cells (``warehouse.cells``): the
+long-context tier chosen by the call's whole prompt, the time-of-day band by its 15-minute slot,
+the batch price where it went through a batch API; counts converted to the offer's tokenizer
+family and the cache structure kept under the offer's own caching rules (``cache_rules``,
+including its minimum cacheable prompt)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from tokenexport_cli.logs.record import COUNT_FIELDS, NO_TIME, UsageTable
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.logs.record import COUNT_FIELDS, UsageTable
 from tokenexport_cli.pricing.engine import to_decimal
 from tokenexport_cli.pricing.fx import Fx
-from tokenexport_cli.pricing.traffic import in_band
+from tokenexport_cli.pricing.traffic import band_slots
 from tokenexport_cli.schema import Model, Offer, Provider
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
+from tokenexport_cli.warehouse.cells import Cells, Limits, plan_for, table_cells
 
 LongInputs = Literal["cap", "exclude", "split"]
 LONG_INPUTS: tuple[str, ...] = ("cap", "exclude", "split")
@@ -42,8 +45,8 @@ def cache_rules(
     offer: Offer, read: Decimal | None, write: Decimal | None, write_1h: Decimal | None = None
 ) -> CacheRules:
     """The offer's caching rules at one price level (base, tier, band): read, 5-minute and
-    1-hour write prices, and the minimum cacheable prompt (carried; cells do not yet split
-    by it, see README "Replaying recorded traffic")."""
+    1-hour write prices, and the minimum cacheable prompt (cells split by it: below it, reads
+    and writes bill as input)."""
     return CacheRules(
         read=read, write_5m=write, write_1h=write_1h, min_cacheable=offer.cache_min_tokens
     )
@@ -78,7 +81,7 @@ class ReplayCost:
 def _levels(offer: Offer) -> list[PriceLevel]:
     base = cache_rules(offer, offer.cache_read, offer.cache_write, offer.cache_write_1h)
     levels = [PriceLevel(offer.input, offer.output, base)]
-    for tier in offer.tiers:
+    for tier in offer.tiers_in_force:
         rules = cache_rules(
             offer,
             tier.cache_read if tier.cache_read is not None else offer.cache_read,
@@ -121,7 +124,7 @@ def _level(offer: Offer, tier: int, band: int, batch: bool) -> PriceLevel:
     return level
 
 
-Key = tuple[int, int, int, bool]  # source, tier, band, batch
+Key = tuple[int, int, int, bool, bool]  # source, tier, band, batch, cacheable
 
 
 class _Sums:
@@ -130,13 +133,17 @@ class _Sums:
     def __init__(self) -> None:
         self.counts: dict[Key, list[int]] = {}
 
-    def add(self, key: Key, values: Sequence[int]) -> None:
+    def add(self, key: Key, values: Sequence[int], times: int = 1) -> None:
         row = self.counts.get(key)
         if row is None:
-            self.counts[key] = list(values)
+            self.counts[key] = [value * times for value in values]
             return
         for index, value in enumerate(values):
-            row[index] += value
+            row[index] += value * times
+
+
+class CellMismatch(DataError):
+    """Cells made for other offers: one spans a price boundary of the offer being priced."""
 
 
 def price_records(
@@ -151,78 +158,111 @@ def price_records(
 ) -> ReplayCost:
     """The cost of every record of ``table`` on ``offer``; ``ratios[source]`` converts a source
     model's counts to this model's tokenizer (None: the source is unresolved, left out)."""
-    window = offer.context_window or model.context_window
-    bands = offer.time_bands
-    columns = [table.columns[name] for name in COUNT_FIELDS]
+    limits = Limits.of(offer, model)
+    plan = plan_for([(limits, [r.factor for r in ratios if r is not None])])
+    return price_cells(
+        table_cells(table, plan), offer, model, provider, ratios, fx, currency, long_inputs
+    )
+
+
+def _fit_long(
+    values: list[int], prompt: int, window: int, long_inputs: LongInputs
+) -> tuple[int, int] | None:
+    """One call longer than the window under ``--long-inputs``: ``values`` made the billed
+    counts, and (the prompt that chooses the tier, split calls); None when it is left out."""
+    answer = values[OUTPUT] + values[REASONING]
+    room = window - answer
+    if long_inputs == "exclude" or room <= 0:
+        return None
+    calls = 0
+    if long_inputs == "cap":
+        # compacted to fit: every part of the prompt shrinks in proportion, in whole tokens
+        # (a compaction is an estimate; the note says so)
+        for index in (INPUT, READ, WRITE_5M, WRITE_1H, IMAGE, AUDIO):
+            values[index] = values[index] * room // prompt
+    else:
+        calls = math.ceil(prompt / room)
+        values[OUTPUT] *= calls
+        values[REASONING] *= calls
+    return min(prompt, room), calls
+
+
+def price_cells(
+    cells: Cells,
+    offer: Offer,
+    model: Model,
+    provider: Provider,
+    ratios: Sequence[FamilyRatio | None],
+    fx: Fx,
+    currency: str,
+    long_inputs: LongInputs = "cap",
+) -> ReplayCost:
+    """The one pricing of cells (from the Python path, DuckDB, or a warehouse's saved result)
+    on ``offer``: the tier, band and cacheability of each cell, long calls (exact cells) call
+    by call, every sum times its price. A cell that spans a boundary of this offer was made for
+    other offers: CellMismatch, naming it."""
+    limits = Limits.of(offer, model)
+    slots = band_slots(tuple(offer.time_bands)) if offer.time_bands else None
+    by_source = {
+        source: limits.in_source(ratio.factor)
+        for source, ratio in enumerate(ratios)
+        if ratio is not None
+    }
     sums = _Sums()
     stats: defaultdict[str, int] = defaultdict(int)
     whole_by_source: defaultdict[int, int] = defaultdict(int)
     long_by_source: defaultdict[int, int] = defaultdict(int)
-    band_cache: dict[int, int] = {}
-    # Tier thresholds and the window in each source's own tokens, as whole numbers: for a
-    # whole token count n, n * factor > limit exactly when n > floor(limit / factor).
-    limits_by_source: dict[int, tuple[list[int], int | None]] = {}
-    for source, ratio in enumerate(ratios):
-        if ratio is not None:
-            limits_by_source[source] = (
-                [math.floor(Fraction(tier.above) / ratio.factor) for tier in offer.tiers],
-                None if window is None else math.floor(Fraction(window) / ratio.factor),
-            )
-    requests = 0
-    for row, source in enumerate(table.source):
-        limits = limits_by_source.get(source)
-        if limits is None:
+    for number, cell in enumerate(cells.cells, start=1):
+        source_limits = by_source.get(cell.source)
+        if source_limits is None:
             continue
-        source_limits, source_window = limits
-        values = [column[row] for column in columns]
-        prompt = table.prompt[row]
-        answer = values[OUTPUT] + values[REASONING]
-        whole = prompt + answer
-        whole_by_source[source] += whole
-        batch = table.batch[row] == 1
-        requests += 1
-        if source_window is not None and whole > source_window:
-            stats["long"] += 1
-            long_by_source[source] += whole
-            room = source_window - answer
-            if long_inputs == "exclude" or room <= 0:
-                stats["excluded"] += 1
+        stats["requests"] += cell.requests
+        values = list(cell.per_call() if cell.exact else cell.counts)
+        prompt = sum(values[i] for i in (INPUT, READ, WRITE_5M, WRITE_1H, IMAGE, AUDIO))
+        whole = prompt + values[OUTPUT] + values[REASONING]
+        whole_by_source[cell.source] += whole * (cell.requests if cell.exact else 1)
+        window = source_limits.window
+        if cell.exact and window is not None and whole > window:
+            stats["long"] += cell.requests
+            long_by_source[cell.source] += whole * cell.requests
+            fitted = _fit_long(values, prompt, window, long_inputs)
+            if fitted is None:
+                stats["excluded"] += cell.requests
                 continue
+            prompt_low = prompt_high = fitted[0]
+            stats["split_calls"] += fitted[1] * cell.requests
             if long_inputs == "cap":
-                # compacted to fit: every part of the prompt shrinks in proportion, in whole
-                # tokens (a compaction is an estimate; the note says so)
-                stats["capped"] += 1
-                for index in (INPUT, READ, WRITE_5M, WRITE_1H, IMAGE, AUDIO):
-                    values[index] = values[index] * room // prompt
-            else:
-                calls = math.ceil(prompt / room)
-                stats["split_calls"] += calls
-                values[OUTPUT] *= calls
-                values[REASONING] *= calls
-            prompt = min(prompt, room)
-        tier = 0
-        for index, above in enumerate(source_limits):
-            if prompt > above:
-                tier = index + 1
+                stats["capped"] += cell.requests
+        elif cell.exact:
+            prompt_low = prompt_high = prompt
+        else:
+            prompt_low, prompt_high = cell.prompt_min, cell.prompt_max
+            if window is not None and cell.whole_max > window:
+                raise CellMismatch(_mismatch(number, offer, f"a call longer than {window} tokens"))
+        tier = source_limits.tier(prompt_low)
+        cacheable = source_limits.cacheable(prompt_low)
+        if tier != source_limits.tier(prompt_high) or cacheable != source_limits.cacheable(
+            prompt_high
+        ):
+            raise CellMismatch(
+                _mismatch(number, offer, f"prompts from {prompt_low} to {prompt_high} tokens")
+            )
         band = -1
-        if bands and not batch:
-            stamp = table.timestamp[row]
-            if stamp == NO_TIME:
-                stats["untimed"] += 1
+        if slots is not None and not cell.batch:
+            if cell.slot < 0:
+                stats["untimed"] += cell.requests
             else:
-                minute = stamp // 60
-                band = band_cache.get(minute, -2)
-                if band == -2:
-                    band = next((i for i, b in enumerate(bands) if in_band(b, stamp)), -1)
-                    band_cache[minute] = band
+                band = slots[cell.slot]
                 if band >= 0:
-                    stats["banded"] += 1
+                    stats["banded"] += cell.requests
         if tier:
-            stats["tier"] += 1
-        if batch:
-            stats["batch"] += 1
-        sums.add((source, tier, band, batch), values)
-    stats["requests"] = requests
+            stats["tier"] += cell.requests
+        if cell.batch:
+            stats["batch"] += cell.requests
+        if not cacheable and any(values[i] for i in (READ, WRITE_5M, WRITE_1H)):
+            stats["uncacheable"] += cell.requests
+        times = cell.requests if cell.exact else 1
+        sums.add((cell.source, tier, band, cell.batch, cacheable), values, times)
     all_tokens = Fraction(0)
     long_tokens = Fraction(0)
     for source, tokens in whole_by_source.items():
@@ -231,6 +271,13 @@ def price_records(
         long_tokens += long_by_source[source] * factor
     return _assemble(
         offer, model, provider, ratios, fx, currency, sums, stats, long_tokens, all_tokens
+    )
+
+
+def _mismatch(number: int, offer: Offer, what: str) -> str:
+    return (
+        f"cell {number}: {what} in one cell, across a price boundary of {offer.model} on "
+        f"{offer.provider}: aggregate for this model too (--emit-sql with -m {offer.model})"
     )
 
 
@@ -248,14 +295,16 @@ def _assemble(
 ) -> ReplayCost:
     parts = dict.fromkeys(PARTS, Fraction(0))
     notes: set[str] = set()
-    for (source, tier, band, batch), values in sums.counts.items():
+    for (source, tier, band, batch, cacheable), values in sums.counts.items():
         ratio = ratios[source]
         assert ratio is not None
         level = _level(offer, tier, band, batch)
         cache = level.cache
         plain = values[INPUT] + values[IMAGE] + values[AUDIO]
         read, five, hour = values[READ], values[WRITE_5M], values[WRITE_1H]
-        if cache.read is None and read + five + hour:
+        if not cacheable and read + five + hour:
+            plain, read, five, hour = plain + read + five + hour, 0, 0, 0
+        elif cache.read is None and read + five + hour:
             notes.add("no prompt caching on this offer: cache reads and writes billed as input")
             plain, read, five, hour = plain + read + five + hour, 0, 0, 0
         elif cache.write_5m is None and five + hour:
@@ -318,4 +367,9 @@ def _stat_notes(offer: Offer, stats: dict[str, int]) -> list[str]:
         notes.append(f"{stats['excluded']} calls too long for the context window left out")
     if stats["split_calls"]:
         notes.append(f"long calls split into {stats['split_calls']} calls")
+    if stats["uncacheable"]:
+        notes.append(
+            f"{stats['uncacheable']} calls shorter than the minimum cacheable prompt "
+            f"({offer.cache_min_tokens} tokens): cache reads and writes billed as input"
+        )
     return notes

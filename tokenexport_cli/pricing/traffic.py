@@ -142,3 +142,34 @@ def _minute_in_band(
 def in_band(band: TimeBand, unix_seconds: int) -> bool:
     """Whether a request made at ``unix_seconds`` (UTC) falls inside ``band``."""
     return _minute_in_band(band.timezone, band.days, band.hours, unix_seconds // 60)
+
+
+#: Monday 2026-01-05 00:00 UTC: slot 0 of the week ``band_slots`` reads the bands on
+REFERENCE_MONDAY = int(dt.datetime(2026, 1, 5, tzinfo=dt.UTC).timestamp())
+
+
+@lru_cache(maxsize=64)
+def band_slots(bands: tuple[TimeBand, ...]) -> tuple[int, ...]:
+    """The band (its index, -1 for none) of each 15-minute slot of the UTC week, Monday 00:00
+    first. The slot decides the band only where each band's hours start and end on a quarter
+    hour and its timezone keeps one UTC offset all year; anything else is a DataError (every
+    bundled catalog passes: tests/warehouse/test_cells.py)."""
+    from tokenexport_cli.errors import DataError
+
+    for band in bands:
+        offsets = set(_offsets(band.timezone))
+        clocks = [clock for part in band.hours for clock in part.split("-")]
+        if len(offsets) != 1 or any(_minutes(clock) % SLOT_MINUTES for clock in clocks):
+            raise DataError(
+                f"time band '{band.name}' ({band.timezone}, {', '.join(band.hours)}): not "
+                "constant on 15-minute UTC slots (a daylight-saving timezone or an off-quarter "
+                "hour)"
+            )
+    step = SLOT_MINUTES * 60
+    return tuple(
+        next(
+            (i for i, band in enumerate(bands) if in_band(band, REFERENCE_MONDAY + slot * step)),
+            -1,
+        )
+        for slot in range(7 * SLOTS_PER_DAY)
+    )

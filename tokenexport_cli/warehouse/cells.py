@@ -1,0 +1,217 @@
+"""The one definition of a pricing cell, and the Python path that fills cells from a usage table.
+
+Cost is linear in the token counts within a cell, so a cell's request count and count sums price
+it exactly. A cell is (source model and provider, prompt bucket, 15-minute slot of the UTC week,
+batch or not). The prompt buckets split at every boundary where some chosen offer's price
+changes, converted to the source's own tokens: each long-context tier threshold
+(``floor(above / factor)``), and each minimum cacheable prompt (``ceil(min / factor) - 1``), for
+every tokenizer-family factor in play. Calls whose whole length (prompt and answer) exceeds the
+smallest context window in play are priced by a nonlinear rule (``--long-inputs``), so they keep
+their exact counts in the cell key: such a cell holds identical calls only, and is priced call by
+call. The SQL of ``warehouse.sql`` computes the same key from the same ``CellPlan``."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from tokenexport_cli.logs.record import COUNT_FIELDS, NO_TIME, UsageTable
+from tokenexport_cli.schema import Model, Offer
+
+SLOT_SECONDS = 15 * 60
+SLOTS_PER_WEEK = 7 * 24 * 4
+#: 1970-01-01 (Unix time 0) was a Thursday: slot 0 is Monday 00:00 UTC
+EPOCH_SLOT = 3 * 24 * 4
+NO_SLOT = -1
+
+
+def week_slot(stamp: int) -> int:
+    """The 15-minute slot of the UTC week (Monday 00:00 = 0) of Unix time ``stamp``."""
+    return NO_SLOT if stamp == NO_TIME else (stamp // SLOT_SECONDS + EPOCH_SLOT) % SLOTS_PER_WEEK
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Where one offer's price changes with the prompt, in the offer's own tokens."""
+
+    tiers: tuple[int, ...]  # a prompt of more than tiers[i] bills at tier i + 1
+    window: int | None
+    cache_min: int | None  # a prompt shorter than this is not cached
+
+    @classmethod
+    def of(cls, offer: Offer, model: Model) -> Limits:
+        return cls(
+            tuple(tier.above for tier in offer.tiers_in_force),
+            offer.context_window or model.context_window,
+            offer.cache_min_tokens,
+        )
+
+    def in_source(self, factor: Fraction) -> SourceLimits:
+        """The same limits in tokens of a source whose count times ``factor`` is the offer's:
+        for a whole count n, n * factor > limit exactly when n > floor(limit / factor), and
+        n * factor >= minimum exactly when n > ceil(minimum / factor) - 1."""
+        return SourceLimits(
+            tuple(math.floor(Fraction(above) / factor) for above in self.tiers),
+            None if self.window is None else math.floor(Fraction(self.window) / factor),
+            None if self.cache_min is None else math.ceil(Fraction(self.cache_min) / factor) - 1,
+        )
+
+
+@dataclass(frozen=True)
+class SourceLimits:
+    tiers: tuple[int, ...]
+    window: int | None
+    uncached_up_to: int | None  # a prompt of at most this many tokens is not cached
+
+    def tier(self, prompt: int) -> int:
+        return sum(1 for above in self.tiers if prompt > above)
+
+    def cacheable(self, prompt: int) -> bool:
+        return self.uncached_up_to is None or prompt > self.uncached_up_to
+
+
+@dataclass(frozen=True)
+class CellPlan:
+    """Prompt boundaries (a bucket holds prompts in ``(bounds[i-1], bounds[i]]``) and the length
+    above which a call keeps its exact counts."""
+
+    bounds: tuple[int, ...]
+    exact_above: int | None
+
+    def bucket(self, prompt: int) -> int:
+        return bisect_left(self.bounds, prompt)
+
+
+def plan_for(limits: Iterable[tuple[Limits, Iterable[Fraction]]]) -> CellPlan:
+    """The cells every given offer (its limits, and the factors of the sources it prices) can
+    be priced from exactly."""
+    bounds: set[int] = set()
+    windows: set[int] = set()
+    for offer_limits, factors in limits:
+        for factor in set(factors):
+            source = offer_limits.in_source(factor)
+            bounds.update(bound for bound in source.tiers if bound >= 0)
+            if source.uncached_up_to is not None and source.uncached_up_to >= 0:
+                bounds.add(source.uncached_up_to)
+            if source.window is not None:
+                windows.add(source.window)
+    return CellPlan(tuple(sorted(bounds)), min(windows) if windows else None)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Calls of one source in one cell: how many, their count sums (``COUNT_FIELDS`` order),
+    the range of their prompts and lengths, and their time span and recorded spend."""
+
+    source: int  # index into ``Cells.sources``
+    slot: int  # NO_SLOT: no timestamp
+    batch: bool
+    exact: bool  # every call of the cell has the same counts
+    requests: int
+    counts: tuple[int, ...]
+    prompt_min: int
+    prompt_max: int
+    whole_max: int
+    first: int  # Unix seconds, NO_TIME when no call has a timestamp
+    last: int
+    cost: Decimal
+    costed: int  # calls with a recorded cost
+
+    def per_call(self) -> tuple[int, ...]:
+        return tuple(total // self.requests for total in self.counts)
+
+
+@dataclass(frozen=True)
+class Cells:
+    sources: tuple[tuple[str, str | None], ...]
+    cells: tuple[Cell, ...]
+
+
+class _Sum:
+    """A cell being filled, row by row."""
+
+    __slots__ = (
+        "costed",
+        "counts",
+        "first",
+        "last",
+        "prompt_max",
+        "prompt_min",
+        "requests",
+        "spend",
+        "whole_max",
+    )
+
+    def __init__(self, counts: tuple[int, ...], prompt: int, whole: int, stamp: int) -> None:
+        self.requests = 0
+        self.counts = [0] * len(counts)
+        self.prompt_min = self.prompt_max = prompt
+        self.whole_max = whole
+        self.first = self.last = stamp
+        self.spend = Decimal(0)
+        self.costed = 0
+
+    def add(self, counts: tuple[int, ...], prompt: int, whole: int, stamp: int) -> None:
+        self.requests += 1
+        totals = self.counts
+        for index, value in enumerate(counts):
+            totals[index] += value
+        self.prompt_min = min(self.prompt_min, prompt)
+        self.prompt_max = max(self.prompt_max, prompt)
+        self.whole_max = max(self.whole_max, whole)
+        if stamp != NO_TIME:
+            self.first = stamp if self.first == NO_TIME else min(self.first, stamp)
+            self.last = max(self.last, stamp)
+
+
+def table_cells(table: UsageTable, plan: CellPlan) -> Cells:
+    """The Python path: every row of ``table`` summed into its cell."""
+    columns = [table.columns[name] for name in COUNT_FIELDS]
+    output, reasoning = table.columns["output"], table.columns["reasoning"]
+    sums: dict[tuple[int, int, int, bool, tuple[int, ...] | None], _Sum] = {}
+    bounds, exact_above = plan.bounds, plan.exact_above
+    recorded = table.cost
+    for row, source in enumerate(table.source):
+        prompt = table.prompt[row]
+        whole = prompt + output[row] + reasoning[row]
+        counts = tuple(column[row] for column in columns)
+        stamp = table.timestamp[row]
+        exact = exact_above is not None and whole > exact_above
+        key = (
+            source,
+            bisect_left(bounds, prompt),
+            week_slot(stamp),
+            table.batch[row] == 1,
+            counts if exact else None,
+        )
+        cell = sums.get(key)
+        if cell is None:
+            cell = sums[key] = _Sum(counts, prompt, whole, stamp)
+        cell.add(counts, prompt, whole, stamp)
+        if row in recorded:
+            cell.spend += recorded[row]
+            cell.costed += 1
+    cells = []
+    for (source, _, slot, batch, exact_counts), cell in sums.items():
+        cells.append(
+            Cell(
+                source=source,
+                slot=slot,
+                batch=batch,
+                exact=exact_counts is not None,
+                requests=cell.requests,
+                counts=tuple(cell.counts),
+                prompt_min=cell.prompt_min,
+                prompt_max=cell.prompt_max,
+                whole_max=cell.whole_max,
+                first=cell.first,
+                last=cell.last,
+                cost=cell.spend,
+                costed=cell.costed,
+            )
+        )
+    return Cells(tuple(table.sources), tuple(cells))

@@ -1,0 +1,27 @@
+"""The cell plan for a set of offers: their price boundaries in the tokens of every source
+tokenizer family that may be priced on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from tokenexport_cli.catalog.index import CatalogIndex
+from tokenexport_cli.schema import Offer
+from tokenexport_cli.tokens.family_ratio import family_ratio
+from tokenexport_cli.warehouse.cells import CellPlan, Limits, plan_for
+
+
+def offers_plan(index: CatalogIndex, offers: Sequence[Offer], families: Iterable[str]) -> CellPlan:
+    """Cells every offer can be priced from, for sources of the given tokenizer families."""
+    sources = set(families)
+    entries = []
+    for offer in offers:
+        model = index.models[offer.model]
+        factors = [family_ratio(f, model.tokenizer, index.tokenizers).factor for f in sources]
+        entries.append((Limits.of(offer, model), factors))
+    return plan_for(entries)
+
+
+def catalog_families(index: CatalogIndex) -> set[str]:
+    """Every tokenizer family a catalog model has: the sources an emitted query may meet."""
+    return {model.tokenizer for model in index.models.values()}
