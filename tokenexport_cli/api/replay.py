@@ -143,12 +143,14 @@ class _Pricer:
     def note_unresolved(self, summaries: list[SourceModel]) -> None:
         missing = [s for s in summaries if s.resolved is None]
         if missing:
-            share = sum((s.token_share for s in missing), Decimal(0)) * 100
-            names = ", ".join(s.model for s in missing)
             calls = sum(s.requests for s in missing)
+            share = sum((s.token_share for s in missing), Decimal(0)) * 100
+            each = "; ".join(
+                f"{s.model} ({s.requests} calls, {s.token_share * 100:.1f}%)" for s in missing
+            )
             self.unresolved = (
                 f"{calls} calls ({share:.1f}% of tokens) of models not in the catalog left out: "
-                f"{names}"
+                f"{each}"
             )
 
     def line(
