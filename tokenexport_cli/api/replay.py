@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -40,6 +41,8 @@ class ReplayRequest:
     fx: Mapping[str, Decimal] = field(default_factory=dict)
     long_inputs: LongInputs = "cap"
     alternatives: int = 5  # without models: how many cheapest other models to show
+    #: model -> its reasoning tokens per reasoning token of the logged model (default 1:1)
+    reasoning_ratios: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,11 @@ def _sources(read: LogRead, index: CatalogIndex) -> tuple[list[SourceModel], lis
 
 
 def _ratios(
-    index: CatalogIndex, sources: list[Model | None], target: Model, only: frozenset[int] | None
+    index: CatalogIndex,
+    sources: list[Model | None],
+    target: Model,
+    only: frozenset[int] | None,
+    reasoning: Decimal | None = None,
 ) -> tuple[list[FamilyRatio | None], set[str]]:
     from tokenexport_cli.tokens.family_ratio import family_ratio, ratio_known
 
@@ -127,8 +134,13 @@ def _ratios(
                 )
             else:
                 notes.add(f"no measured ratio {source.tokenizer} -> {target.tokenizer}: 1:1")
-        if source.id != target.id:
+        if source.id != target.id and reasoning is None:
             notes.add(REASONING_NOTE)
+        elif source.id != target.id:
+            notes.add(
+                f"reasoning tokens x {reasoning} of the source model's (the ratio given for "
+                f"{target.id})"
+            )
         ratios.append(ratio)
     return ratios, notes
 
@@ -138,7 +150,9 @@ class _Pricer:
         self.request, self.index, self.read, self.fx = request, index, read, fx
         self.currency = request.currency.upper()
         self.unresolved = ""
-        self._priced: dict[tuple[tuple[str, str, str], tuple[int, ...]], ReplayCost] = {}
+        self._priced: dict[
+            tuple[tuple[str, str, str], tuple[int, ...], Decimal | None], ReplayCost
+        ] = {}
 
     def note_unresolved(self, summaries: list[SourceModel]) -> None:
         missing = [s for s in summaries if s.resolved is None]
@@ -167,14 +181,22 @@ class _Pricer:
 
         model = self.index.models[offer.model]
         provider = self.index.providers[offer.provider]
-        ratios, notes = _ratios(self.index, sources, model, only)
+        given = self.request.reasoning_ratios.get(model.id)
+        ratios, notes = _ratios(self.index, sources, model, only, given)
         table = self.read.table
-        reasoning = sum(table.columns["reasoning"])
-        if not reasoning:
-            notes.discard(REASONING_NOTE)
+        if not sum(table.columns["reasoning"]):
+            notes = {note for note in notes if not note.startswith("reasoning tokens")}
+        elif given is not None and given != 1:
+            # calls logged on another model reason ``given`` times as much on this one
+            others = {i for i, source in enumerate(sources) if source and source.id != model.id}
+            table = table.with_reasoning(Fraction(given), others)
         # the logged model's own line and the same offer chosen with -m price the same calls:
         # price them once
-        priced_rows = (offer.key, tuple(i for i, ratio in enumerate(ratios) if ratio is not None))
+        priced_rows = (
+            offer.key,
+            tuple(i for i, ratio in enumerate(ratios) if ratio is not None),
+            given,
+        )
         cost = self._priced.get(priced_rows)
         if cost is None:
             cost = price_records(
@@ -267,6 +289,21 @@ def _alternatives(
     return sorted(lines, key=lambda line: line.cost.period_cost)
 
 
+def _resolved_reasoning(request: ReplayRequest, index: CatalogIndex) -> ReplayRequest:
+    """Reasoning ratios keyed by catalog model id, each within its bound."""
+    from dataclasses import replace
+
+    from tokenexport_cli.bounds import check
+
+    ratios: dict[str, Decimal] = {}
+    for name, value in request.reasoning_ratios.items():
+        problem = check(value, "reasoning_ratio")
+        if problem:
+            raise InvalidValue(f"{name}: {problem}", "reasoning_ratios", name)
+        ratios[index.model(name).id] = value
+    return replace(request, reasoning_ratios=ratios)
+
+
 def replay(request: ReplayRequest) -> ReplayResult:
     """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
     from tokenexport_cli.logs.detect import read_logs
@@ -286,6 +323,7 @@ def replay(request: ReplayRequest) -> ReplayResult:
     index = open_catalog(request.catalog)
     for name in request.providers:
         index.provider(name)
+    request = _resolved_reasoning(request, index)
     fx = Fx(index.catalog.fx, request.fx)
     fx.rate("USD", request.currency.upper())
     targets = _targets(request, index)

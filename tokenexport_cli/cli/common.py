@@ -119,6 +119,7 @@ FLAG_BOUNDS = {
     "--weight": "weight",
     "--min": "score",
     "--fx": "fx_rate",
+    "--reasoning-ratio": "reasoning_ratio",
     "--input-tokens": "token_count",
     "--output-tokens": "token_count",
     "--min-context": "tokens",
@@ -266,6 +267,7 @@ FLAGS = {
     "workload_names": "--workload-name",
     "budgets": "--max-monthly, --max-per-1k-requests or --max-increase-percent",
     "columns": "--column",
+    "reasoning_ratios": "--reasoning-ratio",
 }
 
 

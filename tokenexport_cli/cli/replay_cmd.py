@@ -19,6 +19,7 @@ from tokenexport_cli.cli.common import (
     catalog_choice,
     check_format,
     parse_fx,
+    parse_pairs,
     split_values,
 )
 from tokenexport_cli.cli.contract import handle_errors
@@ -81,6 +82,15 @@ def replay_command(
             "fit), 'exclude' them, or 'split' them into chunk calls.",
         ),
     ] = "cap",
+    reasoning_ratio: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reasoning-ratio",
+            help="MODEL=R: MODEL spends R reasoning tokens per reasoning token of the logged "
+            "model (repeatable; default 1, an assumption the output states).",
+            show_default=False,
+        ),
+    ] = None,
     alternatives: Annotated[
         int,
         typer.Option("--alternatives", help="Without -m: how many cheapest other models to show."),
@@ -123,6 +133,7 @@ def replay_command(
         fx=parse_fx(fx),
         long_inputs=long_inputs,  # type: ignore[arg-type]
         alternatives=alternatives,
+        reasoning_ratios=parse_pairs(reasoning_ratio, "--reasoning-ratio"),
     )
     result = call(replay, request)
     for warning in result.warnings:

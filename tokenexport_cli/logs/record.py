@@ -4,10 +4,12 @@ log's records in bounded memory (one machine integer per count, not one object p
 from __future__ import annotations
 
 import datetime as dt
+import math
 from array import array
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypedDict
 
 #: The token counts of a record, in the order of the table's columns. Each is billed once:
@@ -165,6 +167,21 @@ class UsageTable:
         if cost is not None:
             self.cost[row] = cost
 
+    def with_reasoning(self, ratio: Fraction, sources: Collection[int]) -> UsageTable:
+        """A copy whose reasoning tokens of rows from ``sources`` are ``ratio`` times the logged
+        ones (rounded half to even per call): what a model that reasons more or less than the
+        logged one would bill. The other columns are shared, not copied."""
+        copy = UsageTable.__new__(UsageTable)
+        copy.__dict__.update(self.__dict__)
+        logged = self.columns["reasoning"]
+        scaled = array("q", logged)
+        for row, source in enumerate(self.source):
+            if source in sources and logged[row]:
+                scaled[row] = _half_even(logged[row] * ratio)
+        copy.columns = {**self.columns, "reasoning": scaled}
+        copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
+        return copy
+
     def rows(self) -> Iterator[int]:
         return iter(range(len(self.prompt)))
 
@@ -192,3 +209,11 @@ class UsageTable:
             totals.recorded_cost += cost
             totals.costed_requests += 1
         return result
+
+
+def _half_even(value: Fraction) -> int:
+    floor = math.floor(value)
+    rest = value - floor
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2):
+        return floor + 1
+    return floor
