@@ -215,6 +215,9 @@ def _read_file(
     return _read_jsonl(reader, fmt), reader
 
 
+LogGroup = tuple[Sequence[Path | str], Mapping[str, str] | None]
+
+
 def read_logs(
     paths: Sequence[Path | str],
     log_format: str | None = None,
@@ -222,47 +225,71 @@ def read_logs(
 ) -> LogRead:
     """Every record of every log file under ``paths``; the same file named twice is read once.
     ``columns`` maps roles to the headers of a CSV/TSV table in no known format."""
+    return read_log_groups([(paths, columns)], log_format)
+
+
+def read_log_groups(groups: Sequence[LogGroup], log_format: str | None = None) -> LogRead:
+    """``read_logs`` over several groups of paths, each with its own column mapping (a
+    workload's ``inputs``), into one table."""
     check_log_format(log_format)
-    if columns:
-        check_columns(columns)
+    for _, columns in groups:
+        if columns:
+            check_columns(columns)
     table = UsageTable()
     files: dict[str, str] = {}
     warnings: list[InputWarning] = []
     seen: set[Path] = set()
     lines = skipped = 0
-    for path in expand_paths(list(paths)):
-        resolved = path.resolve()
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-        if not head.strip():
-            warnings.append(InputWarning(str(path), "empty", f"{path}: empty log file"))
-            continue
-        if looks_binary(head):
-            warnings.append(InputWarning(str(path), "binary", f"{path}: binary file, not a log"))
-            continue
-        fmt, reader = _read_file(path, table, log_format, columns)
-        files[str(path)] = fmt
-        lines += reader.lines
-        if reader.first_bad is not None:
-            line, problem = reader.first_bad
-            if reader.records == 0:
-                raise DataError(located(path, line, None, problem))
-            skipped += reader.bad
-            warnings.append(
-                InputWarning(
-                    str(path),
-                    "skipped_lines",
-                    f"{path}: skipped {reader.bad} of {reader.lines} lines that could not be read "
-                    f"(first: line {line}: {problem})",
-                    reader.bad,
+    for paths, columns in groups:
+        for path in expand_paths(list(paths)):
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            with path.open("rb") as handle:
+                head = handle.read(8192)
+            if not head.strip():
+                warnings.append(InputWarning(str(path), "empty", f"{path}: empty log file"))
+                continue
+            if looks_binary(head) and not _binary_table(path):
+                warnings.append(
+                    InputWarning(str(path), "binary", f"{path}: binary file, not a log")
                 )
-            )
+                continue
+            fmt, reader = _read_file(path, table, log_format, columns)
+            files[str(path)] = fmt
+            lines += reader.lines
+            skipped += _report_bad_lines(reader, warnings)
     if not len(table):
-        raise DataError("no API call with recorded usage found in " + ", ".join(map(str, paths)))
+        every = [str(path) for paths, _ in groups for path in paths]
+        raise DataError("no API call with recorded usage found in " + ", ".join(every))
     return LogRead(table, files, lines, skipped, tuple(warnings))
+
+
+def _binary_table(path: Path) -> bool:
+    """Binary files tokx reads as tables (Parquet)."""
+    return False
+
+
+def _report_bad_lines(reader: _FileReader, warnings: list[InputWarning]) -> int:
+    """Bad lines of one file: an error when nothing else in it could be read, else a counted
+    skip with a warning. Returns the lines skipped."""
+    if reader.first_bad is None:
+        return 0
+    line, problem = reader.first_bad
+    path = reader.path
+    if reader.records == 0:
+        raise DataError(located(path, line, None, problem))
+    warnings.append(
+        InputWarning(
+            str(path),
+            "skipped_lines",
+            f"{path}: skipped {reader.bad} of {reader.lines} lines that could not be read "
+            f"(first: line {line}: {problem})",
+            reader.bad,
+        )
+    )
+    return reader.bad
 
 
 def _first_object(path: Path) -> Any:

@@ -46,11 +46,14 @@ REQUIRED_ROLES = ("model", "input", "output")
 def check_columns(columns: Mapping[str, str]) -> None:
     """Roles must be known and the required ones given (InvalidValue, field ``columns``)."""
     from tokenexport_cli.errors import InvalidValue
+    from tokenexport_cli.suggest import did_you_mean
 
     unknown = sorted(set(columns) - set(ROLES))
     if unknown:
         raise InvalidValue(
-            f"unknown role {', '.join(unknown)} (roles: {', '.join(ROLES)})", "columns"
+            f"unknown role {', '.join(unknown)}{did_you_mean(unknown[0], ROLES)} "
+            f"(roles: {', '.join(ROLES)})",
+            "columns",
         )
     missing = [role for role in REQUIRED_ROLES if role not in columns]
     if missing:
