@@ -245,6 +245,8 @@ def _alternatives(
     from tokenexport_cli.logs.record import COUNT_FIELDS
 
     index, request = pricer.index, pricer.request
+    if request.alternatives <= 0:
+        return []
     totals = [sum(pricer.read.table.columns[name]) for name in COUNT_FIELDS]
     longest = max(
         (

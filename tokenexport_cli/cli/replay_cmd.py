@@ -29,7 +29,8 @@ from tokenexport_cli.render.output import FORMATS, emit
 
 LOG_FORMAT_HELP = (
     "Read every file as this format instead of detecting it: claude-code, codex, otel, openai, "
-    "anthropic, gemini (API responses), openrouter-csv, litellm-csv."
+    "anthropic, gemini (API responses), langfuse (observation exports), openrouter-csv, "
+    "litellm-csv."
 )
 
 
@@ -107,8 +108,9 @@ def replay_command(
     """Price recorded traffic as billed, and the same calls on other models and paths.
 
     Reads request logs (OpenAI, Anthropic, Gemini responses; batch result files), Claude Code
-    and Codex CLI session logs, OpenTelemetry GenAI spans (OTLP JSON), the OpenRouter activity
-    CSV and LiteLLM spend logs. Shows the recorded period, the cost on the logged models at
+    and Codex CLI session logs, OpenTelemetry GenAI spans (OTLP JSON), Langfuse observation
+    exports, the OpenRouter activity CSV, LiteLLM spend logs, and any CSV/TSV/Parquet table
+    through --column. Shows the recorded period, the cost on the logged models at
     list prices (cache reads and writes, reasoning, tiers, time bands and batch as recorded),
     the recorded spend where the log has it, and each chosen model with a monthly projection
     (30.44 days). Without -m, the cheapest other models that fit every call.

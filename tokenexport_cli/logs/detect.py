@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
@@ -21,14 +21,12 @@ from tokenexport_cli.logs.exports import (
     mapped_reader,
     unknown_headers,
 )
+from tokenexport_cli.logs.langfuse import is_observation, observation_record
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
 from tokenexport_cli.logs.vendors import LineError, record_from_response
 from tokenexport_cli.textfiles import InputWarning, expand_paths, looks_binary
 
-LogFormat = Literal[
-    "claude-code", "codex", "otel", "openai", "anthropic", "gemini", "openrouter-csv", "litellm-csv"
-]
 LOG_FORMATS: tuple[str, ...] = (
     "claude-code",
     "codex",
@@ -36,13 +34,14 @@ LOG_FORMATS: tuple[str, ...] = (
     "openai",
     "anthropic",
     "gemini",
+    "langfuse",
     "openrouter-csv",
     "litellm-csv",
 )
 #: API responses of all three vendors share one reader: their usage fields tell them apart.
 API_FORMATS = frozenset({"openai", "anthropic", "gemini"})
 MAX_LINE_BYTES = 64 * 1024 * 1024  # the bound chat JSONL inputs have (workload/chat.py)
-TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".parquet"})
 CLAUDE_CODE_TYPES = frozenset({"user", "assistant", "summary", "system", "file-history-snapshot"})
 VENDOR_FORMATS = {"openai": "openai", "anthropic": "anthropic", "google": "gemini"}
 CODEX_TYPES = frozenset({"session_meta", "turn_context", "event_msg", "response_item"})
@@ -70,6 +69,8 @@ def detect_object(obj: Any) -> str:
         raise LineError("expected a JSON object on each line")
     if "resourceSpans" in obj:
         return "otel"
+    if is_observation(obj):
+        return "langfuse"
     if obj.get("type") in CODEX_TYPES and "payload" in obj:
         return "codex"
     if obj.get("type") in CLAUDE_CODE_TYPES and ("uuid" in obj or "sessionId" in obj):
@@ -138,6 +139,8 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
                     reader.add(record)
             elif fmt == "codex":
                 reader.add(codex.record(obj))
+            elif fmt == "langfuse":
+                reader.add(observation_record(obj))
             else:
                 found = record_from_response(obj)
                 if found is not None and reader.vendor is None:
@@ -154,6 +157,8 @@ def _read_json_document(reader: _FileReader) -> str:
         document = msgspec.json.decode(reader.path.read_bytes())
     except msgspec.DecodeError as exc:
         raise DataError(located(reader.path, None, None, f"not JSON: {exc}")) from None
+    if isinstance(document, dict) and isinstance(document.get("data"), list):
+        document = document["data"]  # a Langfuse API page: {"data": [...], "meta": {...}}
     items = document if isinstance(document, list) else [document]
     fmt = "openai"
     for index, item in enumerate(items, start=1):
@@ -163,6 +168,8 @@ def _read_json_document(reader: _FileReader) -> str:
             if fmt == "otel":
                 for record in otel_records(item):
                     reader.add(record)
+            elif fmt == "langfuse":
+                reader.add(observation_record(item))
             else:
                 found = record_from_response(item)
                 if found is not None and reader.vendor is None:
@@ -174,28 +181,44 @@ def _read_json_document(reader: _FileReader) -> str:
 
 
 def _read_table(reader: _FileReader, forced: str | None, columns: Mapping[str, str] | None) -> str:
+    if reader.path.suffix.lower() == ".parquet":
+        from tokenexport_cli.logs.parquet import parquet_rows
+
+        headers, cells = parquet_rows(reader.path)
+        return _read_rows(reader, forced, columns, headers, cells)
     with reader.path.open(encoding="utf-8", errors="replace", newline="") as handle:
         dialect = "excel-tab" if reader.path.suffix.lower() == ".tsv" else "excel"
         rows = csv.DictReader(handle, dialect=dialect)
         headers = [name.strip() for name in rows.fieldnames or ()]
-        if columns:
-            try:
-                read_row = mapped_reader(columns, headers)
-            except LineError as exc:
-                raise DataError(located(reader.path, 1, None, str(exc))) from None
-            fmt = "columns"
-        else:
-            found = forced if forced in ROW_READERS else detect_table(headers)
-            if found is None:
-                raise DataError(located(reader.path, 1, None, unknown_headers(headers)))
-            fmt, read_row = found, ROW_READERS[found]
         rows.fieldnames = headers
-        for number, row in enumerate(rows, start=2):
-            reader.lines += 1
-            try:
-                reader.add(read_row(row))
-            except LineError as exc:
-                reader.fail(number, str(exc))
+        return _read_rows(reader, forced, columns, headers, rows)
+
+
+def _read_rows(
+    reader: _FileReader,
+    forced: str | None,
+    columns: Mapping[str, str] | None,
+    headers: list[str],
+    rows: Iterator[Mapping[str, str | None]],
+) -> str:
+    """Rows of a CSV/TSV or Parquet table, by the user's column roles or a known header set."""
+    if columns:
+        try:
+            read_row = mapped_reader(columns, headers)
+        except LineError as exc:
+            raise DataError(located(reader.path, 1, None, str(exc))) from None
+        fmt = "columns"
+    else:
+        found = forced if forced in ROW_READERS else detect_table(headers)
+        if found is None:
+            raise DataError(located(reader.path, 1, None, unknown_headers(headers)))
+        fmt, read_row = found, ROW_READERS[found]
+    for number, row in enumerate(rows, start=2):
+        reader.lines += 1
+        try:
+            reader.add(read_row(row))  # type: ignore[arg-type]  # Parquet nulls read as absent
+        except LineError as exc:
+            reader.fail(number, str(exc))
     return fmt
 
 
@@ -268,7 +291,7 @@ def read_log_groups(groups: Sequence[LogGroup], log_format: str | None = None) -
 
 def _binary_table(path: Path) -> bool:
     """Binary files tokx reads as tables (Parquet)."""
-    return False
+    return path.suffix.lower() == ".parquet"
 
 
 def _report_bad_lines(reader: _FileReader, warnings: list[InputWarning]) -> int:
@@ -312,6 +335,16 @@ def is_usage_log(path: Path) -> bool:
         return False
     for file in files:
         suffix = file.suffix.lower()
+        if suffix == ".parquet":
+            from tokenexport_cli.logs.parquet import parquet_headers
+
+            try:
+                headers = parquet_headers(file)
+            except DataError:
+                return False
+            if detect_table(headers) is None:
+                return False
+            continue
         if suffix in TABLE_SUFFIXES:
             with file.open(encoding="utf-8", errors="replace", newline="") as handle:
                 headers = next(csv.reader(handle), [])
