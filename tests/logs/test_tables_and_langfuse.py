@@ -106,3 +106,10 @@ def test_a_file_that_is_not_parquet_is_one_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert result.stderr.startswith(f"tokx: error: {fake}: not a readable Parquet file")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_forcing_langfuse_reads_json_lines_as_observations(tmp_path: Path) -> None:
+    log = tmp_path / "export.txt"
+    log.write_bytes((LOGS / "langfuse_observations.jsonl").read_bytes())
+    read = read_logs([log], "langfuse")
+    assert read.files == {str(log): "langfuse"} and len(read.table) == 2

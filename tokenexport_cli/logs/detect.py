@@ -226,13 +226,14 @@ def _read_file(
     path: Path, table: UsageTable, forced: str | None, columns: Mapping[str, str] | None
 ) -> tuple[str, _FileReader]:
     reader = _FileReader(path, table)
+    suffix = path.suffix.lower()
     if (
         columns
-        or forced in ROW_READERS
-        or (forced is None and path.suffix.lower() in TABLE_SUFFIXES)
+        or forced in ("openrouter-csv", "litellm-csv")
+        or (suffix in TABLE_SUFFIXES and forced in (None, *ROW_READERS))
     ):
         return _read_table(reader, forced, columns), reader
-    if forced is None and path.suffix.lower() == ".json":
+    if forced in (None, "langfuse") and suffix == ".json":
         return _read_json_document(reader), reader
     fmt = None if forced is None else ("openai" if forced in API_FORMATS else forced)
     return _read_jsonl(reader, fmt), reader
