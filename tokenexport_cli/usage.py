@@ -121,7 +121,7 @@ def usage_source(
 
         if quick.input_tokens is not None:
             raise UsageError("give --input FILES or --input-tokens N, not both")
-        from tokenexport_cli.logs.detect import is_usage_log
+        from tokenexport_cli.logs.sniff import is_usage_log
 
         logs = [path for path in quick.input_files if is_usage_log(Path(path))]
         if logs:

@@ -212,6 +212,11 @@ class _Pricer:
             self._priced[priced_rows] = cost
         if only is None and self.unresolved:
             notes.add(self.unresolved)
+        if self.read.counted_locally:
+            notes.add(
+                f"{self.read.counted_locally} calls without recorded usage counted locally "
+                "from their request text"
+            )
         for fee in provider.fees:
             notes.add(f"{fee.percent}% {fee.kind.replace('_', ' ')} fee included")
         cost = replace(cost, notes=tuple(sorted(notes)) + cost.notes)
@@ -329,7 +334,11 @@ def replay(request: ReplayRequest) -> ReplayResult:
     fx = Fx(index.catalog.fx, request.fx)
     fx.rate("USD", request.currency.upper())
     targets = _targets(request, index)
-    read = read_logs(request.paths, request.log_format, request.columns or None)
+    from tokenexport_cli.logs.local_count import LocalCounter
+
+    read = read_logs(
+        request.paths, request.log_format, request.columns or None, LocalCounter(index)
+    )
     summaries, sources = _sources(read, index)
     period = read.table.period()
     days = None

@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -24,8 +24,11 @@ from tokenexport_cli.logs.exports import (
 from tokenexport_cli.logs.langfuse import is_observation, observation_record
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
-from tokenexport_cli.logs.vendors import LineError, record_from_response
+from tokenexport_cli.logs.vendors import LineError, NoUsage, record_from_response
 from tokenexport_cli.textfiles import InputWarning, expand_paths, looks_binary
+
+if TYPE_CHECKING:
+    from tokenexport_cli.logs.local_count import LocalCounter
 
 LOG_FORMATS: tuple[str, ...] = (
     "claude-code",
@@ -56,6 +59,7 @@ class LogRead:
     lines: int
     skipped: int
     warnings: tuple[InputWarning, ...]
+    counted_locally: int = 0  # calls without usage, counted from their request text
 
 
 def check_log_format(name: str | None) -> None:
@@ -83,9 +87,10 @@ def detect_object(obj: Any) -> str:
 class _FileReader:
     """State while reading one file: line numbers, the first bad line, records added."""
 
-    def __init__(self, path: Path, table: UsageTable) -> None:
+    def __init__(self, path: Path, table: UsageTable, counter: LocalCounter | None) -> None:
         self.path = path
         self.table = table
+        self.counter = counter
         self.records = 0
         self.lines = 0
         self.bad = 0
@@ -101,6 +106,19 @@ class _FileReader:
         if record is not None:
             self.table.add(record)
             self.records += 1
+
+    def add_response(self, obj: Any, fmt: str) -> None:
+        """An API response's record; a request without usage counted from its text."""
+        try:
+            found = record_from_response(obj)
+        except NoUsage:
+            if self.counter is None:
+                raise
+            self.add(self.counter.record(obj))
+            return
+        if found is not None and self.vendor is None:
+            self.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
+        self.add(found)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -142,10 +160,7 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
             elif fmt == "langfuse":
                 reader.add(observation_record(obj))
             else:
-                found = record_from_response(obj)
-                if found is not None and reader.vendor is None:
-                    reader.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
-                reader.add(found)
+                reader.add_response(obj, fmt)
         except (LineError, msgspec.DecodeError) as exc:
             reader.fail(number, str(exc))
     return reader.vendor or fmt or "openai"
@@ -171,10 +186,7 @@ def _read_json_document(reader: _FileReader) -> str:
             elif fmt == "langfuse":
                 reader.add(observation_record(item))
             else:
-                found = record_from_response(item)
-                if found is not None and reader.vendor is None:
-                    reader.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
-                reader.add(found)
+                reader.add_response(item, fmt)
         except LineError as exc:
             reader.fail(index, str(exc))
     return reader.vendor or fmt
@@ -223,9 +235,13 @@ def _read_rows(
 
 
 def _read_file(
-    path: Path, table: UsageTable, forced: str | None, columns: Mapping[str, str] | None
+    path: Path,
+    table: UsageTable,
+    forced: str | None,
+    columns: Mapping[str, str] | None,
+    counter: LocalCounter | None,
 ) -> tuple[str, _FileReader]:
-    reader = _FileReader(path, table)
+    reader = _FileReader(path, table, counter)
     suffix = path.suffix.lower()
     if (
         columns
@@ -246,13 +262,17 @@ def read_logs(
     paths: Sequence[Path | str],
     log_format: str | None = None,
     columns: Mapping[str, str] | None = None,
+    counter: LocalCounter | None = None,
 ) -> LogRead:
     """Every record of every log file under ``paths``; the same file named twice is read once.
-    ``columns`` maps roles to the headers of a CSV/TSV table in no known format."""
-    return read_log_groups([(paths, columns)], log_format)
+    ``columns`` maps roles to the headers of a CSV/TSV table in no known format; ``counter``
+    counts requests that record no usage from their text (without it they are bad lines)."""
+    return read_log_groups([(paths, columns)], log_format, counter)
 
 
-def read_log_groups(groups: Sequence[LogGroup], log_format: str | None = None) -> LogRead:
+def read_log_groups(
+    groups: Sequence[LogGroup], log_format: str | None = None, counter: LocalCounter | None = None
+) -> LogRead:
     """``read_logs`` over several groups of paths, each with its own column mapping (a
     workload's ``inputs``), into one table."""
     check_log_format(log_format)
@@ -280,14 +300,17 @@ def read_log_groups(groups: Sequence[LogGroup], log_format: str | None = None) -
                     InputWarning(str(path), "binary", f"{path}: binary file, not a log")
                 )
                 continue
-            fmt, reader = _read_file(path, table, log_format, columns)
+            fmt, reader = _read_file(path, table, log_format, columns, counter)
             files[str(path)] = fmt
             lines += reader.lines
+            if counter is not None:
+                warnings += counter.take_warnings(str(path))
             skipped += _report_bad_lines(reader, warnings)
     if not len(table):
         every = [str(path) for paths, _ in groups for path in paths]
         raise DataError("no API call with recorded usage found in " + ", ".join(every))
-    return LogRead(table, files, lines, skipped, tuple(warnings))
+    counted = counter.total if counter is not None else 0
+    return LogRead(table, files, lines, skipped, tuple(warnings), counted)
 
 
 def _binary_table(path: Path) -> bool:
@@ -314,65 +337,3 @@ def _report_bad_lines(reader: _FileReader, warnings: list[InputWarning]) -> int:
         )
     )
     return reader.bad
-
-
-def _first_object(path: Path) -> Any:
-    with path.open("rb") as handle:
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            if not raw.isspace():
-                try:
-                    return msgspec.json.decode(raw)
-                except msgspec.DecodeError:
-                    return None
-    return None
-
-
-def is_usage_log(path: Path) -> bool:
-    """Whether a file (or every file under a folder) is a log tokx reads usage from, rather
-    than sample text or a chat request log: a known export header, an OTLP export, a session
-    log, or API responses that record usage."""
-    files = [path] if path.is_file() else expand_paths([path]) if path.is_dir() else []
-    if not files:
-        return False
-    for file in files:
-        suffix = file.suffix.lower()
-        if suffix == ".parquet":
-            from tokenexport_cli.logs.parquet import parquet_headers
-
-            try:
-                headers = parquet_headers(file)
-            except DataError:
-                return False
-            if detect_table(headers) is None:
-                return False
-            continue
-        if suffix in TABLE_SUFFIXES:
-            with file.open(encoding="utf-8", errors="replace", newline="") as handle:
-                headers = next(csv.reader(handle), [])
-            if detect_table([name.strip() for name in headers]) is None:
-                return False
-            continue
-        if suffix == ".json":
-            try:
-                obj = msgspec.json.decode(file.read_bytes())
-            except msgspec.DecodeError:
-                return False
-        elif suffix in (".jsonl", ".ndjson"):
-            obj = _first_object(file)
-        else:
-            return False
-        if not isinstance(obj, dict):
-            return False
-        if detect_object(obj) == "openai" and not _records_usage(obj):
-            return False
-    return True
-
-
-def _records_usage(obj: dict[str, Any]) -> bool:
-    body = obj.get("response") if isinstance(obj.get("response"), dict) else obj
-    if isinstance(body, dict) and isinstance(body.get("body"), dict):
-        body = body["body"]
-    result = obj.get("result")
-    if isinstance(result, dict) and isinstance(result.get("message"), dict):
-        body = result["message"]
-    return isinstance(body, dict) and ("usage" in body or "usageMetadata" in body)

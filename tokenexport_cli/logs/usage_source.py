@@ -50,7 +50,11 @@ class RecordedUsageSource:
         """``paths`` are read by their detected formats; ``groups`` add paths each with its
         own column mapping (a workload's ``logs`` inputs with ``columns``)."""
         self.index = index
-        self.read: LogRead = read_log_groups([(list(paths), None), *groups] if paths else groups)
+        from tokenexport_cli.logs.local_count import LocalCounter
+
+        self.read: LogRead = read_log_groups(
+            [(list(paths), None), *groups] if paths else groups, counter=LocalCounter(index)
+        )
         self.growth_percent = growth_percent
         table = self.read.table
         self.models = [resolve_model(index, model) for model, _ in table.sources]
