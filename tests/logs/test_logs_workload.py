@@ -157,3 +157,32 @@ def test_workload_columns_are_validated_like_every_key(tmp_path: Path) -> None:
     )
     result = runner.invoke(app, ["estimate", str(text), "-m", "gpt-4o"])
     assert result.exit_code == 3 and "inputs[0].columns: only with logs" in result.stderr
+
+
+def test_a_logs_workload_of_requests_without_usage_counts_them_locally(tmp_path: Path) -> None:
+    from tokenexport_cli.api.choices import CatalogChoice
+    from tokenexport_cli.api.replay import ReplayRequest, replay
+
+    log = LOGS / "anthropic_requests.jsonl"
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        f"name: w\nrequests_per_month: 1000\ninputs:\n  - logs: {log}\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    result = runner.invoke(
+        app,
+        ["estimate", str(spec), "-m", "claude-haiku-4.5", "--provider", "anthropic"]
+        + ["--format", "json"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"{log}: 2 calls without recorded usage" in result.stderr
+    (line,) = json.loads(result.stdout)["lines"]
+    # the same two calls as tokx replay prices them (no cache, no batch price on this
+    # catalog), per call x 1,000 calls a month
+    replayed = replay(
+        ReplayRequest(paths=(log,), catalog=CatalogChoice(version="2026-08-21"), alternatives=0)
+    )
+    (source,) = replayed.lines
+    assert Decimal(line["monthly"]) == (source.cost.period_cost / 2 * 1000).quantize(
+        Decimal(line["monthly"])
+    )
