@@ -171,12 +171,12 @@ def test_a_logs_workload_of_requests_without_usage_counts_them_locally(tmp_path:
     )
     result = runner.invoke(
         app,
-        ["estimate", str(spec), "-m", "claude-haiku-4.5", "--provider", "anthropic"]
-        + ["--format", "json"],
+        ["estimate", str(spec), "-m", "claude-haiku-4.5", "--provider", "anthropic", "-q"],
     )
     assert result.exit_code == 0, result.stderr
     assert f"{log}: 2 calls without recorded usage" in result.stderr
-    (line,) = json.loads(result.stdout)["lines"]
+    payload = estimate_json(str(spec), "-m", "claude-haiku-4.5", "--provider", "anthropic")
+    (line,) = payload["lines"]
     # the same two calls as tokx replay prices them (no cache, no batch price on this
     # catalog), per call x 1,000 calls a month
     replayed = replay(
