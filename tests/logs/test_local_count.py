@@ -198,3 +198,11 @@ def test_the_cli_warns_and_notes_local_counting() -> None:
         "2 calls without recorded usage counted locally from their request text"
         in (payload["lines"][0]["notes"])
     )
+
+
+def test_each_request_file_reports_its_vendor_format() -> None:
+    counter = LocalCounter(open_catalog(PINNED))
+    names = ("openai_requests.jsonl", "anthropic_requests.jsonl", "gemini_requests.jsonl")
+    read = read_logs([LOGS / name for name in names], counter=counter)
+    assert list(read.files.values()) == ["openai", "anthropic", "gemini"]
+    assert read.counted_locally == 8

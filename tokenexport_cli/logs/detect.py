@@ -114,8 +114,7 @@ class _FileReader:
         except NoUsage:
             if self.counter is None:
                 raise
-            self.add(self.counter.record(obj))
-            return
+            found = self.counter.record(obj)
         if found is not None and self.vendor is None:
             self.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
         self.add(found)
