@@ -190,6 +190,10 @@ class _Pricer:
             # calls logged on another model reason ``given`` times as much on this one
             others = {i for i, source in enumerate(sources) if source and source.id != model.id}
             table = table.with_reasoning(Fraction(given), others)
+        if table.images:
+            from tokenexport_cli.logs.retarget import target_images
+
+            table = target_images(table, model, sources, ratios, notes)
         # the logged model's own line and the same offer chosen with -m price the same calls:
         # price them once
         priced_rows = (

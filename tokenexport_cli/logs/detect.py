@@ -115,6 +115,9 @@ class _FileReader:
             if self.counter is None:
                 raise
             found = self.counter.record(obj)
+        else:
+            if found is not None and self.counter is not None and "request" in obj:
+                found = self.counter.with_request_images(found, obj)
         if found is not None and self.vendor is None:
             self.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
         self.add(found)

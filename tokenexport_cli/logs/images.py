@@ -169,3 +169,34 @@ def image_tokens(
     if vendor == "google":
         return gemini_tokens(width, height)
     return openai_tokens(width, height, detail, model)
+
+
+#: catalog model ids whose provider's image rule above applies (gpt-oss and other open models
+#: served elsewhere take no OpenAI rule)
+_RULE_PREFIXES: tuple[tuple[str, Vendor], ...] = (
+    ("claude", "anthropic"),
+    ("gemini", "google"),
+    ("gpt-4o", "openai"),
+    ("gpt-4.1", "openai"),
+    ("gpt-4.5", "openai"),
+    ("gpt-5", "openai"),
+    ("chatgpt", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+)
+
+
+def image_rule(model_id: str) -> Vendor | None:
+    """Whose image rule bills images sent to ``model_id``; None where tokx knows none."""
+    return next((vendor for prefix, vendor in _RULE_PREFIXES if model_id.startswith(prefix)), None)
+
+
+def images_tokens(
+    vendor: Vendor, images: tuple[tuple[int, int, str | None], ...], model: str
+) -> int:
+    """Tokens of a call's images on ``vendor``'s rule (unknown sizes as ``DEFAULT_SIZE``)."""
+    return sum(
+        image_tokens(vendor, (width, height) if width else None, detail, model)
+        for width, height, detail in images
+    )

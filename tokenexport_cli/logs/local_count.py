@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.logs.images import decode_prefix, image_size, image_tokens
 from tokenexport_cli.logs.prompts import Prompt, prompt_from_object
-from tokenexport_cli.logs.record import UsageRecord
+from tokenexport_cli.logs.record import ImageSize, UsageRecord
 from tokenexport_cli.logs.resolve import resolve_model
-from tokenexport_cli.logs.vendors import timestamp
+from tokenexport_cli.logs.vendors import LineError, timestamp
 from tokenexport_cli.textfiles import InputWarning
 
 # (tool_choice auto or none, any or tool), from the pricing table of the tool-use overview
@@ -103,9 +104,7 @@ class LocalCounter:
         tokens = _Tokens(spec)
         text = sum(tokens.message(message) for message in prompt.messages)
         text += self._tools(prompt, model.id if model else prompt.model, tokens)
-        images = sum(
-            self._image(prompt, image, model.id if model else "") for image in prompt.images
-        )
+        sized = [self._image(prompt, image, model.id if model else "") for image in prompt.images]
         if prompt.answers is None:
             self.without_response += 1
         output = sum(tokens.text(answer) for answer in prompt.answers or ())
@@ -115,18 +114,40 @@ class LocalCounter:
             provider=prompt.vendor,
             timestamp=timestamp(prompt.timestamp),
             input=text,
-            image_input=images,
+            image_input=sum(tokens for tokens, _ in sized),
             output=output,
             batch=prompt.batch,
             request_id=prompt.request_id,
+            images=tuple(size for _, size in sized),
         )
 
-    def _image(self, prompt: Prompt, image: Any, model_id: str) -> int:
+    def with_request_images(self, record: UsageRecord, obj: Mapping[str, Any]) -> UsageRecord:
+        """A call with recorded usage whose request is logged beside it: its images' sizes
+        kept for other providers' rules, and their tokens by the source provider's rule moved
+        out of the input count into the image count (where the usage does not split them)."""
+        try:
+            prompt = prompt_from_object(obj)
+        except LineError:
+            return record
+        if not prompt.images:
+            return record
+        model = resolve_model(self.index, record.model)
+        sized = [self._image(prompt, image, model.id if model else "") for image in prompt.images]
+        moved = 0 if record.image_input else min(record.input, sum(t for t, _ in sized))
+        return replace(
+            record,
+            input=record.input - moved,
+            image_input=record.image_input + moved,
+            images=tuple(size for _, size in sized),
+        )
+
+    def _image(self, prompt: Prompt, image: Any, model_id: str) -> tuple[int, ImageSize]:
         self.images += 1
         size = image_size(decode_prefix(image.data)) if image.data else None
         if size is None:
             self.images_unsized += 1
-        return image_tokens(prompt.vendor, size, image.detail, model_id)
+        known: ImageSize = (size[0], size[1], image.detail) if size else (0, 0, image.detail)
+        return image_tokens(prompt.vendor, size, image.detail, model_id), known
 
     def _tools(self, prompt: Prompt, model_id: str, tokens: _Tokens) -> int:
         if not prompt.tools:
