@@ -186,3 +186,10 @@ def test_a_logs_workload_of_requests_without_usage_counts_them_locally(tmp_path:
     assert Decimal(line["monthly"]) == (source.cost.period_cost / 2 * 1000).quantize(
         Decimal(line["monthly"])
     )
+
+
+def test_workload_columns_take_exactly_the_roles_of_the_column_flag() -> None:
+    from tokenexport_cli.logs.exports import ROLES
+    from tokenexport_cli.workload.spec import LogColumns
+
+    assert LogColumns.__struct_fields__ == ROLES
