@@ -120,6 +120,7 @@ BOUNDS: dict[str, Bound] = {
     "retries": _bound(0, 100, 0, "a number of retries", integer=True),
     "max_bytes": _bound(1, 2**30, 0, "a response size cap in bytes", integer=True),
     "calibration": _bound(0, 100, 12, "a calibration ratio"),
+    "reasoning_ratio": _bound(0, 100, 6, "reasoning tokens per reasoning token logged"),
     # any other number in a file (a field without a kind of its own, e.g. a new one)
     "number": _bound(-(10**18), 10**18, 12, "any other number"),
 }

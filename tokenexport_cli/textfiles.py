@@ -15,7 +15,9 @@ from typing import Literal
 from tokenexport_cli.errors import UsageError
 
 BINARY_SNIFF_BYTES = 8 * 1024
-WarningKind = Literal["binary", "invalid_utf8", "empty", "non_text", "skipped_lines"]
+WarningKind = Literal[
+    "binary", "invalid_utf8", "empty", "non_text", "skipped_lines", "counted_locally"
+]
 
 
 @dataclass(frozen=True, slots=True)

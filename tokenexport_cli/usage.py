@@ -121,7 +121,7 @@ def usage_source(
 
         if quick.input_tokens is not None:
             raise UsageError("give --input FILES or --input-tokens N, not both")
-        from tokenexport_cli.logs.detect import is_usage_log
+        from tokenexport_cli.logs.sniff import is_usage_log
 
         logs = [path for path in quick.input_files if is_usage_log(Path(path))]
         if logs:
@@ -171,8 +171,8 @@ def _recorded(
 
     if any(item.kind != "logs" for item in inputs):
         raise DataError(f"{loaded.origin}: inputs: logs cannot be mixed with other inputs")
-    files = [path for item in inputs for path in item.files]
-    return RecordedUsageSource(index, files, volume, loaded.growth_percent_per_month)
+    groups = [(item.files, dict(item.columns) or None) for item in inputs]
+    return RecordedUsageSource(index, [], volume, loaded.growth_percent_per_month, groups)
 
 
 class WorkloadUsageSource:

@@ -147,6 +147,8 @@ def _struct_of(info: Any) -> Any:
             if len(structs) != 1:
                 return None
             info = structs[0]
+        elif isinstance(info, inspect.Metadata):  # an Annotated field with msgspec.Meta
+            info = info.type
         elif isinstance(info, (inspect.ListType, inspect.VarTupleType, inspect.SetType)):
             info = info.item_type
         elif isinstance(info, inspect.DictType):

@@ -112,3 +112,84 @@ def test_check_prices_a_logs_workload_and_prints_its_warnings(
     result = runner.invoke(app, [*args, "--max-monthly", "12.60"])
     assert result.exit_code == 1
     assert "tokx: warning: " in result.stderr and "skipped 1 of 3 lines" in result.stderr
+
+
+def _columns_workload(tmp_path: Path, columns: str) -> Path:
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        "name: w\nrequests_per_month: 1000\ninputs:\n"
+        f"  - logs: {LOGS / 'custom_usage.csv'}\n"
+        f"    columns:\n{columns}"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    return spec
+
+
+def test_a_workload_columns_mapping_reads_a_table_in_no_known_format(tmp_path: Path) -> None:
+    spec = _columns_workload(
+        tmp_path,
+        "      model: engine\n      timestamp: when\n      input: fresh_prompt\n"
+        "      cache_read: cached\n      output: completion\n",
+    )
+    payload = estimate_json(str(spec), "-m", "gpt-4o", "--provider", "openai")
+    (line,) = payload["lines"]
+    # the same two gpt-4o calls as openai_chat.jsonl: $0.02522, $0.01261 a call x 1,000
+    assert line["monthly"] == "12.61"
+
+
+def test_workload_columns_are_validated_like_every_key(tmp_path: Path) -> None:
+    spec = _columns_workload(
+        tmp_path, "      model: engine\n      inptu: fresh_prompt\n      output: completion\n"
+    )
+    result = runner.invoke(app, ["estimate", str(spec), "-m", "gpt-4o"])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"tokx: error: {spec}:7: inputs[0].columns.inptu: unknown key")
+    assert "did you mean 'input'" in result.stderr
+    missing = _columns_workload(tmp_path, "      model: engine\n      output: completion\n")
+    result = runner.invoke(app, ["estimate", str(missing), "-m", "gpt-4o"])
+    assert result.exit_code == 3
+    assert f"{missing}:5: inputs[0].columns: map input too" in result.stderr
+    text = tmp_path / "t.yaml"
+    text.write_text(
+        f"name: t\nrequests_per_day: 1\ninputs:\n  - path: {LOGS / 'custom_usage.csv'}\n"
+        "    columns:\n      model: engine\n      input: a\n      output: b\n"
+        "output_tokens:\n  fixed: 1\n"
+    )
+    result = runner.invoke(app, ["estimate", str(text), "-m", "gpt-4o"])
+    assert result.exit_code == 3 and "inputs[0].columns: only with logs" in result.stderr
+
+
+def test_a_logs_workload_of_requests_without_usage_counts_them_locally(tmp_path: Path) -> None:
+    from tokenexport_cli.api.choices import CatalogChoice
+    from tokenexport_cli.api.replay import ReplayRequest, replay
+
+    log = LOGS / "anthropic_requests.jsonl"
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        f"name: w\nrequests_per_month: 1000\ninputs:\n  - logs: {log}\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    result = runner.invoke(
+        app,
+        ["estimate", str(spec), "-m", "claude-haiku-4.5", "--provider", "anthropic", "-q"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"{log}: 2 calls without recorded usage" in result.stderr
+    payload = estimate_json(str(spec), "-m", "claude-haiku-4.5", "--provider", "anthropic")
+    (line,) = payload["lines"]
+    # the same two calls as tokx replay prices them (no cache, no batch price on this
+    # catalog), per call x 1,000 calls a month
+    replayed = replay(
+        ReplayRequest(paths=(log,), catalog=CatalogChoice(version="2026-08-21"), alternatives=0)
+    )
+    (source,) = replayed.lines
+    assert Decimal(line["monthly"]) == (source.cost.period_cost / 2 * 1000).quantize(
+        Decimal(line["monthly"])
+    )
+
+
+def test_workload_columns_take_exactly_the_roles_of_the_column_flag() -> None:
+    from tokenexport_cli.logs.exports import ROLES
+    from tokenexport_cli.workload.spec import LogColumns
+
+    assert LogColumns.__struct_fields__ == ROLES

@@ -3,83 +3,42 @@ other models and paths, for the recorded period and as a monthly projection."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from tokenexport_cli.api.choices import CatalogChoice, open_catalog
+from tokenexport_cli.api.choices import open_catalog
+from tokenexport_cli.api.replay_pricer import Pricer
+from tokenexport_cli.api.replay_types import (
+    DAYS_PER_MONTH,
+    ENGINES,
+    REASONING_NOTE,
+    Engine,
+    ReplayLine,
+    ReplayRequest,
+    ReplayResult,
+    Role,
+    SourceModel,
+)
 from tokenexport_cli.errors import DataError, InvalidValue, UsageError
+
+__all__ = [
+    "DAYS_PER_MONTH",
+    "REASONING_NOTE",
+    "Engine",
+    "ReplayLine",
+    "ReplayRequest",
+    "ReplayResult",
+    "Role",
+    "SourceModel",
+    "chosen_offers",
+    "replay",
+]
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
-    from tokenexport_cli.pricing.fx import Fx
-    from tokenexport_cli.pricing.replay import LongInputs, ReplayCost
     from tokenexport_cli.schema import Model, Offer
-    from tokenexport_cli.textfiles import InputWarning
-    from tokenexport_cli.tokens.family_ratio import FamilyRatio
     from tokenexport_cli.warehouse.cells import Cells
     from tokenexport_cli.warehouse.summary import Summary
-
-DAYS_PER_MONTH = Decimal("30.44")
-Role = Literal["source", "target", "alternative"]
-Engine = Literal["auto", "python", "duckdb"]
-ENGINES: tuple[str, ...] = ("auto", "python", "duckdb")
-REASONING_NOTE = "reasoning tokens carried over 1:1 from the source model (an assumption)"
-
-
-@dataclass(frozen=True)
-class ReplayRequest:
-    paths: tuple[Path, ...]
-    catalog: CatalogChoice = field(default_factory=CatalogChoice)
-    models: tuple[str, ...] = ()
-    providers: tuple[str, ...] = ()
-    path_kinds: tuple[str, ...] = ()
-    log_format: str | None = None
-    columns: Mapping[str, str] = field(default_factory=dict)  # role -> header, for other tables
-    currency: str = "USD"
-    fx: Mapping[str, Decimal] = field(default_factory=dict)
-    long_inputs: LongInputs = "cap"
-    alternatives: int = 5  # without models: how many cheapest other models to show
-    engine: Engine = "auto"  # usage tables: DuckDB above a size (warehouse/inputs.py)
-    aggregate: Path | None = None  # a saved aggregate of cells instead of ``paths``
-
-
-@dataclass(frozen=True)
-class SourceModel:
-    """One model as the log names it, with what was recorded for it."""
-
-    model: str
-    resolved: str | None
-    provider: str | None
-    requests: int
-    counts: dict[str, int]
-    recorded_spend: Decimal | None
-    token_share: Decimal
-
-
-@dataclass(frozen=True)
-class ReplayLine:
-    role: Role
-    cost: ReplayCost
-    monthly: Decimal | None
-
-
-@dataclass(frozen=True)
-class ReplayResult:
-    catalog_version: str
-    currency: str
-    start: dt.datetime | None
-    end: dt.datetime | None
-    days: Decimal | None
-    requests: int
-    recorded_spend: Decimal | None
-    sources: tuple[SourceModel, ...]
-    lines: tuple[ReplayLine, ...]
-    files: dict[str, str]
-    warnings: tuple[InputWarning, ...]
 
 
 def _share(part: int, whole: int) -> Decimal:
@@ -110,97 +69,6 @@ def _sources(summary: Summary, index: CatalogIndex) -> tuple[list[SourceModel], 
     return summaries, models
 
 
-def _ratios(
-    index: CatalogIndex, sources: list[Model | None], target: Model, only: frozenset[int] | None
-) -> tuple[list[FamilyRatio | None], set[str]]:
-    from tokenexport_cli.tokens.family_ratio import family_ratio, ratio_known
-
-    ratios: list[FamilyRatio | None] = []
-    notes: set[str] = set()
-    for position, source in enumerate(sources):
-        if source is None or (only is not None and position not in only):
-            ratios.append(None)
-            continue
-        ratio = family_ratio(source.tokenizer, target.tokenizer, index.tokenizers)
-        if source.tokenizer != target.tokenizer:
-            if ratio_known(source.tokenizer, index.tokenizers) and ratio_known(
-                target.tokenizer, index.tokenizers
-            ):
-                notes.add(
-                    f"counts converted from {source.tokenizer} to {target.tokenizer} tokens "
-                    f"by the measured ratio {float(ratio.factor):.3f}"
-                )
-            else:
-                notes.add(f"no measured ratio {source.tokenizer} -> {target.tokenizer}: 1:1")
-        if source.id != target.id:
-            notes.add(REASONING_NOTE)
-        ratios.append(ratio)
-    return ratios, notes
-
-
-class _Pricer:
-    def __init__(self, request: ReplayRequest, index: CatalogIndex, summary: Summary, fx: Fx):
-        self.request, self.index, self.summary, self.fx = request, index, summary, fx
-        self.currency = request.currency.upper()
-        self.unresolved = ""
-        self._priced: dict[tuple[tuple[str, str, str], tuple[int, ...]], ReplayCost] = {}
-
-    def note_unresolved(self, summaries: list[SourceModel]) -> None:
-        missing = [s for s in summaries if s.resolved is None]
-        if missing:
-            share = sum((s.token_share for s in missing), Decimal(0)) * 100
-            names = ", ".join(s.model for s in missing)
-            calls = sum(s.requests for s in missing)
-            self.unresolved = (
-                f"{calls} calls ({share:.1f}% of tokens) of models not in the catalog left out: "
-                f"{names}"
-            )
-
-    def line(
-        self,
-        role: Role,
-        offer: Offer,
-        sources: list[Model | None],
-        only: frozenset[int] | None,
-        days: Decimal | None,
-        cells: Cells,
-    ) -> ReplayLine:
-        from dataclasses import replace
-
-        from tokenexport_cli.logs.record import COUNT_FIELDS
-        from tokenexport_cli.pricing.replay import price_cells
-
-        model = self.index.models[offer.model]
-        provider = self.index.providers[offer.provider]
-        ratios, notes = _ratios(self.index, sources, model, only)
-        reasoning_index = COUNT_FIELDS.index("reasoning")
-        if not sum(total.counts[reasoning_index] for total in self.summary.totals):
-            notes.discard(REASONING_NOTE)
-        # the logged model's own line and the same offer chosen with -m price the same calls:
-        # price them once
-        priced_rows = (offer.key, tuple(i for i, ratio in enumerate(ratios) if ratio is not None))
-        cost = self._priced.get(priced_rows)
-        if cost is None:
-            cost = price_cells(
-                cells,
-                offer,
-                model,
-                provider,
-                ratios,
-                self.fx,
-                self.currency,
-                self.request.long_inputs,
-            )
-            self._priced[priced_rows] = cost
-        if only is None and self.unresolved:
-            notes.add(self.unresolved)
-        for fee in provider.fees:
-            notes.add(f"{fee.percent}% {fee.kind.replace('_', ' ')} fee included")
-        cost = replace(cost, notes=tuple(sorted(notes)) + cost.notes)
-        monthly = cost.period_cost * DAYS_PER_MONTH / days if days else None
-        return ReplayLine(role, cost, monthly)
-
-
 def chosen_offers(request: ReplayRequest, index: CatalogIndex) -> list[Offer]:
     offers: list[Offer] = []
     for name in request.models:
@@ -219,12 +87,14 @@ def chosen_offers(request: ReplayRequest, index: CatalogIndex) -> list[Offer]:
     return offers
 
 
-def _alternatives(pricer: _Pricer, exclude: set[str]) -> list[Offer]:
+def _alternatives(pricer: Pricer, exclude: set[str]) -> list[Offer]:
     """Other models that fit every request, cheapest first by the log's totals at base prices,
     one offer per model (its cheapest path)."""
     from tokenexport_cli.logs.record import COUNT_FIELDS
 
     index, request = pricer.index, pricer.request
+    if request.alternatives <= 0:
+        return []
     totals = [sum(t.counts[i] for t in pricer.summary.totals) for i in range(len(COUNT_FIELDS))]
     longest = pricer.summary.longest
     ranked: list[tuple[Decimal, Offer]] = []
@@ -256,7 +126,7 @@ def _alternatives(pricer: _Pricer, exclude: set[str]) -> list[Offer]:
 
 
 def _alternative_lines(
-    pricer: _Pricer,
+    pricer: Pricer,
     candidates: list[Offer],
     sources: list[Model | None],
     days: Decimal | None,
@@ -277,6 +147,21 @@ def _alternative_lines(
     return sorted(lines, key=lambda line: line.cost.period_cost)
 
 
+def _resolved_reasoning(request: ReplayRequest, index: CatalogIndex) -> ReplayRequest:
+    """Reasoning ratios keyed by catalog model id, each within its bound."""
+    from dataclasses import replace
+
+    from tokenexport_cli.bounds import check
+
+    ratios: dict[str, Decimal] = {}
+    for name, value in request.reasoning_ratios.items():
+        problem = check(value, "reasoning_ratio")
+        if problem:
+            raise InvalidValue(f"{name}: {problem}", "reasoning_ratios", name)
+        ratios[index.model(name).id] = value
+    return replace(request, reasoning_ratios=ratios)
+
+
 def _check(request: ReplayRequest) -> None:
     from tokenexport_cli.pricing.replay import LONG_INPUTS
     from tokenexport_cli.schema import PATH_KINDS
@@ -294,16 +179,19 @@ def _check(request: ReplayRequest) -> None:
 
 def replay(request: ReplayRequest) -> ReplayResult:
     """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
+    from tokenexport_cli.logs.local_count import LocalCounter
     from tokenexport_cli.logs.resolve import billed_offer
     from tokenexport_cli.pricing.fx import Fx
     from tokenexport_cli.pricing.replay import CellMismatch
     from tokenexport_cli.warehouse.inputs import TrafficSource, open_traffic
     from tokenexport_cli.warehouse.plan import offers_plan
+    from tokenexport_cli.warehouse.summary import LogTraffic
 
     _check(request)
     index = open_catalog(request.catalog)
     for name in request.providers:
         index.provider(name)
+    request = _resolved_reasoning(request, index)
     fx = Fx(index.catalog.fx, request.fx)
     fx.rate("USD", request.currency.upper())
     targets = chosen_offers(request, index)
@@ -314,6 +202,7 @@ def replay(request: ReplayRequest) -> ReplayResult:
             request.engine,
             request.columns or None,
             request.log_format,
+            LocalCounter(index),
         )
     )
     try:
@@ -323,7 +212,7 @@ def replay(request: ReplayRequest) -> ReplayResult:
         days = None
         if period is not None and period[1] > period[0]:
             days = Decimal((period[1] - period[0]).total_seconds()) / Decimal(86400)
-        pricer = _Pricer(request, index, summary, fx)
+        pricer = Pricer(request, index, summary, fx)
         pricer.note_unresolved(summaries)
         billed: dict[tuple[str, str, str], tuple[Offer, set[int]]] = {}
         for position, (source, model) in enumerate(zip(summaries, sources, strict=True)):
@@ -334,7 +223,9 @@ def replay(request: ReplayRequest) -> ReplayResult:
         chosen = others[: request.alternatives]
         planned = [offer for offer, _ in billed.values()] + targets + chosen
         families = {model.tokenizer for model in sources if model}
-        cells = traffic.cells(offers_plan(index, planned, families))
+        pricer.table = traffic.table if isinstance(traffic, LogTraffic) else None
+        pricer.plan = offers_plan(index, planned, families)
+        cells = traffic.cells(pricer.plan)
         try:
             lines = [
                 pricer.line("source", offer, sources, frozenset(positions), days, cells)

@@ -119,6 +119,7 @@ FLAG_BOUNDS = {
     "--weight": "weight",
     "--min": "score",
     "--fx": "fx_rate",
+    "--reasoning-ratio": "reasoning_ratio",
     "--input-tokens": "token_count",
     "--output-tokens": "token_count",
     "--min-context": "tokens",
@@ -273,6 +274,7 @@ FLAGS = {
     "models": "-m",
     "aggregate": "--aggregate",
     "log_format": "--log-format",
+    "reasoning_ratios": "--reasoning-ratio",
 }
 
 

@@ -19,6 +19,7 @@ from tokenexport_cli.cli.common import (
     catalog_choice,
     check_format,
     parse_fx,
+    parse_pairs,
     split_values,
 )
 from tokenexport_cli.cli.contract import handle_errors
@@ -28,7 +29,8 @@ from tokenexport_cli.render.output import FORMATS, emit
 
 LOG_FORMAT_HELP = (
     "Read every file as this format instead of detecting it: claude-code, codex, otel, openai, "
-    "anthropic, gemini (API responses), openrouter-csv, litellm-csv."
+    "anthropic, gemini (API responses), langfuse (observation exports), openrouter-csv, "
+    "litellm-csv."
 )
 
 
@@ -99,6 +101,15 @@ def replay_command(
             "fit), 'exclude' them, or 'split' them into chunk calls.",
         ),
     ] = "cap",
+    reasoning_ratio: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reasoning-ratio",
+            help="MODEL=R: MODEL spends R reasoning tokens per reasoning token of the logged "
+            "model (repeatable; default 1, an assumption the output states).",
+            show_default=False,
+        ),
+    ] = None,
     alternatives: Annotated[
         int,
         typer.Option("--alternatives", help="Without -m: how many cheapest other models to show."),
@@ -150,8 +161,9 @@ def replay_command(
     """Price recorded traffic as billed, and the same calls on other models and paths.
 
     Reads request logs (OpenAI, Anthropic, Gemini responses; batch result files), Claude Code
-    and Codex CLI session logs, OpenTelemetry GenAI spans (OTLP JSON), the OpenRouter activity
-    CSV and LiteLLM spend logs. Shows the recorded period, the cost on the logged models at
+    and Codex CLI session logs, OpenTelemetry GenAI spans (OTLP JSON), Langfuse observation
+    exports, the OpenRouter activity CSV, LiteLLM spend logs, and any CSV/TSV/Parquet table
+    through --column. Shows the recorded period, the cost on the logged models at
     list prices (cache reads and writes, reasoning, tiers, time bands and batch as recorded),
     the recorded spend where the log has it, and each chosen model with a monthly projection
     (30.44 days). Without -m, the cheapest other models that fit every call.
@@ -181,6 +193,7 @@ def replay_command(
         alternatives=alternatives,
         engine=engine,  # type: ignore[arg-type]
         aggregate=aggregate,
+        reasoning_ratios=parse_pairs(reasoning_ratio, "--reasoning-ratio"),
     )
     if emit_sql is not None:
         from tokenexport_cli.api.replay_sql import ReplaySqlRequest, replay_sql

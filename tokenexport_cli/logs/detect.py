@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -21,14 +21,15 @@ from tokenexport_cli.logs.exports import (
     mapped_reader,
     unknown_headers,
 )
+from tokenexport_cli.logs.langfuse import is_observation, observation_record
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
-from tokenexport_cli.logs.vendors import LineError, record_from_response
+from tokenexport_cli.logs.vendors import LineError, NoUsage, record_from_response
 from tokenexport_cli.textfiles import InputWarning, expand_paths, looks_binary
 
-LogFormat = Literal[
-    "claude-code", "codex", "otel", "openai", "anthropic", "gemini", "openrouter-csv", "litellm-csv"
-]
+if TYPE_CHECKING:
+    from tokenexport_cli.logs.local_count import LocalCounter
+
 LOG_FORMATS: tuple[str, ...] = (
     "claude-code",
     "codex",
@@ -36,13 +37,14 @@ LOG_FORMATS: tuple[str, ...] = (
     "openai",
     "anthropic",
     "gemini",
+    "langfuse",
     "openrouter-csv",
     "litellm-csv",
 )
 #: API responses of all three vendors share one reader: their usage fields tell them apart.
 API_FORMATS = frozenset({"openai", "anthropic", "gemini"})
 MAX_LINE_BYTES = 64 * 1024 * 1024  # the bound chat JSONL inputs have (workload/chat.py)
-TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".parquet"})
 CLAUDE_CODE_TYPES = frozenset({"user", "assistant", "summary", "system", "file-history-snapshot"})
 VENDOR_FORMATS = {"openai": "openai", "anthropic": "anthropic", "google": "gemini"}
 CODEX_TYPES = frozenset({"session_meta", "turn_context", "event_msg", "response_item"})
@@ -57,6 +59,7 @@ class LogRead:
     lines: int
     skipped: int
     warnings: tuple[InputWarning, ...]
+    counted_locally: int = 0  # calls without usage, counted from their request text
 
 
 def check_log_format(name: str | None) -> None:
@@ -70,6 +73,8 @@ def detect_object(obj: Any) -> str:
         raise LineError("expected a JSON object on each line")
     if "resourceSpans" in obj:
         return "otel"
+    if is_observation(obj):
+        return "langfuse"
     if obj.get("type") in CODEX_TYPES and "payload" in obj:
         return "codex"
     if obj.get("type") in CLAUDE_CODE_TYPES and ("uuid" in obj or "sessionId" in obj):
@@ -82,9 +87,10 @@ def detect_object(obj: Any) -> str:
 class _FileReader:
     """State while reading one file: line numbers, the first bad line, records added."""
 
-    def __init__(self, path: Path, table: UsageTable) -> None:
+    def __init__(self, path: Path, table: UsageTable, counter: LocalCounter | None) -> None:
         self.path = path
         self.table = table
+        self.counter = counter
         self.records = 0
         self.lines = 0
         self.bad = 0
@@ -100,6 +106,21 @@ class _FileReader:
         if record is not None:
             self.table.add(record)
             self.records += 1
+
+    def add_response(self, obj: Any, fmt: str) -> None:
+        """An API response's record; a request without usage counted from its text."""
+        try:
+            found = record_from_response(obj)
+        except NoUsage:
+            if self.counter is None:
+                raise
+            found = self.counter.record(obj)
+        else:
+            if found is not None and self.counter is not None and "request" in obj:
+                found = self.counter.with_request_images(found, obj)
+        if found is not None and self.vendor is None:
+            self.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
+        self.add(found)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -138,11 +159,10 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
                     reader.add(record)
             elif fmt == "codex":
                 reader.add(codex.record(obj))
+            elif fmt == "langfuse":
+                reader.add(observation_record(obj))
             else:
-                found = record_from_response(obj)
-                if found is not None and reader.vendor is None:
-                    reader.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
-                reader.add(found)
+                reader.add_response(obj, fmt)
         except (LineError, msgspec.DecodeError) as exc:
             reader.fail(number, str(exc))
     return reader.vendor or fmt or "openai"
@@ -154,6 +174,8 @@ def _read_json_document(reader: _FileReader) -> str:
         document = msgspec.json.decode(reader.path.read_bytes())
     except msgspec.DecodeError as exc:
         raise DataError(located(reader.path, None, None, f"not JSON: {exc}")) from None
+    if isinstance(document, dict) and isinstance(document.get("data"), list):
+        document = document["data"]  # a Langfuse API page: {"data": [...], "meta": {...}}
     items = document if isinstance(document, list) else [document]
     fmt = "openai"
     for index, item in enumerate(items, start=1):
@@ -163,155 +185,157 @@ def _read_json_document(reader: _FileReader) -> str:
             if fmt == "otel":
                 for record in otel_records(item):
                     reader.add(record)
+            elif fmt == "langfuse":
+                reader.add(observation_record(item))
             else:
-                found = record_from_response(item)
-                if found is not None and reader.vendor is None:
-                    reader.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
-                reader.add(found)
+                reader.add_response(item, fmt)
         except LineError as exc:
             reader.fail(index, str(exc))
     return reader.vendor or fmt
 
 
 def _read_table(reader: _FileReader, forced: str | None, columns: Mapping[str, str] | None) -> str:
+    if reader.path.suffix.lower() == ".parquet":
+        from tokenexport_cli.logs.parquet import parquet_rows
+
+        headers, cells = parquet_rows(reader.path)
+        return _read_rows(reader, forced, columns, headers, cells)
     with reader.path.open(encoding="utf-8", errors="replace", newline="") as handle:
         dialect = "excel-tab" if reader.path.suffix.lower() == ".tsv" else "excel"
         rows = csv.DictReader(handle, dialect=dialect)
         headers = [name.strip() for name in rows.fieldnames or ()]
-        if columns:
-            try:
-                read_row = mapped_reader(columns, headers)
-            except LineError as exc:
-                raise DataError(located(reader.path, 1, None, str(exc))) from None
-            fmt = "columns"
-        else:
-            found = forced if forced in ROW_READERS else detect_table(headers)
-            if found is None:
-                raise DataError(located(reader.path, 1, None, unknown_headers(headers)))
-            fmt, read_row = found, ROW_READERS[found]
         rows.fieldnames = headers
-        for number, row in enumerate(rows, start=2):
-            reader.lines += 1
-            try:
-                reader.add(read_row(row))
-            except LineError as exc:
-                reader.fail(number, str(exc))
+        return _read_rows(reader, forced, columns, headers, rows)
+
+
+def _read_rows(
+    reader: _FileReader,
+    forced: str | None,
+    columns: Mapping[str, str] | None,
+    headers: list[str],
+    rows: Iterator[Mapping[str, str | None]],
+) -> str:
+    """Rows of a CSV/TSV or Parquet table, by the user's column roles or a known header set."""
+    if columns:
+        try:
+            read_row = mapped_reader(columns, headers)
+        except LineError as exc:
+            raise DataError(located(reader.path, 1, None, str(exc))) from None
+        fmt = "columns"
+    else:
+        found = forced if forced in ROW_READERS else detect_table(headers)
+        if found is None:
+            raise DataError(located(reader.path, 1, None, unknown_headers(headers)))
+        fmt, read_row = found, ROW_READERS[found]
+    for number, row in enumerate(rows, start=2):
+        reader.lines += 1
+        try:
+            reader.add(read_row(row))  # type: ignore[arg-type]  # Parquet nulls read as absent
+        except LineError as exc:
+            reader.fail(number, str(exc))
     return fmt
 
 
 def _read_file(
-    path: Path, table: UsageTable, forced: str | None, columns: Mapping[str, str] | None
+    path: Path,
+    table: UsageTable,
+    forced: str | None,
+    columns: Mapping[str, str] | None,
+    counter: LocalCounter | None,
 ) -> tuple[str, _FileReader]:
-    reader = _FileReader(path, table)
+    reader = _FileReader(path, table, counter)
+    suffix = path.suffix.lower()
     if (
         columns
-        or forced in ROW_READERS
-        or (forced is None and path.suffix.lower() in TABLE_SUFFIXES)
+        or forced in ("openrouter-csv", "litellm-csv")
+        or (suffix in TABLE_SUFFIXES and forced in (None, *ROW_READERS))
     ):
         return _read_table(reader, forced, columns), reader
-    if forced is None and path.suffix.lower() == ".json":
+    if forced in (None, "langfuse") and suffix == ".json":
         return _read_json_document(reader), reader
     fmt = None if forced is None else ("openai" if forced in API_FORMATS else forced)
     return _read_jsonl(reader, fmt), reader
+
+
+LogGroup = tuple[Sequence[Path | str], Mapping[str, str] | None]
 
 
 def read_logs(
     paths: Sequence[Path | str],
     log_format: str | None = None,
     columns: Mapping[str, str] | None = None,
+    counter: LocalCounter | None = None,
 ) -> LogRead:
     """Every record of every log file under ``paths``; the same file named twice is read once.
-    ``columns`` maps roles to the headers of a CSV/TSV table in no known format."""
+    ``columns`` maps roles to the headers of a CSV/TSV table in no known format; ``counter``
+    counts requests that record no usage from their text (without it they are bad lines)."""
+    return read_log_groups([(paths, columns)], log_format, counter)
+
+
+def read_log_groups(
+    groups: Sequence[LogGroup], log_format: str | None = None, counter: LocalCounter | None = None
+) -> LogRead:
+    """``read_logs`` over several groups of paths, each with its own column mapping (a
+    workload's ``inputs``), into one table."""
     check_log_format(log_format)
-    if columns:
-        check_columns(columns)
+    for _, columns in groups:
+        if columns:
+            check_columns(columns)
     table = UsageTable()
     files: dict[str, str] = {}
     warnings: list[InputWarning] = []
     seen: set[Path] = set()
     lines = skipped = 0
-    for path in expand_paths(list(paths)):
-        resolved = path.resolve()
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-        if not head.strip():
-            warnings.append(InputWarning(str(path), "empty", f"{path}: empty log file"))
-            continue
-        if looks_binary(head):
-            warnings.append(InputWarning(str(path), "binary", f"{path}: binary file, not a log"))
-            continue
-        fmt, reader = _read_file(path, table, log_format, columns)
-        files[str(path)] = fmt
-        lines += reader.lines
-        if reader.first_bad is not None:
-            line, problem = reader.first_bad
-            if reader.records == 0:
-                raise DataError(located(path, line, None, problem))
-            skipped += reader.bad
-            warnings.append(
-                InputWarning(
-                    str(path),
-                    "skipped_lines",
-                    f"{path}: skipped {reader.bad} of {reader.lines} lines that could not be read "
-                    f"(first: line {line}: {problem})",
-                    reader.bad,
+    for paths, columns in groups:
+        for path in expand_paths(list(paths)):
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            with path.open("rb") as handle:
+                head = handle.read(8192)
+            if not head.strip():
+                warnings.append(InputWarning(str(path), "empty", f"{path}: empty log file"))
+                continue
+            if looks_binary(head) and not _binary_table(path):
+                warnings.append(
+                    InputWarning(str(path), "binary", f"{path}: binary file, not a log")
                 )
-            )
+                continue
+            fmt, reader = _read_file(path, table, log_format, columns, counter)
+            files[str(path)] = fmt
+            lines += reader.lines
+            if counter is not None:
+                warnings += counter.take_warnings(str(path))
+            skipped += _report_bad_lines(reader, warnings)
     if not len(table):
-        raise DataError("no API call with recorded usage found in " + ", ".join(map(str, paths)))
-    return LogRead(table, files, lines, skipped, tuple(warnings))
+        every = [str(path) for paths, _ in groups for path in paths]
+        raise DataError("no API call with recorded usage found in " + ", ".join(every))
+    counted = counter.total if counter is not None else 0
+    return LogRead(table, files, lines, skipped, tuple(warnings), counted)
 
 
-def _first_object(path: Path) -> Any:
-    with path.open("rb") as handle:
-        while raw := handle.readline(MAX_LINE_BYTES + 1):
-            if not raw.isspace():
-                try:
-                    return msgspec.json.decode(raw)
-                except msgspec.DecodeError:
-                    return None
-    return None
+def _binary_table(path: Path) -> bool:
+    """Binary files tokx reads as tables (Parquet)."""
+    return path.suffix.lower() == ".parquet"
 
 
-def is_usage_log(path: Path) -> bool:
-    """Whether a file (or every file under a folder) is a log tokx reads usage from, rather
-    than sample text or a chat request log: a known export header, an OTLP export, a session
-    log, or API responses that record usage."""
-    files = [path] if path.is_file() else expand_paths([path]) if path.is_dir() else []
-    if not files:
-        return False
-    for file in files:
-        suffix = file.suffix.lower()
-        if suffix in TABLE_SUFFIXES:
-            with file.open(encoding="utf-8", errors="replace", newline="") as handle:
-                headers = next(csv.reader(handle), [])
-            if detect_table([name.strip() for name in headers]) is None:
-                return False
-            continue
-        if suffix == ".json":
-            try:
-                obj = msgspec.json.decode(file.read_bytes())
-            except msgspec.DecodeError:
-                return False
-        elif suffix in (".jsonl", ".ndjson"):
-            obj = _first_object(file)
-        else:
-            return False
-        if not isinstance(obj, dict):
-            return False
-        if detect_object(obj) == "openai" and not _records_usage(obj):
-            return False
-    return True
-
-
-def _records_usage(obj: dict[str, Any]) -> bool:
-    body = obj.get("response") if isinstance(obj.get("response"), dict) else obj
-    if isinstance(body, dict) and isinstance(body.get("body"), dict):
-        body = body["body"]
-    result = obj.get("result")
-    if isinstance(result, dict) and isinstance(result.get("message"), dict):
-        body = result["message"]
-    return isinstance(body, dict) and ("usage" in body or "usageMetadata" in body)
+def _report_bad_lines(reader: _FileReader, warnings: list[InputWarning]) -> int:
+    """Bad lines of one file: an error when nothing else in it could be read, else a counted
+    skip with a warning. Returns the lines skipped."""
+    if reader.first_bad is None:
+        return 0
+    line, problem = reader.first_bad
+    path = reader.path
+    if reader.records == 0:
+        raise DataError(located(path, line, None, problem))
+    warnings.append(
+        InputWarning(
+            str(path),
+            "skipped_lines",
+            f"{path}: skipped {reader.bad} of {reader.lines} lines that could not be read "
+            f"(first: line {line}: {problem})",
+            reader.bad,
+        )
+    )
+    return reader.bad

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from tokenexport_cli.logs.langfuse import is_observation_table, observation_row
 from tokenexport_cli.logs.record import UsageRecord
 from tokenexport_cli.logs.vendors import LineError, count, field, money, timestamp
 
@@ -46,11 +47,14 @@ REQUIRED_ROLES = ("model", "input", "output")
 def check_columns(columns: Mapping[str, str]) -> None:
     """Roles must be known and the required ones given (InvalidValue, field ``columns``)."""
     from tokenexport_cli.errors import InvalidValue
+    from tokenexport_cli.suggest import did_you_mean
 
     unknown = sorted(set(columns) - set(ROLES))
     if unknown:
         raise InvalidValue(
-            f"unknown role {', '.join(unknown)} (roles: {', '.join(ROLES)})", "columns"
+            f"unknown role {', '.join(unknown)}{did_you_mean(unknown[0], ROLES)} "
+            f"(roles: {', '.join(ROLES)})",
+            "columns",
         )
     missing = [role for role in REQUIRED_ROLES if role not in columns]
     if missing:
@@ -59,7 +63,7 @@ def check_columns(columns: Mapping[str, str]) -> None:
 
 def mapped_reader(
     columns: Mapping[str, str], headers: list[str]
-) -> Callable[[Mapping[str, str]], UsageRecord]:
+) -> Callable[[Mapping[str, str]], UsageRecord | None]:
     """A row reader for a table whose headers the user mapped to roles."""
     absent = [header for header in columns.values() if header not in headers]
     if absent:
@@ -93,6 +97,8 @@ def mapped_reader(
 
 
 def detect_table(headers: list[str]) -> str | None:
+    if is_observation_table(headers):
+        return "langfuse"
     present = set(headers)
     for name, needed in KNOWN.items():
         if needed <= present:
@@ -102,6 +108,7 @@ def detect_table(headers: list[str]) -> str | None:
 
 def unknown_headers(headers: list[str]) -> str:
     wanted = "; ".join(f"{name}: {', '.join(sorted(cols))}" for name, cols in KNOWN.items())
+    wanted += "; langfuse: type, trace_id, start_time, usage_details"
     return (
         f"unknown columns ({', '.join(headers) or 'none'}); tokx reads {wanted}; or map the "
         f"file's headers to roles with --column ROLE=HEADER (roles: {', '.join(ROLES)}; "
@@ -184,7 +191,8 @@ def litellm_row(row: Mapping[str, str]) -> UsageRecord:
     )
 
 
-ROW_READERS: dict[str, Callable[[Mapping[str, str]], UsageRecord]] = {
+ROW_READERS: dict[str, Callable[[Mapping[str, str]], UsageRecord | None]] = {
     "openrouter-csv": openrouter_row,
     "litellm-csv": litellm_row,
+    "langfuse": observation_row,
 }

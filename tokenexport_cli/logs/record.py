@@ -4,10 +4,12 @@ log's records in bounded memory (one machine integer per count, not one object p
 from __future__ import annotations
 
 import datetime as dt
+import math
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypedDict
 
 #: The token counts of a record, in the order of the table's columns. Each is billed once:
@@ -33,6 +35,9 @@ PROMPT_FIELDS: tuple[str, ...] = (
     "audio_input",
 )
 NO_TIME = -(2**62)
+#: One image of a prompt: width and height in pixels (0, 0 when the log does not carry it) and
+#: OpenAI's ``detail`` where given: what another provider's image rule needs.
+ImageSize = tuple[int, int, str | None]
 
 
 class Counts(TypedDict, total=False):
@@ -72,6 +77,7 @@ class UsageRecord:
     batch: bool = False
     cost: Decimal | None = None
     request_id: str | None = None  # counts a call once when several lines repeat it
+    images: tuple[ImageSize, ...] = ()  # where the log carries the request's images
 
     @property
     def prompt(self) -> int:
@@ -106,6 +112,7 @@ class UsageTable:
         self.source: array[int] = array("i")  # index into ``sources``
         self.batch: array[int] = array("b")
         self.cost: dict[int, Decimal] = {}  # row -> recorded cost, only rows that have one
+        self.images: dict[int, tuple[ImageSize, ...]] = {}  # row -> its images, where known
         self.sources: list[tuple[str, str | None]] = []
         self._source_index: dict[tuple[str, str | None], int] = {}
         self._rows_by_id: dict[str, int] = {}
@@ -123,6 +130,7 @@ class UsageTable:
             record.batch,
             record.cost,
             record.request_id,
+            record.images,
         )
 
     def add_row(
@@ -134,6 +142,7 @@ class UsageTable:
         batch: bool,
         cost: Decimal | None,
         request_id: str | None,
+        images: tuple[ImageSize, ...] = (),
     ) -> None:
         """``add`` without building a record first: the hot path of the session-log reader.
         ``counts`` are in ``COUNT_FIELDS`` order."""
@@ -162,8 +171,50 @@ class UsageTable:
             self.source[row] = source
             self.batch[row] = 1 if batch else 0
             self.cost.pop(row, None)
+            self.images.pop(row, None)
         if cost is not None:
             self.cost[row] = cost
+        if images:
+            self.images[row] = images
+
+    def with_reasoning(self, ratio: Fraction, sources: Collection[int]) -> UsageTable:
+        """A copy whose reasoning tokens of rows from ``sources`` are ``ratio`` times the logged
+        ones (rounded half to even per call): what a model that reasons more or less than the
+        logged one would bill. The other columns are shared, not copied."""
+        copy = UsageTable.__new__(UsageTable)
+        copy.__dict__.update(self.__dict__)
+        logged = self.columns["reasoning"]
+        scaled = array("q", logged)
+        for row, source in enumerate(self.source):
+            if source in sources and logged[row]:
+                scaled[row] = _half_even(logged[row] * ratio)
+        copy.columns = {**self.columns, "reasoning": scaled}
+        copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
+        return copy
+
+    def with_images(
+        self,
+        tokens_of: Callable[[tuple[ImageSize, ...]], int],
+        factors: Mapping[int, Fraction],
+        sources: Collection[int],
+    ) -> UsageTable:
+        """A copy whose image tokens of rows from ``sources`` with known images are
+        ``tokens_of(images)`` (another provider's rule, in the target's tokens) divided by the
+        source's family factor (the pricing multiplies it back), rounded half to even."""
+        copy = UsageTable.__new__(UsageTable)
+        copy.__dict__.update(self.__dict__)
+        logged = self.columns["image_input"]
+        counted = array("q", logged)
+        prompt = array("q", self.prompt)
+        for row, images in self.images.items():
+            source = self.source[row]
+            if source in sources:
+                counted[row] = _half_even(Fraction(tokens_of(images)) / factors[source])
+                prompt[row] += counted[row] - logged[row]
+        copy.columns = {**self.columns, "image_input": counted}
+        copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
+        copy.prompt = prompt
+        return copy
 
     def rows(self) -> Iterator[int]:
         return iter(range(len(self.prompt)))
@@ -192,3 +243,11 @@ class UsageTable:
             totals.recorded_cost += cost
             totals.costed_requests += 1
         return result
+
+
+def _half_even(value: Fraction) -> int:
+    floor = math.floor(value)
+    rest = value - floor
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2):
+        return floor + 1
+    return floor

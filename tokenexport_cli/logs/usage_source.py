@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from tokenexport_cli.catalog.index import CatalogIndex
-from tokenexport_cli.logs.detect import LogRead, read_logs
+from tokenexport_cli.logs.detect import LogGroup, LogRead, read_log_groups
 from tokenexport_cli.logs.record import NO_TIME
 from tokenexport_cli.logs.resolve import resolve_model
 from tokenexport_cli.pricing.engine import Shape, Usage
@@ -45,9 +45,16 @@ class RecordedUsageSource:
         paths: Sequence[Path],
         requests_per_month: Decimal | None,
         growth_percent: Decimal = Decimal(0),
+        groups: Sequence[LogGroup] = (),
     ) -> None:
+        """``paths`` are read by their detected formats; ``groups`` add paths each with its
+        own column mapping (a workload's ``logs`` inputs with ``columns``)."""
         self.index = index
-        self.read: LogRead = read_logs(list(paths))
+        from tokenexport_cli.logs.local_count import LocalCounter
+
+        self.read: LogRead = read_log_groups(
+            [(list(paths), None), *groups] if paths else groups, counter=LocalCounter(index)
+        )
         self.growth_percent = growth_percent
         table = self.read.table
         self.models = [resolve_model(index, model) for model, _ in table.sources]

@@ -17,6 +17,11 @@ class LineError(ValueError):
     """One log line or row cannot be read; the message names the field at fault."""
 
 
+class NoUsage(LineError):
+    """A logged request without recorded usage: counted locally from its text where the reader
+    can (``logs.local_count``), else a bad line."""
+
+
 def count(value: Any, name: str) -> int:
     """A token count: a non-negative integer (JSON null or absent reads as 0)."""
     if value is None:
@@ -198,8 +203,8 @@ def _unwrap(obj: Mapping[str, Any]) -> tuple[Mapping[str, Any], bool, Any, Any]:
             message = result.get("message")
             if isinstance(message, Mapping):
                 return message, True, stamp, obj.get("custom_id")
-        if "body" in obj:
-            raise LineError("a Batch API input line has no usage: give the batch output file")
+        if "body" in obj or "params" in obj:
+            raise NoUsage("a Batch API input line has no usage: give the batch output file")
         raise LineError("batch line without a response body or result message")
     response = obj.get("response")
     if isinstance(response, Mapping) and ("request" in obj or "usage" not in obj):
@@ -234,7 +239,7 @@ def record_from_response(obj: Mapping[str, Any], provider: str | None = None) ->
     elif not body:
         return None  # a batch request that failed or expired: not billed
     else:
-        raise LineError(
+        raise NoUsage(
             "no usage recorded (usage / usageMetadata missing); a log of requests without "
             "responses is priced as sample requests: tokx estimate --input FILE"
         )

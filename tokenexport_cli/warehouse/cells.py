@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -215,3 +215,28 @@ def table_cells(table: UsageTable, plan: CellPlan) -> Cells:
             )
         )
     return Cells(tuple(table.sources), tuple(cells))
+
+
+def scaled_reasoning(cells: Cells, ratio: Fraction, sources: Collection[int]) -> Cells:
+    """``cells`` with the reasoning of ``sources`` ``ratio`` times the logged one, for traffic
+    whose calls are not at hand (a usage table in DuckDB, a saved aggregate): per call in a cell
+    of identical calls, else on the cell's sum, rounded half to even either way."""
+    from dataclasses import replace
+
+    index = COUNT_FIELDS.index("reasoning")
+    changed = []
+    for cell in cells.cells:
+        logged = cell.counts[index]
+        if cell.source not in sources or not logged:
+            changed.append(cell)
+            continue
+        if cell.exact:
+            per_call = round(Fraction(logged, cell.requests) * ratio)
+            reasoning = per_call * cell.requests
+            whole_max = cell.whole_max - logged // cell.requests + per_call
+        else:
+            reasoning = round(logged * ratio)
+            whole_max = cell.whole_max
+        counts = (*cell.counts[:index], reasoning, *cell.counts[index + 1 :])
+        changed.append(replace(cell, counts=counts, whole_max=whole_max))
+    return Cells(cells.sources, tuple(changed))

@@ -72,7 +72,9 @@ class DuckTable:
             described = self.db.execute(f"DESCRIBE SELECT * FROM {VIEW}").fetchall()
         except duckdb.Error as exc:
             self.close()
-            raise DataError(located(self.files[0], None, None, _first_line(exc))) from None
+            kind = "Parquet file" if self.files[0].suffix.lower() in PARQUET else "usage table"
+            problem = f"not a readable {kind} ({_first_line(exc)[:200]})"
+            raise DataError(located(self.files[0], None, None, problem)) from None
         self.types = {str(row[0]): str(row[1]) for row in described}
         try:
             self.mapping = table_mapping(list(self.types), columns)

@@ -17,6 +17,7 @@ from tokenexport_cli.errors import InvalidValue
 from tokenexport_cli.warehouse.engine import CSV, JSONL, PARQUET
 
 if TYPE_CHECKING:
+    from tokenexport_cli.logs.local_count import LocalCounter
     from tokenexport_cli.warehouse.summary import Traffic
 
 
@@ -29,6 +30,7 @@ class TrafficSource:
     engine: str = "auto"
     columns: Mapping[str, str] | None = None
     log_format: str | None = None
+    counter: LocalCounter | None = None  # counts calls that record no usage from their text
 
 
 #: usage tables from this size (all files together) go to DuckDB (README "Warehouse-scale
@@ -135,4 +137,6 @@ def _python_traffic(
         skipped = sum(warning.count or 0 for warning in summary.warnings)
         read = LogRead(table, summary.files, len(table) + skipped, skipped, summary.warnings)
         return LogTraffic(read)
-    return LogTraffic(read_logs(request.paths, request.log_format, request.columns or None))
+    return LogTraffic(
+        read_logs(request.paths, request.log_format, request.columns or None, request.counter)
+    )

@@ -23,6 +23,7 @@ class Summary:
     longest: int  # the longest call, prompt and answer, in its own tokens
     files: dict[str, str]  # file -> format
     warnings: tuple[InputWarning, ...]
+    counted_locally: int = 0  # calls without recorded usage, counted from their text
 
     @property
     def requests(self) -> int:
@@ -63,6 +64,7 @@ class LogTraffic:
             longest=longest,
             files=read.files,
             warnings=read.warnings,
+            counted_locally=read.counted_locally,
         )
 
     def cells(self, plan: CellPlan) -> Cells:

@@ -24,6 +24,7 @@ class ResolvedInput:
     kind: InputKind
     label: str
     files: tuple[Path, ...]
+    columns: tuple[tuple[str, str], ...] = ()  # logs tables: role -> header
 
     @property
     def records_usage(self) -> bool:

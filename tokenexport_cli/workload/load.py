@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
@@ -99,7 +99,10 @@ def load_workload(path: Path) -> Workload:
     problems: list[str] = []
     for index, item in enumerate(spec.inputs):
         try:
-            inputs.append(resolve(item.kind, item.location, base))
+            resolved = resolve(item.kind, item.location, base)
+            if item.columns is not None:
+                resolved = replace(resolved, columns=tuple(item.columns.mapping().items()))
+            inputs.append(resolved)
         except ResolveError as exc:
             problems.append(source.problem(f"inputs[{index}].{item.kind}", str(exc)))
     if problems:

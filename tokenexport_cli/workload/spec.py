@@ -33,6 +33,32 @@ class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
     """Base: immutable, keyword-only, unknown keys rejected."""
 
 
+class LogColumns(_Strict, frozen=True, kw_only=True):
+    """Roles of a logs table in no known format, each the header of its column (the roles of
+    ``tokx replay --column ROLE=HEADER``); model, input and output are required."""
+
+    model: NonEmpty | None = None
+    timestamp: NonEmpty | None = None
+    input: Annotated[
+        NonEmpty | None,
+        msgspec.Meta(description="Prompt tokens not read from or written to cache."),
+    ] = None
+    cache_read: NonEmpty | None = None
+    cache_write: NonEmpty | None = None
+    output: NonEmpty | None = None
+    reasoning: NonEmpty | None = None
+    cost: NonEmpty | None = None
+    provider: NonEmpty | None = None
+    request_id: NonEmpty | None = None
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            name: value
+            for name in self.__struct_fields__
+            if (value := getattr(self, name)) is not None
+        }
+
+
 class InputSource(_Strict, frozen=True, kw_only=True):
     """One source of sample requests; give exactly one key. Paths are relative to the workload
     file."""
@@ -59,6 +85,10 @@ class InputSource(_Strict, frozen=True, kw_only=True):
             description="Request logs, provider exports or agent session logs (a file or "
             "folder, the formats of tokx replay): their recorded calls are priced."
         ),
+    ] = None
+    columns: Annotated[
+        LogColumns | None,
+        msgspec.Meta(description="With logs: map roles to the headers of a CSV/TSV table."),
     ] = None
 
     @property
@@ -186,6 +216,17 @@ def _check_inputs(spec: WorkloadSpec, source: SourceFile) -> Iterator[str]:
         if len(given) != 1:
             yield source.problem(
                 f"inputs[{index}]", "give exactly one of path, glob, chat_jsonl, usage_csv, logs"
+            )
+        if item.columns is None:
+            continue
+        if item.logs is None:
+            yield source.problem(f"inputs[{index}].columns", "only with logs")
+            continue
+        mapped = item.columns.mapping()
+        missing = [role for role in ("model", "input", "output") if role not in mapped]
+        if missing:
+            yield source.problem(
+                f"inputs[{index}].columns", f"map {', '.join(missing)} too (required roles)"
             )
 
 

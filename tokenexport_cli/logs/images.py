@@ -1,0 +1,202 @@
+"""Image tokens of logged requests: the image's size read from the PNG, JPEG, GIF or WebP header
+of inline base64 data (bounded: at most ``MAX_HEADER_BYTES`` are decoded and scanned, whatever
+the data's length or content), and each provider's own rule for the tokens of that size.
+
+Rules, as the providers document them:
+
+- OpenAI (https://platform.openai.com/docs/guides/images-vision#calculating-costs, GPT-4o and
+  the other tile-priced models): ``detail: low`` costs 85 tokens; ``high`` (and ``auto``, which
+  tokx takes as high, the most the model may bill) is scaled to fit a 2048 x 2048 square, then
+  so that its shortest side is 768 px (only ever down: the documented examples shrink), and
+  costs 170 tokens per 512 px tile plus 85. ``gpt-4.1-mini`` and ``gpt-4.1-nano`` bill 32 px
+  patches instead, at most 1,536 (a larger image is scaled down to fit, then to a whole number
+  of patches across), times 1.62 and 2.46 respectively (same page). GPT-4o mini's own tile
+  constants are not in the documentation tokx could read offline; it gets the tile rule above.
+- Anthropic (https://platform.claude.com/docs/en/build-with-claude/vision, "Evaluate image
+  size"): tokens = width x height / 750 (rounded up); an image whose long edge exceeds 1568 px
+  or that would take more than about 1,600 tokens is first scaled down, preserving aspect
+  ratio, until it fits both.
+- Gemini (https://ai.google.dev/gemini-api/docs/tokens, images): both dimensions at most
+  384 px: 258 tokens; larger images are cropped and scaled into 768 x 768 tiles of 258 tokens
+  each (counted here as ceil(width / 768) x ceil(height / 768) tiles).
+
+An image whose size is unknown (a URL, an uploaded file, data that is not one of the four
+formats) is counted as ``DEFAULT_SIZE`` by the same rule; the caller counts such images and
+says so in a warning.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import struct
+from typing import Literal
+
+Vendor = Literal["openai", "anthropic", "google"]
+#: the size assumed where the log does not carry the image: a common screenshot/photo size
+DEFAULT_SIZE = (1024, 1024)
+#: decoded bytes scanned for a header (JPEG EXIF blocks can push the frame header this far)
+MAX_HEADER_BYTES = 256 * 1024
+#: JPEG markers looked at before giving up (bounds the loop on hostile data)
+MAX_JPEG_SEGMENTS = 256
+MAX_SIDE = 1_000_000  # larger "sizes" are corrupt headers, not images
+OPENAI_PATCH_MULTIPLIERS = {"gpt-4.1-mini": 1.62, "gpt-4.1-nano": 2.46}
+
+
+def decode_prefix(data: str) -> bytes:
+    """The first ``MAX_HEADER_BYTES`` of base64 ``data`` (a ``data:`` URL or bare base64);
+    empty when it is not base64."""
+    if data.startswith("data:"):
+        data = data.partition(",")[2]
+    chunk = data[: (MAX_HEADER_BYTES // 3) * 4]
+    chunk = chunk[: len(chunk) - len(chunk) % 4]
+    try:
+        return base64.b64decode(chunk, validate=False)
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def image_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG, GIF, WebP or JPEG header; None when not found."""
+    size = _png(head) or _gif(head) or _webp(head) or _jpeg(head)
+    if size is None:
+        return None
+    width, height = size
+    return size if 0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE else None
+
+
+def _png(head: bytes) -> tuple[int, int] | None:
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR" and len(head) >= 24:
+        width, height = struct.unpack(">II", head[16:24])
+        return int(width), int(height)
+    return None
+
+
+def _gif(head: bytes) -> tuple[int, int] | None:
+    if head[:6] in (b"GIF87a", b"GIF89a") and len(head) >= 10:
+        width, height = struct.unpack("<HH", head[6:10])
+        return int(width), int(height)
+    return None
+
+
+def _webp(head: bytes) -> tuple[int, int] | None:
+    if head[:4] != b"RIFF" or head[8:12] != b"WEBP" or len(head) < 30:
+        return None
+    chunk = head[12:16]
+    if chunk == b"VP8X":  # canvas size, 24-bit little-endian, minus one
+        return 1 + int.from_bytes(head[24:27], "little"), 1 + int.from_bytes(head[27:30], "little")
+    if chunk == b"VP8 " and head[23:26] == b"\x9d\x01\x2a":  # key frame start code
+        width, height = struct.unpack("<HH", head[26:30])
+        return int(width) & 0x3FFF, int(height) & 0x3FFF
+    if chunk == b"VP8L" and head[20] == 0x2F:  # lossless signature
+        bits = int.from_bytes(head[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _jpeg(head: bytes) -> tuple[int, int] | None:
+    if head[:2] != b"\xff\xd8":
+        return None
+    position = 2
+    for _ in range(MAX_JPEG_SEGMENTS):
+        while position < len(head) and head[position] == 0xFF:  # fill bytes before a marker
+            position += 1
+        if position + 3 > len(head):
+            return None
+        marker = head[position]
+        position += 1
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            continue
+        length = int.from_bytes(head[position : position + 2], "big")
+        if length < 2:
+            return None
+        # SOF0-SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC)
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if position + 7 > len(head):
+                return None
+            height, width = struct.unpack(">HH", head[position + 3 : position + 7])
+            return int(width), int(height)
+        position += length
+    return None
+
+
+def openai_tokens(width: int, height: int, detail: str | None, model: str) -> int:
+    multiplier = OPENAI_PATCH_MULTIPLIERS.get(model)
+    if multiplier is not None:
+        return math.ceil(_patches(width, height) * multiplier)
+    if detail == "low":
+        return 85
+    scale = min(1.0, 2048 / max(width, height))
+    w, h = width * scale, height * scale
+    scale = min(1.0, 768 / min(w, h))
+    w, h = w * scale, h * scale
+    return 85 + 170 * math.ceil(w / 512) * math.ceil(h / 512)
+
+
+def _patches(width: int, height: int, budget: int = 1536, patch: int = 32) -> int:
+    across, down = math.ceil(width / patch), math.ceil(height / patch)
+    if across * down <= budget:
+        return across * down
+    shrink = math.sqrt(budget * patch * patch / (width * height))
+    wide, tall = width * shrink / patch, height * shrink / patch
+    across = math.floor(wide)  # scaled again to a whole number of patches across
+    return across * math.ceil(tall * across / wide)
+
+
+def anthropic_tokens(width: int, height: int) -> int:
+    scale = min(1.0, 1568 / max(width, height))
+    w, h = width * scale, height * scale
+    if w * h / 750 > 1600:
+        shrink = math.sqrt(1600 * 750 / (w * h))
+        w, h = w * shrink, h * shrink
+    return math.ceil(math.floor(w) * math.floor(h) / 750)
+
+
+def gemini_tokens(width: int, height: int) -> int:
+    if width <= 384 and height <= 384:
+        return 258
+    return 258 * math.ceil(width / 768) * math.ceil(height / 768)
+
+
+def image_tokens(
+    vendor: Vendor, size: tuple[int, int] | None, detail: str | None = None, model: str = ""
+) -> int:
+    """Tokens one image costs on ``vendor``'s rule; ``DEFAULT_SIZE`` where ``size`` is None."""
+    width, height = size or DEFAULT_SIZE
+    if vendor == "anthropic":
+        return anthropic_tokens(width, height)
+    if vendor == "google":
+        return gemini_tokens(width, height)
+    return openai_tokens(width, height, detail, model)
+
+
+#: catalog model ids whose provider's image rule above applies (gpt-oss and other open models
+#: served elsewhere take no OpenAI rule)
+_RULE_PREFIXES: tuple[tuple[str, Vendor], ...] = (
+    ("claude", "anthropic"),
+    ("gemini", "google"),
+    ("gpt-4o", "openai"),
+    ("gpt-4.1", "openai"),
+    ("gpt-4.5", "openai"),
+    ("gpt-5", "openai"),
+    ("chatgpt", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+)
+
+
+def image_rule(model_id: str) -> Vendor | None:
+    """Whose image rule bills images sent to ``model_id``; None where tokx knows none."""
+    return next((vendor for prefix, vendor in _RULE_PREFIXES if model_id.startswith(prefix)), None)
+
+
+def images_tokens(
+    vendor: Vendor, images: tuple[tuple[int, int, str | None], ...], model: str
+) -> int:
+    """Tokens of a call's images on ``vendor``'s rule (unknown sizes as ``DEFAULT_SIZE``)."""
+    return sum(
+        image_tokens(vendor, (width, height) if width else None, detail, model)
+        for width, height, detail in images
+    )
