@@ -149,3 +149,42 @@ def test_a_jsonl_table_of_otel_columns_reads_like_its_parquet(tmp_path: Path) ->
     from_jsonl = run(jsonl, "duckdb", "2026-11-27", alternatives=1)
     auto = run(jsonl, "auto", "2026-11-27", alternatives=1)  # small: the Python path
     assert comparable(from_jsonl) == comparable(from_parquet) == comparable(auto)
+
+
+def test_a_reasoning_ratio_scales_the_cells_of_a_usage_table_like_the_calls(
+    tmp_path: Path,
+) -> None:
+    """DuckDB has no calls at hand: a given reasoning ratio scales each cell's sum (rounded
+    once per cell, not per call). The money differs from the Python path's per-call rounding by
+    at most half a token per call at the output price, and the note says how it was done."""
+    from decimal import Decimal
+
+    table = write_table(tmp_path / "usage.csv", 1500, 5)
+    options: dict[str, Any] = {
+        "columns": COLUMNS,
+        "models": ("deepseek-v4-flash",),
+        "reasoning_ratios": {"deepseek-v4-flash": Decimal("2.5")},
+    }
+    plain = run(table, "duckdb", "2026-11-27", columns=COLUMNS, models=("deepseek-v4-flash",))
+    python = run(table, "python", "2026-11-27", **options)
+    duck = run(table, "duckdb", "2026-11-27", **options)
+
+    def targets(result: ReplayResult) -> dict[tuple[str, str | None], Any]:
+        return {
+            (line.cost.provider, line.cost.region): line.cost
+            for line in result.lines
+            if line.role == "target"
+        }
+
+    before, by_call, by_cell = targets(plain), targets(python), targets(duck)
+    logged_reasoning = sum(source.counts["reasoning"] for source in plain.sources)
+    assert before.keys() == by_call.keys() == by_cell.keys() and by_cell
+    for key, cost in by_cell.items():
+        assert any("reasoning scaled on cell sums" in note for note in cost.notes)
+        assert cost.breakdown["reasoning"] > 2 * before[key].breakdown["reasoning"] > 0
+        # rounding moves at most half a token per call (and per cell); allow one whole token
+        # per call at the line's average reasoning price per logged reasoning token (x2 for
+        # the spread of band and tier prices around that average)
+        per_token = before[key].breakdown["reasoning"] / logged_reasoning
+        assert abs(cost.period_cost - by_call[key].period_cost) <= cost.requests * per_token
+        assert cost.period_cost != before[key].period_cost
