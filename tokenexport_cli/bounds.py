@@ -9,8 +9,10 @@ error (files) or usage error (flags) at the edge, never an internal error later.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
+import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,6 +63,10 @@ class Bound:
             return f"{self.noun}must {'be positive' if self.low_open else 'not be negative'} (got {_show(value)})"
         if too_low or value > self.high:
             return f"must be {self.describe()} (got {_show(value)})"
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent >= 0 or -exponent <= self.places:
+            return None  # a whole number, or few enough places even with trailing zeros
         if self.integer and value != value.to_integral_value():
             return f"must be a whole number (got {_show(value)})"
         if _places(value) > self.places:
@@ -197,24 +203,49 @@ def _element_bounds(annotation: Any) -> str | None:
     return None
 
 
+#: Leaf types that never hold a number: fields made only of these are not walked.
+_NUMBERLESS = (str, bool, dt.date, type(None))
+
+
+def _numberless(annotation: Any) -> bool:
+    """True when no value of ``annotation`` can contain a number or a Struct."""
+    annotation = _strip(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return all(isinstance(arg, str | bool) for arg in typing.get_args(annotation))
+    args = typing.get_args(annotation)
+    if args:
+        origin = typing.get_origin(annotation)
+        return origin in (tuple, list, frozenset, set, typing.Union, types.UnionType) and all(
+            arg is Ellipsis or _numberless(arg) for arg in args
+        )
+    return isinstance(annotation, type) and issubclass(annotation, _NUMBERLESS)
+
+
 @functools.cache
 def _field_bounds(kind: type) -> tuple[tuple[str, str | None], ...]:
+    """(field, its bound) for the fields of a Struct that may hold a number."""
     hints = typing.get_type_hints(kind, include_extras=True)
     fields: tuple[str, ...] = getattr(kind, "__struct_fields__", ())
-    return tuple((name, _element_bounds(hints[name])) for name in fields)
+    return tuple(
+        (name, _element_bounds(hints[name])) for name in fields if not _numberless(hints[name])
+    )
 
 
 def problems_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(key path, problem) for every bounded number in a converted msgspec object tree."""
     if isinstance(value, msgspec.Struct):
         for name, bound in _field_bounds(type(value)):
-            yield from _field(getattr(value, name), bound, f"{path}.{name}" if path else name)
+            item = getattr(value, name)
+            if item is not None:
+                yield from _field(item, bound, f"{path}.{name}" if path else name)
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):
-            yield from problems_in(item, f"{path}[{index}]")
+            if not isinstance(item, _NUMBERLESS):
+                yield from problems_in(item, f"{path}[{index}]")
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from problems_in(item, f"{path}.{key}" if path else str(key))
+            if not isinstance(item, _NUMBERLESS):
+                yield from problems_in(item, f"{path}.{key}" if path else str(key))
 
 
 def _field(value: Any, bound: str | None, path: str) -> Iterator[tuple[str, str]]:
