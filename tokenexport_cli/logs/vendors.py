@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from tokenexport_cli.dates import DateProblem, parse_moment
 from tokenexport_cli.logs.record import Counts, UsageRecord
 
 
@@ -35,19 +36,14 @@ def field(mapping: Any, name: str) -> Any:
 
 
 def timestamp(value: Any, name: str = "timestamp") -> dt.datetime | None:
-    """ISO 8601 text, or Unix seconds (OpenAI's ``created``), as an aware UTC datetime."""
+    """ISO 8601 text, or Unix seconds (OpenAI's ``created``), as an aware UTC datetime
+    (``dates.parse_moment``); an impossible value is a LineError (a counted, skipped line)."""
     if value is None or value == "":
         return None
     try:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return dt.datetime.fromtimestamp(value, dt.UTC)
-        if isinstance(value, str):
-            text = value.strip().replace(" ", "T", 1)
-            parsed = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        pass
-    raise LineError(f"{name}: not a timestamp: {value!r}")
+        return parse_moment(value)
+    except DateProblem as exc:
+        raise LineError(f"{name}: {exc}") from None
 
 
 def money(value: Any, name: str) -> Decimal | None:

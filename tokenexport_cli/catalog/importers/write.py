@@ -19,7 +19,7 @@ import msgspec
 from tokenexport_cli.atomic import fsync_dir
 from tokenexport_cli.catalog.importers import emit
 from tokenexport_cli.catalog.importers.match import ImportPlan, OfferKey
-from tokenexport_cli.catalog.locate import VERSION_NAME, VersionDir
+from tokenexport_cli.catalog.locate import VersionDir, release_date
 from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.safetext import clean
 from tokenexport_cli.yamlsafe import MAX_FILE_BYTES
@@ -84,9 +84,9 @@ def _drop_empty(value: Any) -> Any:
 
 
 def check_version_name(name: str) -> None:
-    if not VERSION_NAME.match(name):
+    if release_date(name) is None:
         raise UsageError(
-            f"'{name}' is not a catalog version name (YYYY-MM-DD, optionally followed by "
+            f"'{name}' is not a catalog version name (a date YYYY-MM-DD, optionally followed by "
             "'.name' of lowercase letters, digits, '.', '_' or '-')"
         )
 
