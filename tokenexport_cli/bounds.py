@@ -267,3 +267,40 @@ def _field(value: Any, bound: str | None, path: str) -> Iterator[tuple[str, str]
         problem = check(value, bound)
         if problem:
             yield path, problem
+
+
+def checked(value: Any, kind: str, field: str, key: str | None = None) -> Any:
+    """``value`` when it is a number of ``kind`` within range, else the neutral InvalidValue
+    naming the request ``field`` (and ``key``) that the CLI maps to its flag. Used by the typed
+    requests of ``tokenexport_cli.api`` at construction; a float becomes an exact Decimal for a
+    decimal kind (pricing never sees a float), a whole float an int for an integer kind."""
+    from tokenexport_cli.errors import InvalidValue
+
+    where = f"{key}: " if key is not None else ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise InvalidValue(f"{where}expected a number (got {type(value).__name__})", field, key)
+    problem = check(value, kind)
+    if problem:
+        raise InvalidValue(f"{where}{problem}", field, key)
+    if BOUNDS[kind].integer:
+        return int(value)
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def check_fields(request: object, kinds: dict[str, str]) -> None:
+    """``checked`` on each named field of a frozen dataclass that is not None, in place."""
+    for name, kind in kinds.items():
+        value = getattr(request, name)
+        if value is not None:
+            object.__setattr__(request, name, checked(value, kind, name))
+
+
+def checked_mapping(values: Any, kind: str, field: str) -> dict[str, Any]:
+    """A mapping of names to numbers of ``kind`` (``fx``, ``weights``, ``minimums``), checked."""
+    from tokenexport_cli.errors import InvalidValue
+
+    if not hasattr(values, "items"):
+        raise InvalidValue(
+            f"expected a mapping of names to numbers (got {type(values).__name__})", field
+        )
+    return {str(name): checked(value, kind, field, str(name)) for name, value in values.items()}

@@ -84,6 +84,11 @@ class EstimateRequest:
     months: int | None = None  # growth projection over this many months
     ranked: bool = False  # also rank cheapest-first with Pareto flags (for charts)
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import check_fields
+
+        check_fields(self, {"months": "count"})
+
 
 @dataclass(frozen=True)
 class EstimateResult:
@@ -140,6 +145,12 @@ class RecommendRequest:
     objective: Objective = "cheapest"
     weights: Mapping[str, Decimal] | None = None
     harnesses: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked_mapping
+
+        if self.weights is not None:
+            object.__setattr__(self, "weights", checked_mapping(self.weights, "weight", "weights"))
 
 
 def ranked_recommendation(

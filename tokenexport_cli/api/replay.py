@@ -41,6 +41,15 @@ class ReplayRequest:
     long_inputs: LongInputs = "cap"
     alternatives: int = 5  # without models: how many cheapest other models to show
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked, checked_mapping
+
+        object.__setattr__(self, "fx", checked_mapping(self.fx, "fx_rate", "fx"))
+        if self.alternatives != 0:  # none is a choice; otherwise a count
+            object.__setattr__(
+                self, "alternatives", checked(self.alternatives, "count", "alternatives")
+            )
+
 
 @dataclass(frozen=True)
 class SourceModel:

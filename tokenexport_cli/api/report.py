@@ -56,6 +56,11 @@ class ReportRequest:
     top_models: int = 5  # models that get a delivery-path comparison
     title: str | None = None
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked
+
+        object.__setattr__(self, "top_models", checked(self.top_models, "count", "top_models"))
+
 
 def describe_workload(workload: WorkloadChoice) -> str:
     """How the report describes where its traffic figures came from."""

@@ -266,6 +266,17 @@ FLAGS = {
     "workload_names": "--workload-name",
     "budgets": "--max-monthly, --max-per-1k-requests or --max-increase-percent",
     "columns": "--column",
+    # the numbers the API requests check at construction (bounds.checked)
+    "input_tokens": "--input-tokens",
+    "requests_per_day": "--requests-per-day",
+    "requests_per_month": "--requests-per-month",
+    "min_context": "--min-context",
+    "max_monthly": "--max-monthly",
+    "minimums": "--min",
+    "alternatives": "--alternatives",
+    "timeout": "--timeout",
+    "retries": "--retries",
+    "max_bytes": "--max-bytes",
 }
 
 
