@@ -42,6 +42,7 @@ LOG_FORMATS: tuple[str, ...] = (
 #: API responses of all three vendors share one reader: their usage fields tell them apart.
 API_FORMATS = frozenset({"openai", "anthropic", "gemini"})
 MAX_LINE_BYTES = 64 * 1024 * 1024  # the bound chat JSONL inputs have (workload/chat.py)
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a whole-file .json log is read at once: bounded
 TABLE_SUFFIXES = frozenset({".csv", ".tsv"})
 CLAUDE_CODE_TYPES = frozenset({"user", "assistant", "summary", "system", "file-history-snapshot"})
 VENDOR_FORMATS = {"openai": "openai", "anthropic": "anthropic", "google": "gemini"}
@@ -145,15 +146,25 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
                 reader.add(found)
         except (LineError, msgspec.DecodeError) as exc:
             reader.fail(number, str(exc))
+        except RecursionError:  # msgspec's own depth limit: a hostile line, not a call
+            reader.fail(number, "JSON nested too deeply")
     return reader.vendor or fmt or "openai"
+
+
+def _document(path: Path) -> bytes:
+    from tokenexport_cli.inputfile import read_bytes
+
+    return read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES, what="log file")
 
 
 def _read_json_document(reader: _FileReader) -> str:
     """A whole-file JSON document: an OTLP export, one response, or a list of responses."""
     try:
-        document = msgspec.json.decode(reader.path.read_bytes())
+        document = msgspec.json.decode(_document(reader.path))
     except msgspec.DecodeError as exc:
         raise DataError(located(reader.path, None, None, f"not JSON: {exc}")) from None
+    except RecursionError:
+        raise DataError(located(reader.path, None, None, "JSON nested too deeply")) from None
     items = document if isinstance(document, list) else [document]
     fmt = "openai"
     for index, item in enumerate(items, start=1):
@@ -271,7 +282,7 @@ def _first_object(path: Path) -> Any:
             if not raw.isspace():
                 try:
                     return msgspec.json.decode(raw)
-                except msgspec.DecodeError:
+                except (msgspec.DecodeError, RecursionError):
                     return None
     return None
 
@@ -293,8 +304,8 @@ def is_usage_log(path: Path) -> bool:
             continue
         if suffix == ".json":
             try:
-                obj = msgspec.json.decode(file.read_bytes())
-            except msgspec.DecodeError:
+                obj = msgspec.json.decode(_document(file))
+            except (msgspec.DecodeError, RecursionError):
                 return False
         elif suffix in (".jsonl", ".ndjson"):
             obj = _first_object(file)

@@ -13,6 +13,8 @@ from typing import Any
 from tokenexport_cli.dates import DateProblem, parse_moment
 from tokenexport_cli.logs.record import Counts, UsageRecord
 
+MAX_TOKEN_COUNT = 10**12  # bounds.BOUNDS["token_count"]
+
 
 class LineError(ValueError):
     """One log line or row cannot be read; the message names the field at fault."""
@@ -22,13 +24,20 @@ def count(value: Any, name: str) -> int:
     """A token count: a non-negative integer (JSON null or absent reads as 0)."""
     if value is None:
         return 0
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 19:
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
-        raise LineError(f"{name}: expected a token count, got {value!r}")
+        raise LineError(f"{name}: expected a token count, got {_short(value)}")
     if value < 0:
         raise LineError(f"{name}: negative token count {value}")
+    if value > MAX_TOKEN_COUNT:  # bounds' token_count: larger ones overflow the usage table
+        raise LineError(f"{name}: token count out of range (more than {MAX_TOKEN_COUNT:,})")
     return value
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def field(mapping: Any, name: str) -> Any:
@@ -55,7 +64,12 @@ def money(value: Any, name: str) -> Decimal | None:
     except ArithmeticError:
         raise LineError(f"{name}: not a number: {value!r}") from None
     if not amount.is_finite() or amount < 0:
-        raise LineError(f"{name}: not a cost: {value!r}")
+        raise LineError(f"{name}: not a cost: {_short(value)}")
+    from tokenexport_cli.bounds import check
+
+    problem = check(amount, "money")  # 1e999999 would overflow the exact sums
+    if problem:
+        raise LineError(f"{name}: {problem}")
     return amount
 
 
