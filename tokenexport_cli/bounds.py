@@ -126,6 +126,7 @@ BOUNDS: dict[str, Bound] = {
     "retries": _bound(0, 100, 0, "a number of retries", integer=True),
     "max_bytes": _bound(1, 2**30, 0, "a response size cap in bytes", integer=True),
     "calibration": _bound(0, 100, 12, "a calibration ratio"),
+    "gigabytes": _bound(0, 1_000_000, 6, "memory in GB (GPU memory, model weights)"),
     # any other number in a file (a field without a kind of its own, e.g. a new one)
     "number": _bound(-(10**18), 10**18, 12, "any other number"),
 }
@@ -160,6 +161,7 @@ Score = Annotated[Decimal, _kind("score")]
 Weight = Annotated[Decimal, _kind("weight")]
 Count = Annotated[int, _kind("count")]
 CalibrationRatio = Annotated[Decimal, _kind("calibration")]
+Gigabytes = Annotated[Decimal, _kind("gigabytes")]
 
 
 def check(value: object, kind: str) -> str | None:

@@ -106,3 +106,15 @@ def test_a_whole_file_json_log_over_its_size_limit_is_refused_before_reading(
     assert result.exit_code == 3, result.output
     assert result.stderr.startswith(f"tokx: error: {log}: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_escape_sequences_in_a_logged_model_id_never_reach_the_terminal(tmp_path: Path) -> None:
+    first = json.loads((LOGS / "openai_chat.jsonl").read_text().splitlines()[0])
+    first["model"] = "gpt-4o\x1b[31mRED\x1b]0;title\x07\x9b2J"
+    log = tmp_path / "calls.jsonl"
+    log.write_text(json.dumps(first) + "\n")
+    for fmt in ("table", "json", "csv", "markdown"):
+        result = runner.invoke(app, ["replay", str(log), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert "gpt-4oRED" in result.stdout
+        assert not any(char in result.output for char in "\x1b\x07\x9b"), fmt
