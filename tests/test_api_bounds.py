@@ -18,9 +18,14 @@ from typer.testing import CliRunner
 
 from tokenexport_cli.api.budget import OneOffCheck
 from tokenexport_cli.api.choices import PricingChoice, WorkloadChoice
-from tokenexport_cli.api.cost import EstimateRequest, RecommendRequest, estimate
+from tokenexport_cli.api.cost import (
+    MAX_PROJECTION_MONTHS,
+    EstimateRequest,
+    RecommendRequest,
+    estimate,
+)
 from tokenexport_cli.api.replay import ReplayRequest
-from tokenexport_cli.api.report import ReportRequest
+from tokenexport_cli.api.report import MAX_COMPARED_MODELS, ReportRequest
 from tokenexport_cli.bounds import check
 from tokenexport_cli.budget.config import Budgets
 from tokenexport_cli.cli import app
@@ -78,6 +83,8 @@ OPTIONAL = (
         "utilization",
     }
 )
+# numbers with a tighter range of their own than their kind's
+CEILINGS = {"months": MAX_PROJECTION_MONTHS, "top_models": MAX_COMPARED_MODELS}
 # the selfhost GPU price is a price that also divides: zero is refused by its own rule
 ZERO_REFUSED = {"gpu_price"}
 
@@ -89,6 +96,7 @@ def test_a_request_takes_exactly_the_numbers_the_bounds_take(
 ) -> None:
     _, field, kind, build = case
     refused = check(value, kind) is not None or (field in ZERO_REFUSED and value == 0)
+    refused = refused or (field in CEILINGS and value > CEILINGS[field])
     if refused:
         with pytest.raises(InvalidValue) as caught:
             build(value)

@@ -88,6 +88,10 @@ class EstimateRequest:
         from tokenexport_cli.bounds import check_fields
 
         check_fields(self, {"months": "count"})
+        if self.months is not None and self.months > MAX_PROJECTION_MONTHS:
+            raise InvalidValue(
+                f"expected 1 to {MAX_PROJECTION_MONTHS}, got {self.months}", "months"
+            )
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,6 @@ def estimate(request: EstimateRequest) -> EstimateResult:
     """``tokx estimate``: monthly cost of the workload on every selected model and path."""
     from tokenexport_cli.pricing.estimate import projection
 
-    if request.months is not None and not 1 <= request.months <= MAX_PROJECTION_MONTHS:
-        raise InvalidValue(f"expected 1 to {MAX_PROJECTION_MONTHS}, got {request.months}", "months")
     context = cost_context(request.catalog, request.workload, request.pricing)
     result = priced(context, request.models, request.providers, request.path_kinds)
     growth = context.usage.growth_percent
