@@ -75,7 +75,7 @@ def test_a_log_of_only_hostile_content_is_a_data_error_naming_it(
     ("column", "value", "problem"),
     [
         ("tokens_prompt", "9" * 5000, "tokens_prompt: expected a token count"),
-        ("tokens_prompt", "99999999999999999999", "tokens_prompt: expected a token count"),
+        ("tokens_prompt", "99999999999999999999", "tokens_prompt: token count out of range"),
         ("cost_total", "1e999999999", "cost_total: must be between 0 and"),
         ("cost_total", "nan", "cost_total: not a cost"),
         ("created_at", "2026-02-30 10:00:00", "created_at: '2026-02-30 10:00:00': day 30"),

@@ -20,19 +20,30 @@ class LineError(ValueError):
     """One log line or row cannot be read; the message names the field at fault."""
 
 
-def count(value: Any, name: str) -> int:
-    """A token count: a non-negative integer (JSON null or absent reads as 0)."""
+def whole_number(value: Any, name: str) -> int:
+    """A non-negative integer (JSON null or absent reads as 0), as a number or digits."""
     if value is None:
         return 0
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 19:
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 30:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise LineError(f"{name}: expected a token count, got {_short(value)}")
+        raise LineError(f"{name}: expected a whole number, got {_short(value)}")
     if value < 0:
-        raise LineError(f"{name}: negative token count {value}")
-    if value > MAX_TOKEN_COUNT:  # bounds' token_count: larger ones overflow the usage table
-        raise LineError(f"{name}: token count out of range (more than {MAX_TOKEN_COUNT:,})")
+        raise LineError(f"{name}: negative number {value}")
     return value
+
+
+def count(value: Any, name: str) -> int:
+    """A token count: a non-negative integer (JSON null or absent reads as 0)."""
+    try:
+        tokens = whole_number(value, name)
+    except LineError:
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise LineError(f"{name}: negative token count {value}") from None
+        raise LineError(f"{name}: expected a token count, got {_short(value)}") from None
+    if tokens > MAX_TOKEN_COUNT:  # bounds' token_count: larger ones overflow the usage table
+        raise LineError(f"{name}: token count out of range (more than {MAX_TOKEN_COUNT:,})")
+    return tokens
 
 
 def _short(value: Any) -> str:
