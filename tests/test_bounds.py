@@ -204,3 +204,18 @@ def test_the_readme_documents_every_bound_as_the_code_has_it() -> None:
         low = ("above " if bound.low_open else "") + show(bound.low)
         row = f"| `{kind}` | {bound.meaning} | {low} to {show(bound.high)} | {bound.places} |"
         assert row in readme, row
+
+
+@pytest.mark.parametrize("value", ["-1", "1e30", "0.0000001"])
+def test_serving_memory_figures_are_gigabytes_checked_by_validate(
+    tmp_path: Path, value: str
+) -> None:
+    overlay = tmp_path / "serving.yaml"
+    overlay.write_text(
+        "serving:\n  - id: x-unit\n    model: deepseek-v3\n    engine: e\n    gpu: H800\n"
+        "    gpus_per_replica: 8\n    input_tokens_per_s: 1000\n    output_tokens_per_s: 1000\n"
+        f"    gpu_memory_gb: 80\n    weights_gb: {value}\n    source: s\n    as_of: 2026-01-01\n"
+    )
+    result = runner.invoke(app, ["catalog", "validate", str(overlay)])
+    assert result.exit_code == 3, result.output
+    assert f"{overlay}:10: serving[0].weights_gb: " in result.output

@@ -1,4 +1,5 @@
-"""Fuzz: mutants of the bundled example files (catalog overlay, workload, config, baseline) must
+"""Fuzz: mutants of the bundled example files (catalog overlay, workload, config, baseline) and of
+a recorded log (replay) must
 end each command in-process with success or a one-line TokxError (exit 2/3; 1 is a budget
 verdict of ``check``), never an internal error (70), a traceback or a hang.
 
@@ -200,6 +201,25 @@ def test_baseline_mutants(tree: Path, data: st.DataObject) -> None:
     )
 
 
+@FUZZ
+@given(data=st.data())
+def test_recorded_log_mutants(
+    tree: Path, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The replay path: a recorded OpenAI log (usage, model, created) mutated like a baseline; a
+    bad line among good ones is a counted skip, a log of only bad lines exit 3."""
+    monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
+    mutant = tree / "calls-mutant.jsonl"
+    mutant.write_text(data.draw(json_mutant(_log_seed())))
+    _check(["replay", str(mutant), "-m", "gpt-4o", "--provider", "openai", "-f", "json"])
+
+
+def _log_seed() -> str:
+    """The fixture log with ``": "`` separators, which ``json_mutant`` finds values by."""
+    lines = (REPO / "tests" / "fixtures" / "logs" / "openai_chat.jsonl").read_text().splitlines()
+    return "".join(json.dumps(json.loads(line)) + "\n" for line in lines if line.strip())
+
+
 def test_the_seeds_are_valid(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The unmutated seeds pass, so every failure above is the mutation's."""
     monkeypatch.setenv("TOKX_CATALOG_ROOT", str(FIXTURE_VERSION.parent))
@@ -212,3 +232,8 @@ def test_the_seeds_are_valid(tree: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     baseline = json.loads((tree / "examples" / "ci" / "tokx-baseline.json").read_text())
     assert baseline["workloads"]
     assert _JSON_VALUE.search(json.dumps(baseline, indent=2))
+    monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
+    log = tree / "calls.jsonl"
+    log.write_text(_log_seed())
+    replayed = runner.invoke(app, ["replay", str(log), "-m", "gpt-4o", "--provider", "openai"])
+    assert replayed.exit_code == 0 and not replayed.stderr, replayed.output

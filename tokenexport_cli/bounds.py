@@ -9,8 +9,10 @@ error (files) or usage error (flags) at the edge, never an internal error later.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
+import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,6 +63,10 @@ class Bound:
             return f"{self.noun}must {'be positive' if self.low_open else 'not be negative'} (got {_show(value)})"
         if too_low or value > self.high:
             return f"must be {self.describe()} (got {_show(value)})"
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int)
+        if exponent >= 0 or -exponent <= self.places:
+            return None  # a whole number, or few enough places even with trailing zeros
         if self.integer and value != value.to_integral_value():
             return f"must be a whole number (got {_show(value)})"
         if _places(value) > self.places:
@@ -121,6 +127,7 @@ BOUNDS: dict[str, Bound] = {
     "max_bytes": _bound(1, 2**30, 0, "a response size cap in bytes", integer=True),
     "calibration": _bound(0, 100, 12, "a calibration ratio"),
     "reasoning_ratio": _bound(0, 100, 6, "reasoning tokens per reasoning token logged"),
+    "gigabytes": _bound(0, 1_000_000, 6, "memory in GB (GPU memory, model weights)"),
     # any other number in a file (a field without a kind of its own, e.g. a new one)
     "number": _bound(-(10**18), 10**18, 12, "any other number"),
 }
@@ -155,6 +162,7 @@ Score = Annotated[Decimal, _kind("score")]
 Weight = Annotated[Decimal, _kind("weight")]
 Count = Annotated[int, _kind("count")]
 CalibrationRatio = Annotated[Decimal, _kind("calibration")]
+Gigabytes = Annotated[Decimal, _kind("gigabytes")]
 
 
 def check(value: object, kind: str) -> str | None:
@@ -198,24 +206,49 @@ def _element_bounds(annotation: Any) -> str | None:
     return None
 
 
+#: Leaf types that never hold a number: fields made only of these are not walked.
+_NUMBERLESS = (str, bool, dt.date, type(None))
+
+
+def _numberless(annotation: Any) -> bool:
+    """True when no value of ``annotation`` can contain a number or a Struct."""
+    annotation = _strip(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return all(isinstance(arg, str | bool) for arg in typing.get_args(annotation))
+    args = typing.get_args(annotation)
+    if args:
+        origin = typing.get_origin(annotation)
+        return origin in (tuple, list, frozenset, set, typing.Union, types.UnionType) and all(
+            arg is Ellipsis or _numberless(arg) for arg in args
+        )
+    return isinstance(annotation, type) and issubclass(annotation, _NUMBERLESS)
+
+
 @functools.cache
 def _field_bounds(kind: type) -> tuple[tuple[str, str | None], ...]:
+    """(field, its bound) for the fields of a Struct that may hold a number."""
     hints = typing.get_type_hints(kind, include_extras=True)
     fields: tuple[str, ...] = getattr(kind, "__struct_fields__", ())
-    return tuple((name, _element_bounds(hints[name])) for name in fields)
+    return tuple(
+        (name, _element_bounds(hints[name])) for name in fields if not _numberless(hints[name])
+    )
 
 
 def problems_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(key path, problem) for every bounded number in a converted msgspec object tree."""
     if isinstance(value, msgspec.Struct):
         for name, bound in _field_bounds(type(value)):
-            yield from _field(getattr(value, name), bound, f"{path}.{name}" if path else name)
+            item = getattr(value, name)
+            if item is not None:
+                yield from _field(item, bound, f"{path}.{name}" if path else name)
     elif isinstance(value, tuple | list):
         for index, item in enumerate(value):
-            yield from problems_in(item, f"{path}[{index}]")
+            if not isinstance(item, _NUMBERLESS):
+                yield from problems_in(item, f"{path}[{index}]")
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from problems_in(item, f"{path}.{key}" if path else str(key))
+            if not isinstance(item, _NUMBERLESS):
+                yield from problems_in(item, f"{path}.{key}" if path else str(key))
 
 
 def _field(value: Any, bound: str | None, path: str) -> Iterator[tuple[str, str]]:
@@ -237,3 +270,40 @@ def _field(value: Any, bound: str | None, path: str) -> Iterator[tuple[str, str]
         problem = check(value, bound)
         if problem:
             yield path, problem
+
+
+def checked(value: Any, kind: str, field: str, key: str | None = None) -> Any:
+    """``value`` when it is a number of ``kind`` within range, else the neutral InvalidValue
+    naming the request ``field`` (and ``key``) that the CLI maps to its flag. Used by the typed
+    requests of ``tokenexport_cli.api`` at construction; a float becomes an exact Decimal for a
+    decimal kind (pricing never sees a float), a whole float an int for an integer kind."""
+    from tokenexport_cli.errors import InvalidValue
+
+    where = f"{key}: " if key is not None else ""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise InvalidValue(f"{where}expected a number (got {type(value).__name__})", field, key)
+    problem = check(value, kind)
+    if problem:
+        raise InvalidValue(f"{where}{problem}", field, key)
+    if BOUNDS[kind].integer:
+        return int(value)
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def check_fields(request: object, kinds: dict[str, str]) -> None:
+    """``checked`` on each named field of a frozen dataclass that is not None, in place."""
+    for name, kind in kinds.items():
+        value = getattr(request, name)
+        if value is not None:
+            object.__setattr__(request, name, checked(value, kind, name))
+
+
+def checked_mapping(values: Any, kind: str, field: str) -> dict[str, Any]:
+    """A mapping of names to numbers of ``kind`` (``fx``, ``weights``, ``minimums``), checked."""
+    from tokenexport_cli.errors import InvalidValue
+
+    if not hasattr(values, "items"):
+        raise InvalidValue(
+            f"expected a mapping of names to numbers (got {type(values).__name__})", field
+        )
+    return {str(name): checked(value, kind, field, str(name)) for name, value in values.items()}

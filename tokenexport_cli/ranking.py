@@ -51,6 +51,12 @@ class Constraints:
     regions: tuple[str, ...] = ()
     billing_countries: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import check_fields, checked_mapping
+
+        check_fields(self, {"min_context": "tokens", "max_monthly": "money"})
+        object.__setattr__(self, "minimums", checked_mapping(self.minimums, "score", "minimums"))
+
 
 @dataclass(frozen=True)
 class Ranked:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 
 import msgspec
@@ -14,6 +13,7 @@ from tokenexport_cli.bounds import (
     Factor,
     FixedFee,
     FxRateValue,
+    Gigabytes,
     HourlyPrice,
     MarketTokens,
     Percent,
@@ -252,8 +252,8 @@ class ServingProfile(_Strict, frozen=True, kw_only=True):
     output_tokens_per_s: Throughput
     layout: str | None = None
     precision: str | None = None
-    gpu_memory_gb: Decimal | None = None
-    weights_gb: Decimal | None = None
+    gpu_memory_gb: Gigabytes | None = None
+    weights_gb: Gigabytes | None = None
     setting: str | None = None
     source: NonEmpty
     as_of: dt.date

@@ -42,6 +42,13 @@ class FetchPolicy:
     max_redirects: int = 5
     total_factor: float = 4.0
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked
+
+        checked(self.timeout, "seconds", "timeout")  # a float stays a float: httpx takes it
+        object.__setattr__(self, "retries", checked(self.retries, "retries", "retries"))
+        object.__setattr__(self, "max_bytes", checked(self.max_bytes, "max_bytes", "max_bytes"))
+
 
 @dataclass(frozen=True)
 class Fetched:

@@ -229,7 +229,7 @@ def test_a_failed_validation_leaves_previous_catalogs_untouched(
     _import("openrouter", "openrouter.json", as_version="2026-06-15.mine")
     before = hash_tree(synced_root())
 
-    def invalid(folder: Path, name: str) -> None:
+    def invalid(folder: Path, name: str, written: object) -> None:
         raise DataError(f"{folder}: invented problem")
 
     monkeypatch.setattr("tokenexport_cli.catalog.importers.write._validate", invalid)

@@ -214,7 +214,7 @@ DECODER_WORDS = "<msgspec's words>"
         ),
         (
             '{"messages": [], "timestamp": "yesterday"}',
-            "timestamp: expected an ISO 8601 time or Unix seconds, got 'yesterday'",
+            "timestamp: 'yesterday' is not an ISO 8601 time or Unix seconds",
         ),
         ("[1, 2]", DECODER_WORDS),
     ],

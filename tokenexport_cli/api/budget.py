@@ -25,6 +25,23 @@ class OneOffCheck:
     budgets: Budgets
     currency: str = "USD"
 
+    def __post_init__(self) -> None:
+        import msgspec
+
+        from tokenexport_cli.bounds import checked
+
+        kinds = {
+            "max_monthly": "money",
+            "max_per_1k_requests": "money",
+            "max_increase_percent": "change_percent",
+        }
+        limits = {
+            name: checked(getattr(self.budgets, name), kind, "budgets", name)
+            for name, kind in kinds.items()
+            if getattr(self.budgets, name) is not None
+        }
+        object.__setattr__(self, "budgets", msgspec.structs.replace(self.budgets, **limits))
+
 
 @dataclass(frozen=True)
 class CheckRequest:

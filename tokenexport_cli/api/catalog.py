@@ -158,7 +158,14 @@ def import_prices(request: ImportRequest) -> ImportResult:
     if request.retrieved is not None:
         when = dt.datetime.combine(request.retrieved, dt.time(), dt.UTC)
     else:
-        when = dt.datetime.fromtimestamp(int(source.stat().st_mtime), dt.UTC)
+        from tokenexport_cli.dates import DateProblem, from_unix
+
+        try:
+            when = from_unix(int(source.stat().st_mtime))
+        except DateProblem as exc:
+            raise InvalidValue(
+                f"{source}: modification time: {exc}; give the retrieval date", "retrieved"
+            ) from None
     info = SourceInfo(module.FORMAT, str(source.resolve()), when)
     entries = parse_path(module, source, info.as_of)
     return run_import(

@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from tokenexport_cli.usage import UsageSource
 
 LongInputs = Literal["exclude", "split"]
+#: The bounds kind (``bounds.BOUNDS``) of each number of the quick workload form.
+_WORKLOAD_KINDS = {
+    "input_tokens": "token_count",
+    "output_tokens": "token_count",
+    "requests_per_day": "requests",
+    "requests_per_month": "requests",
+    "batch_fraction": "share",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,11 @@ class WorkloadChoice:
     requests_per_month: Decimal | None = None
     batch_fraction: Decimal | None = None
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import check_fields  # lazy: msgspec stays off start-up
+
+        check_fields(self, _WORKLOAD_KINDS)
+
     @property
     def has_traffic(self) -> bool:
         """Whether any request shape was given (a file, samples or token counts)."""
@@ -52,6 +65,11 @@ class PricingChoice:
     currency: str = "USD"
     fx: Mapping[str, Decimal] = field(default_factory=dict)
     long_inputs: LongInputs = "exclude"
+
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked_mapping
+
+        object.__setattr__(self, "fx", checked_mapping(self.fx, "fx_rate", "fx"))
 
 
 @dataclass(frozen=True)

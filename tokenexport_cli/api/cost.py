@@ -84,6 +84,15 @@ class EstimateRequest:
     months: int | None = None  # growth projection over this many months
     ranked: bool = False  # also rank cheapest-first with Pareto flags (for charts)
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import check_fields
+
+        check_fields(self, {"months": "count"})
+        if self.months is not None and self.months > MAX_PROJECTION_MONTHS:
+            raise InvalidValue(
+                f"expected 1 to {MAX_PROJECTION_MONTHS}, got {self.months}", "months"
+            )
+
 
 @dataclass(frozen=True)
 class EstimateResult:
@@ -100,8 +109,6 @@ def estimate(request: EstimateRequest) -> EstimateResult:
     """``tokx estimate``: monthly cost of the workload on every selected model and path."""
     from tokenexport_cli.pricing.estimate import projection
 
-    if request.months is not None and not 1 <= request.months <= MAX_PROJECTION_MONTHS:
-        raise InvalidValue(f"expected 1 to {MAX_PROJECTION_MONTHS}, got {request.months}", "months")
     context = cost_context(request.catalog, request.workload, request.pricing)
     result = priced(context, request.models, request.providers, request.path_kinds)
     growth = context.usage.growth_percent
@@ -140,6 +147,12 @@ class RecommendRequest:
     objective: Objective = "cheapest"
     weights: Mapping[str, Decimal] | None = None
     harnesses: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked_mapping
+
+        if self.weights is not None:
+            object.__setattr__(self, "weights", checked_mapping(self.weights, "weight", "weights"))
 
 
 def ranked_recommendation(

@@ -41,6 +41,20 @@ class ReplayRequest:
     #: model -> its reasoning tokens per reasoning token of the logged model (default 1:1)
     reasoning_ratios: Mapping[str, Decimal] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked, checked_mapping
+
+        object.__setattr__(self, "fx", checked_mapping(self.fx, "fx_rate", "fx"))
+        object.__setattr__(
+            self,
+            "reasoning_ratios",
+            checked_mapping(self.reasoning_ratios, "reasoning_ratio", "reasoning_ratios"),
+        )
+        if self.alternatives != 0:  # none is a choice; otherwise a count
+            object.__setattr__(
+                self, "alternatives", checked(self.alternatives, "count", "alternatives")
+            )
+
 
 @dataclass(frozen=True)
 class SourceModel:

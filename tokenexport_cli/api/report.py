@@ -56,6 +56,19 @@ class ReportRequest:
     top_models: int = 5  # models that get a delivery-path comparison
     title: str | None = None
 
+    def __post_init__(self) -> None:
+        from tokenexport_cli.bounds import checked
+        from tokenexport_cli.errors import InvalidValue
+
+        top = self.top_models
+        if (
+            isinstance(top, int)
+            and not isinstance(top, bool)
+            and not 1 <= top <= MAX_COMPARED_MODELS
+        ):
+            raise InvalidValue(f"expected 1 to {MAX_COMPARED_MODELS}, got {top}", "top_models")
+        object.__setattr__(self, "top_models", checked(top, "count", "top_models"))
+
 
 def describe_workload(workload: WorkloadChoice) -> str:
     """How the report describes where its traffic figures came from."""
@@ -71,12 +84,6 @@ def describe_workload(workload: WorkloadChoice) -> str:
 
 def report(request: ReportRequest) -> Report:
     """``tokx report``: ``recommend``'s ranking, then projections and path comparisons."""
-    from tokenexport_cli.errors import InvalidValue
-
-    if not 1 <= request.top_models <= MAX_COMPARED_MODELS:
-        raise InvalidValue(
-            f"expected 1 to {MAX_COMPARED_MODELS}, got {request.top_models}", "top_models"
-        )
     asked = request.recommend
     context = cost_context(asked.catalog, asked.workload, asked.pricing)
     rec = ranked_recommendation(context, asked, request.models)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import msgspec
 
@@ -20,6 +23,7 @@ from tokenexport_cli.schema import SCHEMA_VERSION, Catalog
 from tokenexport_cli.userdirs import cache_dir as user_cache_dir
 
 MAX_CATALOG_FILES = 2000
+EMPTY: Mapping[Path, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,11 @@ def read_files(version: VersionDir, overlays: tuple[Path, ...] = ()) -> CatalogF
     )
 
 
-def compile_catalog(files: CatalogFiles, version_name: str | None = None) -> Catalog:
-    """Parse and validate every file; raise CatalogInvalid listing all problems found."""
+def compile_catalog(
+    files: CatalogFiles, version_name: str | None = None, known: Mapping[Path, Any] = EMPTY
+) -> Catalog:
+    """Parse and validate every file; raise CatalogInvalid listing all problems found.
+    ``known`` maps a file to the data its text is known to parse to (see ``parse_file``)."""
     from tokenexport_cli.catalog.merge import build_catalog, merge_layers  # cold runs only
     from tokenexport_cli.catalog.rules import check
 
@@ -83,7 +90,7 @@ def compile_catalog(files: CatalogFiles, version_name: str | None = None) -> Cat
         parsed = []
         for source in group:
             try:
-                parsed_file = parse_file(source)
+                parsed_file = parse_file(source, known.get(source.path))
             except CatalogInvalid as exc:
                 problems.extend(exc.problems)
                 continue

@@ -24,9 +24,23 @@ class VersionDir:
 
     @property
     def released(self) -> dt.date:
-        match = VERSION_NAME.match(self.name)
-        assert match is not None
-        return dt.date.fromisoformat(match.group(1))
+        date = release_date(self.name)
+        assert date is not None  # list_versions only lists valid names
+        return date
+
+
+def release_date(name: str) -> dt.date | None:
+    """The date a version name starts with, or None when the name is not a version's (a
+    folder named ``2026-02-30.x`` is not one: the date does not exist)."""
+    from tokenexport_cli.dates import DateProblem, parse_date
+
+    match = VERSION_NAME.match(name)
+    if match is None:
+        return None
+    try:
+        return parse_date(match.group(1))
+    except DateProblem:
+        return None
 
 
 def bundled_root() -> Path:
@@ -55,7 +69,7 @@ def list_versions() -> list[VersionDir]:
         if not root.is_dir():
             continue
         for child in root.iterdir():
-            if VERSION_NAME.match(child.name) and (child / "manifest.yaml").is_file():
+            if release_date(child.name) and (child / "manifest.yaml").is_file():
                 found[child.name] = VersionDir(child.name, child, origin)
     return [found[name] for name in sorted(found)]
 

@@ -32,8 +32,11 @@ def read_source(path: Path) -> SourceFile:
     return SourceFile(path, read_text(path))
 
 
-def parse_file(source: SourceFile) -> ParsedFile:
-    data = parse_yaml(source.text, source.path)
+def parse_file(source: SourceFile, data: Any = None) -> ParsedFile:
+    """A file's typed data; ``data``, when given, is what its text parses to (an import that
+    wrote the text from it skips the YAML parse: ``catalog.importers.emit``)."""
+    if data is None:
+        data = parse_yaml(source.text, source.path)
     return ParsedFile(source, convert(source, data, CatalogFile))
 
 

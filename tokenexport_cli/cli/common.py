@@ -275,6 +275,17 @@ FLAGS = {
     "aggregate": "--aggregate",
     "log_format": "--log-format",
     "reasoning_ratios": "--reasoning-ratio",
+    # the numbers the API requests check at construction (bounds.checked)
+    "input_tokens": "--input-tokens",
+    "requests_per_day": "--requests-per-day",
+    "requests_per_month": "--requests-per-month",
+    "min_context": "--min-context",
+    "max_monthly": "--max-monthly",
+    "minimums": "--min",
+    "alternatives": "--alternatives",
+    "timeout": "--timeout",
+    "retries": "--retries",
+    "max_bytes": "--max-bytes",
 }
 
 

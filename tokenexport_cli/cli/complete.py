@@ -53,16 +53,15 @@ def _catalog(ctx: typer.Context | None) -> Catalog | None:
     """The catalog the command would use, from the compiled cache; None on any problem, since
     a completion must never print a traceback into the user's prompt."""
     try:
-        import datetime as dt
-
         from tokenexport_cli.catalog import load_catalog
+        from tokenexport_cli.dates import parse_date
 
         overlays = tuple(Path(p) for p in _param(ctx, "catalog") or ())
         as_of = _param(ctx, "as_of")
         return load_catalog(
             _param(ctx, "catalog_version"),
             overlays,
-            dt.date.fromisoformat(as_of) if as_of else None,
+            parse_date(as_of) if as_of else None,
         )
     except Exception:
         return None

@@ -49,6 +49,20 @@ def error(message: str) -> None:
     sys.stderr.write(f"tokx: error: {message}\n")
 
 
+def _with_flag(exc: TokxError) -> str:
+    """An InvalidValue raised outside ``common.flag_errors`` (a request refusing a value as it
+    is built) still names the flag its field comes from."""
+    from tokenexport_cli.errors import InvalidValue
+
+    if isinstance(exc, InvalidValue) and exc.field:
+        from tokenexport_cli.cli.common import FLAGS
+
+        flag = FLAGS.get(exc.field)
+        if flag and not exc.message.startswith(f"{flag}:"):
+            return f"{flag}: {exc.message}"
+    return exc.message
+
+
 def report_exception(exc: BaseException) -> int:
     """Print the one-line message an exception ends a command with; return its exit code.
 
@@ -64,7 +78,7 @@ def report_exception(exc: BaseException) -> int:
     if is_broken_pipe(exc):
         _silence_stdout()
     elif isinstance(exc, TokxError):
-        error(exc.message)
+        error(_with_flag(exc))
     elif isinstance(exc, KeyboardInterrupt):
         error("interrupted")
     else:

@@ -44,6 +44,7 @@ LOG_FORMATS: tuple[str, ...] = (
 #: API responses of all three vendors share one reader: their usage fields tell them apart.
 API_FORMATS = frozenset({"openai", "anthropic", "gemini"})
 MAX_LINE_BYTES = 64 * 1024 * 1024  # the bound chat JSONL inputs have (workload/chat.py)
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a whole-file .json log is read at once: bounded
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".parquet"})
 CLAUDE_CODE_TYPES = frozenset({"user", "assistant", "summary", "system", "file-history-snapshot"})
 VENDOR_FORMATS = {"openai": "openai", "anthropic": "anthropic", "google": "gemini"}
@@ -165,15 +166,25 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
                 reader.add_response(obj, fmt)
         except (LineError, msgspec.DecodeError) as exc:
             reader.fail(number, str(exc))
+        except RecursionError:  # msgspec's own depth limit: a hostile line, not a call
+            reader.fail(number, "JSON nested too deeply")
     return reader.vendor or fmt or "openai"
+
+
+def document_bytes(path: Path) -> bytes:
+    from tokenexport_cli.inputfile import read_bytes
+
+    return read_bytes(path, max_bytes=MAX_DOCUMENT_BYTES, what="log file")
 
 
 def _read_json_document(reader: _FileReader) -> str:
     """A whole-file JSON document: an OTLP export, one response, or a list of responses."""
     try:
-        document = msgspec.json.decode(reader.path.read_bytes())
+        document = msgspec.json.decode(document_bytes(reader.path))
     except msgspec.DecodeError as exc:
         raise DataError(located(reader.path, None, None, f"not JSON: {exc}")) from None
+    except RecursionError:
+        raise DataError(located(reader.path, None, None, "JSON nested too deeply")) from None
     if isinstance(document, dict) and isinstance(document.get("data"), list):
         document = document["data"]  # a Langfuse API page: {"data": [...], "meta": {...}}
     items = document if isinstance(document, list) else [document]

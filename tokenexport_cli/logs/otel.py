@@ -13,10 +13,11 @@ attributes (a tool call, an agent step) is not an API call and is passed over.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from tokenexport_cli.logs.record import UsageRecord
-from tokenexport_cli.logs.vendors import LineError, count, timestamp
+from tokenexport_cli.logs.vendors import LineError, count, timestamp, whole_number
 
 INPUT = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
 OUTPUT = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
@@ -28,7 +29,6 @@ CACHE_WRITE = (
 REASONING = ("gen_ai.usage.reasoning.output_tokens",)
 MODEL = ("gen_ai.response.model", "gen_ai.request.model")
 PROVIDER = ("gen_ai.provider.name", "gen_ai.system")
-NANOS = 1_000_000_000
 
 
 def _value(wrapped: Any) -> Any:
@@ -84,7 +84,9 @@ def otel_records(export: Mapping[str, Any]) -> Iterator[UsageRecord]:
             provider=provider if isinstance(provider, str) else None,
             timestamp=None
             if start is None
-            else timestamp(count(start, "startTimeUnixNano") / NANOS),
+            else timestamp(
+                Decimal(whole_number(start, "startTimeUnixNano")).scaleb(-9), "startTimeUnixNano"
+            ),
             input=prompt - read - written,
             cache_read=read,
             cache_write_5m=written,

@@ -70,11 +70,13 @@ def _vendor(body: Mapping[str, Any]) -> Vendor:
     model = str(body.get("model") or "")
     if "system" in body or model.startswith("claude") or "anthropic" in model:
         return "anthropic"
-    for tool in body.get("tools") or ():
+    tools, messages = body.get("tools"), body.get("messages")
+    for tool in tools if isinstance(tools, list) else ():
         if isinstance(tool, Mapping) and "input_schema" in tool:
             return "anthropic"
-    for message in body.get("messages") or ():
-        for block in _get(message, "content") or ():
+    for message in messages if isinstance(messages, list) else ():
+        content = _get(message, "content")
+        for block in content if isinstance(content, list) else ():
             if _get(block, "type") in ("tool_use", "tool_result", "thinking") or "source" in (
                 block if isinstance(block, Mapping) else ()
             ):
@@ -236,6 +238,17 @@ def _answers(response: Any, vendor: Vendor) -> list[str] | None:
 
 
 def prompt_from_object(obj: Mapping[str, Any]) -> Prompt:
+    """The request text of one logged call (see ``_prompt_from_object``); a request whose
+    fields have unexpected types (hostile or corrupt lines) is a bad line, not a crash."""
+    try:
+        return _prompt_from_object(obj)
+    except (TypeError, AttributeError, ValueError) as exc:
+        if isinstance(exc, LineError):
+            raise
+        raise LineError(f"request: a field of an unexpected type ({type(exc).__name__})") from None
+
+
+def _prompt_from_object(obj: Mapping[str, Any]) -> Prompt:
     """The prompt of one logged request without usage; LineError when it holds none."""
     batch = False
     request_id = None

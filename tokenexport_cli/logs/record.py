@@ -149,8 +149,11 @@ class UsageTable:
         key = (model, provider)
         source = self._source_index.get(key)
         if source is None:
+            from tokenexport_cli.safetext import one_line
+
+            # ids from a user's log reach the terminal: no escape sequences (once per model)
             source = self._source_index[key] = len(self.sources)
-            self.sources.append(key)
+            self.sources.append((one_line(model), None if provider is None else one_line(provider)))
         prompt = counts[0] + counts[1] + counts[2] + counts[3] + counts[6] + counts[7]
         row = self._rows_by_id.get(request_id) if request_id else None
         if row is None:

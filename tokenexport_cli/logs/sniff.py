@@ -10,7 +10,12 @@ from typing import Any
 import msgspec
 
 from tokenexport_cli.errors import DataError
-from tokenexport_cli.logs.detect import MAX_LINE_BYTES, TABLE_SUFFIXES, detect_object
+from tokenexport_cli.logs.detect import (
+    MAX_LINE_BYTES,
+    TABLE_SUFFIXES,
+    detect_object,
+    document_bytes,
+)
 from tokenexport_cli.logs.exports import detect_table
 from tokenexport_cli.textfiles import expand_paths
 
@@ -21,7 +26,7 @@ def _first_object(path: Path) -> Any:
             if not raw.isspace():
                 try:
                     return msgspec.json.decode(raw)
-                except msgspec.DecodeError:
+                except (msgspec.DecodeError, RecursionError):
                     return None
     return None
 
@@ -53,8 +58,8 @@ def is_usage_log(path: Path) -> bool:
             continue
         if suffix == ".json":
             try:
-                obj = msgspec.json.decode(file.read_bytes())
-            except msgspec.DecodeError:
+                obj = msgspec.json.decode(document_bytes(file))
+            except (msgspec.DecodeError, RecursionError):
                 return False
         elif suffix in (".jsonl", ".ndjson"):
             obj = _first_object(file)

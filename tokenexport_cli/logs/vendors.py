@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from tokenexport_cli.dates import DateProblem, parse_moment
 from tokenexport_cli.logs.record import Counts, UsageRecord
+
+MAX_TOKEN_COUNT = 10**12  # bounds.BOUNDS["token_count"]
 
 
 class LineError(ValueError):
@@ -22,17 +25,35 @@ class NoUsage(LineError):
     can (``logs.local_count``), else a bad line."""
 
 
-def count(value: Any, name: str) -> int:
-    """A token count: a non-negative integer (JSON null or absent reads as 0)."""
+def whole_number(value: Any, name: str) -> int:
+    """A non-negative integer (JSON null or absent reads as 0), as a number or digits."""
     if value is None:
         return 0
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 30:
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
-        raise LineError(f"{name}: expected a token count, got {value!r}")
+        raise LineError(f"{name}: expected a whole number, got {_short(value)}")
     if value < 0:
-        raise LineError(f"{name}: negative token count {value}")
+        raise LineError(f"{name}: negative number {value}")
     return value
+
+
+def count(value: Any, name: str) -> int:
+    """A token count: a non-negative integer (JSON null or absent reads as 0)."""
+    try:
+        tokens = whole_number(value, name)
+    except LineError:
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise LineError(f"{name}: negative token count {value}") from None
+        raise LineError(f"{name}: expected a token count, got {_short(value)}") from None
+    if tokens > MAX_TOKEN_COUNT:  # bounds' token_count: larger ones overflow the usage table
+        raise LineError(f"{name}: token count out of range (more than {MAX_TOKEN_COUNT:,})")
+    return tokens
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def field(mapping: Any, name: str) -> Any:
@@ -40,19 +61,14 @@ def field(mapping: Any, name: str) -> Any:
 
 
 def timestamp(value: Any, name: str = "timestamp") -> dt.datetime | None:
-    """ISO 8601 text, or Unix seconds (OpenAI's ``created``), as an aware UTC datetime."""
+    """ISO 8601 text, or Unix seconds (OpenAI's ``created``), as an aware UTC datetime
+    (``dates.parse_moment``); an impossible value is a LineError (a counted, skipped line)."""
     if value is None or value == "":
         return None
     try:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return dt.datetime.fromtimestamp(value, dt.UTC)
-        if isinstance(value, str):
-            text = value.strip().replace(" ", "T", 1)
-            parsed = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        pass
-    raise LineError(f"{name}: not a timestamp: {value!r}")
+        return parse_moment(value)
+    except DateProblem as exc:
+        raise LineError(f"{name}: {exc}") from None
 
 
 def money(value: Any, name: str) -> Decimal | None:
@@ -64,7 +80,12 @@ def money(value: Any, name: str) -> Decimal | None:
     except ArithmeticError:
         raise LineError(f"{name}: not a number: {value!r}") from None
     if not amount.is_finite() or amount < 0:
-        raise LineError(f"{name}: not a cost: {value!r}")
+        raise LineError(f"{name}: not a cost: {_short(value)}")
+    from tokenexport_cli.bounds import check
+
+    problem = check(amount, "money")  # 1e999999 would overflow the exact sums
+    if problem:
+        raise LineError(f"{name}: {problem}")
     return amount
 
 

@@ -37,12 +37,13 @@ class SelfhostOptions:
     utilization: Decimal = DEFAULT_UTILIZATION
 
     def __post_init__(self) -> None:
-        if not Decimal(0) < self.utilization <= 1:
-            raise InvalidValue(f"must be in (0, 1], got {self.utilization}", "utilization")
+        from tokenexport_cli.bounds import check_fields, checked
+
+        utilization = checked(self.utilization, "fraction_positive", "utilization")
+        object.__setattr__(self, "utilization", utilization)
+        check_fields(self, {"gpu_price": "hourly_price", "gpus": "count"})
         if self.gpu_price is not None and self.gpu_price <= 0:
             raise InvalidValue(f"must be positive, got {self.gpu_price}", "gpu_price")
-        if self.gpus is not None and self.gpus <= 0:
-            raise InvalidValue(f"must be positive, got {self.gpus}", "gpus")
 
 
 @dataclass(frozen=True)

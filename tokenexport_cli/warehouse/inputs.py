@@ -52,8 +52,8 @@ def _headers(path: Path) -> list[str] | None:
                 if raw.strip():
                     try:
                         first: Any = msgspec.json.decode(raw)
-                    except msgspec.DecodeError:
-                        return None
+                    except (msgspec.DecodeError, RecursionError):
+                        return None  # not a flat table; the log readers say why
                     if isinstance(first, dict) and not any(
                         isinstance(value, dict | list) for value in first.values()
                     ):

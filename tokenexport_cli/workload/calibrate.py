@@ -38,7 +38,7 @@ class ModelFit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     local_tokens: int
     family: str | None = None
     source: str | None = None
-    fitted_at: dt.datetime | None = None
+    fitted_at: str | None = None  # ISO 8601 UTC; checked on load by dates.parse_timestamp
 
 
 class Calibration(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -82,7 +82,7 @@ def fit_model(
         local_tokens=local_total,
         family=family,
         source=source,
-        fitted_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        fitted_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z",
     )
 
 
@@ -189,6 +189,14 @@ def load_calibration(path: Path | None = None) -> Calibration:
     problem = first_problem(calibration)
     if problem:
         raise DataError(f"{target}: {problem}")
+    from tokenexport_cli.dates import DateProblem, parse_timestamp
+
+    for model, fitted in calibration.models.items():
+        try:
+            if fitted.fitted_at is not None:
+                parse_timestamp(fitted.fitted_at)
+        except DateProblem as exc:
+            raise DataError(f"{target}: models.{model}.fitted_at: {exc}") from None
     if calibration.schema_version != CALIBRATION_SCHEMA_VERSION:
         raise DataError(
             f"{target}: calibration schema version {calibration.schema_version} is not "

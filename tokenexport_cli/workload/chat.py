@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
 
+from tokenexport_cli.dates import DateProblem, parse_moment
 from tokenexport_cli.errors import DataError, located
 from tokenexport_cli.inputfile import open_regular
 from tokenexport_cli.textfiles import decode_utf8
@@ -89,28 +89,14 @@ _DECODER = msgspec.json.Decoder(_Line)
 _ENCODER = msgspec.json.Encoder(order="sorted")
 
 
+#: Unix times above this are milliseconds (it is the year 5138 in seconds).
+MILLISECONDS_ABOVE = 100_000_000_000
+
+
 def parse_timestamp(value: str | int | float) -> dt.datetime:
-    """ISO 8601 text or Unix seconds (milliseconds if implausibly large), as an aware UTC time."""
-    text = str(value).strip()
-    if isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    try:
-        seconds = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not seconds.is_finite():
-        raise ValueError(value)
-    if seconds > 100_000_000_000:
-        seconds /= 1000
-    try:
-        return dt.datetime.fromtimestamp(float(seconds), tz=dt.UTC)
-    except (OverflowError, OSError, ValueError):
-        raise ValueError(value) from None
+    """ISO 8601 text or Unix seconds (milliseconds if implausibly large), as an aware UTC time;
+    a ``DateProblem`` (a ValueError) for anything else, through ``dates``' one parser."""
+    return parse_moment(value, milliseconds_above=MILLISECONDS_ABOVE)
 
 
 def _usage(usage: _Usage | None) -> RecordedUsage | None:
@@ -248,10 +234,8 @@ def read_chat_jsonl(path: Path, warnings: list[WorkloadWarning]) -> Iterator[Req
         if stamp is not None:
             try:
                 timestamp = parse_timestamp(stamp)
-            except ValueError:
-                raise DataError(
-                    f"{where}: timestamp: expected an ISO 8601 time or Unix seconds, got {stamp!r}"
-                ) from None
+            except DateProblem as exc:
+                raise DataError(f"{where}: timestamp: {exc}") from None
         yield Request(
             source=where,
             parts=parts,

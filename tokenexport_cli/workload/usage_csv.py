@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tokenexport_cli.dates import DateProblem
 from tokenexport_cli.errors import DataError, located
 from tokenexport_cli.inputfile import open_regular
 from tokenexport_cli.workload.chat import parse_timestamp
@@ -128,11 +129,8 @@ def _rows(path: Path, reader: Any, header: list[str], columns: dict[str, int]) -
         if stamp:
             try:
                 timestamp = parse_timestamp(stamp)
-            except ValueError:
-                column = header[columns["timestamp"]]
-                raise DataError(
-                    f"{where}: {column}: expected an ISO 8601 time or Unix seconds, got {stamp!r}"
-                ) from None
+            except DateProblem as exc:
+                raise DataError(f"{where}: {header[columns['timestamp']]}: {exc}") from None
         yield Request(
             source=where,
             usage=RecordedUsage(

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,9 +17,12 @@ from typing import Any
 import msgspec
 
 from tokenexport_cli.atomic import fsync_dir
+from tokenexport_cli.catalog.importers import emit
 from tokenexport_cli.catalog.importers.match import ImportPlan, OfferKey
-from tokenexport_cli.catalog.locate import VERSION_NAME, VersionDir
+from tokenexport_cli.catalog.locate import VersionDir, release_date
 from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.safetext import clean
+from tokenexport_cli.yamlsafe import MAX_FILE_BYTES
 
 HEADER = (
     "# Written by `tokx catalog import` / `tokx catalog sync`; prices are per million tokens.\n"
@@ -37,10 +43,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
             return True  # tokx's loader rejects anchors and aliases
 
     def decimal(dumper: yaml.SafeDumper, value: Decimal) -> Any:
-        text = format(value.normalize(), "f")
-        return dumper.represent_scalar(
-            "tag:yaml.org,2002:float", text if "." in text else text + ".0"
-        )
+        return dumper.represent_scalar("tag:yaml.org,2002:float", emit.decimal_text(value))
 
     def date(dumper: yaml.SafeDumper, value: dt.date) -> Any:
         return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
@@ -53,25 +56,37 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 
 def plain(entry: msgspec.Struct) -> dict[str, Any]:
-    """A schema object as YAML-ready builtins, leaving out empty and unset fields."""
+    """A schema object as YAML-ready builtins, leaving out empty and unset fields, its strings
+    cleaned as tokx's loader cleans them (so the data is what the written text reads back as)."""
     raw = msgspec.to_builtins(entry, builtin_types=(Decimal, dt.date))
     return _drop_empty(raw)
 
 
 def _drop_empty(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: _drop_empty(v) for k, v in value.items() if v is not None and v != [] and v != ()
-        }
-    if isinstance(value, (list, tuple)):
+    kind = type(value)
+    if kind is dict:
+        kept = {}
+        for key, item in value.items():
+            if item is None or item == [] or item == ():
+                continue
+            kind = type(item)
+            if kind is dict or kind is list or kind is tuple:
+                item = _drop_empty(item)
+            elif kind is str and not item.isprintable():
+                item = clean(item)
+            kept[key] = item
+        return kept
+    if kind is list or kind is tuple:
         return [_drop_empty(item) for item in value]
+    if kind is str and not value.isprintable():
+        return clean(value)
     return value
 
 
 def check_version_name(name: str) -> None:
-    if not VERSION_NAME.match(name):
+    if release_date(name) is None:
         raise UsageError(
-            f"'{name}' is not a catalog version name (YYYY-MM-DD, optionally followed by "
+            f"'{name}' is not a catalog version name (a date YYYY-MM-DD, optionally followed by "
             "'.name' of lowercase letters, digits, '.', '_' or '-')"
         )
 
@@ -85,8 +100,8 @@ def write_version(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=parent))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a catalog is not a secret
-        _build(plan, base, tmp, target.name)
-        _validate(tmp, target.name)
+        written = _build(plan, base, tmp, target.name)
+        _validate(tmp, target.name, written)
         _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -102,14 +117,23 @@ def write_overlay(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
     if plan.models:
         data["models"] = [plain(model) for model in plan.models]
     data["offers"] = [plain(offer) for offer in plan.offers]
-    text = HEADER + f"# {describe(plan)}\n" + dump_yaml(data)
+    text = HEADER + f"# {describe(plan)}\n" + emit.document(data)
+    encoded = text.encode("utf-8")
+    if len(encoded) > MAX_FILE_BYTES:
+        raise UsageError(
+            f"--to {target}: the overlay would be {len(encoded):,} bytes, over the "
+            f"{MAX_FILE_BYTES:,} a catalog file may hold; write a version folder instead"
+        )
     from tokenexport_cli.atomic import write_atomic
     from tokenexport_cli.catalog.load import compile_catalog, read_files
+    from tokenexport_cli.validation import SourceFile
 
-    def loads_on_base(written: Path) -> None:  # a bad overlay never replaces a good one
-        compile_catalog(read_files(base, (written,)), base.name)
-
-    write_atomic(target, text.encode("utf-8"), check=loads_on_base, make_parents=True)
+    # a bad overlay never replaces a good one: checked on the base from the data the text was
+    # written from (emit's output reads back to it), not by parsing the text again
+    files = read_files(base)
+    overlay = SourceFile(target, text)
+    compile_catalog(replace(files, overlays=(overlay,)), base.name, {target: data})
+    write_atomic(target, encoded, make_parents=True)
     return target
 
 
@@ -127,11 +151,14 @@ def _offer_key(raw: Any) -> OfferKey | None:
     return (str(raw.get("model")), str(raw.get("provider")), str(raw.get("region") or ""))
 
 
-def _build(plan: ImportPlan, base: VersionDir, tmp: Path, name: str) -> None:
+def _build(plan: ImportPlan, base: VersionDir, tmp: Path, name: str) -> dict[Path, Any]:
+    """Write the new version into ``tmp``; the additions files written, with their data."""
     from tokenexport_cli.yamlsafe import parse_yaml, read_text
 
     pending = {offer.key: offer for offer in plan.offers}
-    additions_name = f"imported-{plan.source.format}.yaml"
+    stem = f"imported-{plan.source.format}"
+    additions_name = f"{stem}.yaml"
+    earlier = re.compile(rf"{re.escape(stem)}(?:-[0-9]+)?\.yaml")
     additions: dict[str, Any] = {"schema_version": 1}
     had_additions = False
     for path in sorted(p for p in base.path.rglob("*") if p.is_file()):
@@ -155,8 +182,13 @@ def _build(plan: ImportPlan, base: VersionDir, tmp: Path, name: str) -> None:
                 plain(pending.pop(key)) if key in pending else raw
                 for key, raw in zip(keys, offers, strict=True)
             ]
-        if relative == additions_name and isinstance(data, dict):
-            additions = {**additions, **data}  # an earlier import of this format: extend it
+        if earlier.fullmatch(relative) and isinstance(data, dict):
+            # an earlier import of this format (in one or more files): extend it
+            for key, value in data.items():
+                if isinstance(value, list) and isinstance(additions.get(key), list):
+                    additions[key] = additions[key] + value
+                else:
+                    additions[key] = value
             had_additions = True
         elif touched:
             note = f"# rewritten from {base.name}/{relative}\n"
@@ -167,12 +199,42 @@ def _build(plan: ImportPlan, base: VersionDir, tmp: Path, name: str) -> None:
     new_offers = [plain(offer) for offer in pending.values()]
     additions["models"] = list(additions.get("models") or ()) + new_models
     additions["offers"] = list(additions.get("offers") or ()) + new_offers
+    written: dict[Path, Any] = {}
     if additions["models"] or additions["offers"] or had_additions:
         body = {key: value for key, value in additions.items() if value != []}
-        _write(tmp / additions_name, HEADER + f"# {describe(plan)}\n" + dump_yaml(body))
+        for index, (text, chunk) in enumerate(_chunks(body, HEADER + f"# {describe(plan)}\n")):
+            path = tmp / (additions_name if index == 0 else f"{stem}-{index + 1}.yaml")
+            _write(path, text)
+            written[path] = chunk
     folders = {path.parent for path in tmp.rglob("*")} | {tmp}
     for folder in sorted(folders, key=lambda folder: -len(folder.parts)):
         fsync_dir(folder)
+    return written
+
+
+def _chunks(body: dict[str, Any], header: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The additions as files under ``MAX_FILE_BYTES`` each (the reader's limit): top-level
+    scalars and the first entries in the first file, the rest in as few files as they fit."""
+    limit = MAX_FILE_BYTES - 4096
+    chunk = {key: value for key, value in body.items() if not isinstance(value, list)}
+    text = [header + emit.document(chunk)]
+    size, entries = len(text[0].encode()), 0
+    for key, values in body.items():
+        if not isinstance(values, list):
+            continue
+        for value in values:
+            item = emit.entry(value)
+            item_size = len(item.encode()) + len(key) + 2
+            if entries and size + item_size > limit:
+                yield "".join(text), chunk
+                text, size, chunk, entries = [header], len(header.encode()), {}, 0
+            if key not in chunk:
+                text.append(f"{key}:\n")
+                chunk[key] = []
+            text.append(item)
+            chunk[key].append(value)
+            size, entries = size + item_size, entries + 1
+    yield "".join(text), chunk
 
 
 def _manifest(manifest: Any, plan: ImportPlan, name: str) -> dict[str, Any]:
@@ -201,10 +263,11 @@ def _manifest(manifest: Any, plan: ImportPlan, name: str) -> dict[str, Any]:
     }
 
 
-def _validate(folder: Path, name: str) -> None:
+def _validate(folder: Path, name: str, written: dict[Path, Any]) -> None:
+    """The new version loads; the additions are checked from the data they were written from."""
     from tokenexport_cli.catalog.load import compile_catalog, read_files
 
-    compile_catalog(read_files(VersionDir(name, folder, "synced")), name)
+    compile_catalog(read_files(VersionDir(name, folder, "synced")), name, written)
 
 
 def _swap(tmp: Path, target: Path) -> None:

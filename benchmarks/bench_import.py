@@ -1,0 +1,102 @@
+"""Per-entry cost of ``tokx catalog import`` with and without ``--add-models`` (issue 18).
+
+The input is a synthetic OpenRouter ``/api/v1/models`` response (made up ids and prices, the
+shape of ``tests/sync/fixtures/openrouter.json``) whose models match no catalog model: a plain
+import reports each one as unmatched, ``--add-models`` writes each as a new model and offer.
+Both import into a new catalog version in a temporary data directory, on the newest bundled
+catalog. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
+and a large response: per entry = (large - small) / (large entries - small entries). Prints
+figures; asserts nothing.
+
+    python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+def response(entries: int) -> bytes:
+    """A synthetic OpenRouter response of ``entries`` priced models from 50 vendors."""
+    data = [
+        {
+            "id": f"benchvendor{index % 50}/bench-model-{index}",
+            "name": f"BenchVendor: Bench Model {index}",
+            "created": 1767225600,
+            "context_length": 128000,
+            "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]},
+            "pricing": {"prompt": "0.000003", "completion": "0.000012"},
+            "top_provider": {"max_completion_tokens": 8192},
+        }
+        for index in range(entries)
+    ]
+    return json.dumps({"data": data}).encode()
+
+
+def timed_import(source: Path, base: str, add_models: bool, repeat: int) -> float:
+    """Least CPU time of ``repeat`` imports of ``source`` on ``base`` into a new version, in
+    seconds (CPU, not wall time: figures stay comparable on a machine shared with others)."""
+    from tokenexport_cli.api.catalog import ImportRequest, import_prices
+    from tokenexport_cli.api.choices import CatalogChoice
+
+    best = float("inf")
+    for attempt in range(repeat):
+        request = ImportRequest(
+            "openrouter",
+            source,
+            retrieved=dt.date(2026, 11, 27),
+            as_version=f"2026-11-27.bench-{int(add_models)}-{attempt}",
+            base=CatalogChoice(base),
+            add_models=add_models,
+        )
+        start = time.process_time()
+        result = import_prices(request)
+        best = min(best, time.process_time() - start)
+        if add_models and not result.plan.models:
+            raise SystemExit("--add-models added no model: the benchmark measures nothing")
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", type=int, default=1000, help="entries of the small response")
+    parser.add_argument("--large", type=int, default=20000, help="entries of the large one")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        os.environ["TOKX_DATA_DIR"] = str(root / "data")
+        os.environ["TOKX_CACHE_DIR"] = str(root / "cache")
+        sources = {}
+        for entries in (args.small, args.large):
+            sources[entries] = root / f"openrouter-{entries}.json"
+            sources[entries].write_bytes(response(entries))
+        from tokenexport_cli.catalog.locate import resolve_version
+
+        base = resolve_version().name  # before the imports add newer versions
+        print(
+            f"catalog {base}: synthetic OpenRouter responses of "
+            f"{args.small:,} and {args.large:,} new models; CPU seconds, best of {args.repeat}"
+        )
+        per_entry = {}
+        for label, add_models in (("plain import", False), ("--add-models", True)):
+            small = timed_import(sources[args.small], base, add_models, args.repeat)
+            large = timed_import(sources[args.large], base, add_models, args.repeat)
+            per_entry[label] = (large - small) / (args.large - args.small)
+            print(
+                f"{label:13s} {args.small:>7,}: {small:7.2f} s   {args.large:>7,}: {large:7.2f} s"
+                f"   per entry {per_entry[label] * 1000:.3f} ms"
+            )
+        ratio = per_entry["--add-models"] / per_entry["plain import"]
+        print(f"--add-models / plain import, per entry: {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
