@@ -30,24 +30,25 @@ def compare_table(comparison: Comparison) -> list[Any]:
     from rich.table import Table
     from rich.text import Text
 
+    from tokenexport_cli.render.layout import Column, fitted
+
     model = comparison.model
-    table = Table(
-        title=f"{escape(model.name)} \\[{model.id}] across {len(comparison.rows)} delivery paths "
-        f"(catalog {comparison.estimate.catalog_version})",
-        title_justify="left",
+    title = (
+        f"{escape(model.name)} \\[{model.id}] across {len(comparison.rows)} delivery paths "
+        f"(catalog {comparison.estimate.catalog_version})"
     )
-    headers = [
-        "provider",
-        "path",
-        _cost_label(comparison),
-        "in/out per 1M",
-        "context",
-        "billed by",
-        "regions",
-        "cache",
-        "batch",
-        "fees",
-        "note",
+    columns = [
+        Column("provider"),
+        Column("path"),
+        Column(_cost_label(comparison), right=True),
+        Column("in/out per 1M", right=True, movable=True),
+        Column("context", right=True, movable=True),
+        Column("billed by", movable=True),
+        Column("regions", movable=True, note=True),
+        Column("cache", movable=True),
+        Column("batch", movable=True),
+        Column("fees", movable=True),
+        Column("note", movable=True, note=True),
     ]
     cells: list[list[str]] = []
     priced = [row.line for row in comparison.rows if row.line is not None]
@@ -83,7 +84,7 @@ def compare_table(comparison: Comparison) -> list[Any]:
                     if offer and offer.region
                     else ", ".join(provider.regions)
                     if provider and provider.regions
-                    else "-"
+                    else ""  # a note column: empty, not a footnote of "-"
                 ),
                 ("read " + price(offer.cache_read, offer.currency))
                 if offer and offer.cache_read is not None
@@ -94,12 +95,13 @@ def compare_table(comparison: Comparison) -> list[Any]:
             ]
         )
     # columns no path has data for (e.g. billing entity where no source states it) are left out
-    keep = [i for i, _ in enumerate(headers) if i < 3 or any(c[i] not in ("-", "") for c in cells)]
-    for i in keep:
-        table.add_column(headers[i], overflow="fold")
-    for row_cells in cells:
-        table.add_row(*(row_cells[i] for i in keep))
-    out: list[Any] = [table]
+    keep = [i for i, _ in enumerate(columns) if i < 3 or any(c[i] not in ("-", "") for c in cells)]
+    out: list[Any] = fitted(
+        title,
+        [columns[i] for i in keep],
+        [[row_cells[i] for i in keep] for row_cells in cells],
+        keys=2,
+    )
     sources = Table(title="Sources", title_justify="left")
     for header in ("provider", "price source", "as of"):
         sources.add_column(header, overflow="fold")

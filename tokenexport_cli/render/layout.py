@@ -110,8 +110,11 @@ def fitted(
     if current:
         groups.append([*key_columns, *current])
     out: list[Any] = []
+    plain_title = Text.from_markup(title).plain
     for number, group in enumerate(groups):
         label = title if number == 0 else f"{title}, continued"
+        if number and len(plain_title) + 11 > _total([natural[i] for i in group]):
+            label = "(continued)"  # the title above already says what; never wrap it here
         out.append(
             _table(
                 label, [columns[i] for i in group], [[row[i] for i in group] for row in table_rows]
