@@ -17,7 +17,7 @@ import duckdb
 import postgres_server
 import pytest
 from test_emit_sql import TARGETS, cli, lines
-from usage_tables import otel_parquet, write_table
+from usage_tables import COLUMNS, otel_parquet, write_table
 
 from tokenexport_cli.warehouse.sql import CELL_COLUMNS
 
@@ -211,3 +211,34 @@ def test_the_postgres_statement_on_litellm_spend_logs_reads_their_json_like_duck
     priced = cli("--aggregate", str(saved), *TARGETS, "--format", "json")
     assert lines(priced) == lines(direct)
     assert json.loads(priced)["requests"] == json.loads(direct)["requests"]
+
+
+def test_the_postgres_statement_on_a_mapped_table_with_recorded_costs_equals_duckdb(
+    postgres: postgres_server.Server, tmp_path: Path
+) -> None:
+    """The random table itself, its headers mapped with ``--column``: ISO 8601 times with a
+    ``Z`` into ``TIMESTAMPTZ``, recorded costs into ``NUMERIC``."""
+    table = write_table(tmp_path / "usage.csv", 1200, 19)
+    kinds = {"model": "TEXT NOT NULL", "vendor": "TEXT", "time": "TIMESTAMPTZ", "usd": "NUMERIC"}
+    columns = ", ".join(f"{name} {kinds.get(name, 'BIGINT')}" for name in COLUMNS.values())
+    postgres.psql("DROP TABLE IF EXISTS usage_log")
+    _load(postgres, f"CREATE TABLE usage_log ({columns})", "usage_log", table.read_text())
+    mapped = [f"--column={role}={header}" for role, header in COLUMNS.items()]
+
+    sql = cli("--emit-sql", "postgres", "--table", "usage_log", *mapped, *TARGETS)
+    saved = tmp_path / "pg_cells.csv"
+    theirs = _run_in_postgres(postgres, sql, saved)
+    db = duckdb.connect()
+    db.execute("SET TimeZone = 'UTC'")
+    db.execute(f"CREATE TABLE usage_log AS SELECT * FROM read_csv('{table}')")
+    ours = _run_in_duckdb(
+        db, cli("--emit-sql", "duckdb", "--table", "usage_log", *mapped, *TARGETS)
+    )
+    assert theirs == ours and len(ours) > 100
+    assert any(row[CELL_COLUMNS.index("cost")] for row in theirs)
+
+    direct = cli(str(table), *mapped, *TARGETS, "--engine", "duckdb", "--format", "json")
+    priced = cli("--aggregate", str(saved), *TARGETS, "--format", "json")
+    assert lines(priced) == lines(direct)
+    assert json.loads(priced)["recorded_spend"] == json.loads(direct)["recorded_spend"]
+    assert json.loads(priced)["sources"] == json.loads(direct)["sources"]
