@@ -163,7 +163,13 @@ class Builder:
             parsed = _try_cast(exp.Trim(this=column.copy()), "TIMESTAMPTZ")
             return self._epoch(parsed), exp.not_(_blank(column))
         if kind.startswith(("TIMESTAMP", "DATE")):
-            return self._epoch(column), exp.not_(exp.Is(this=column, expression=exp.null()))
+            moment: exp.Expr = column.copy()
+            if not self.local and self.dialect == "postgres":
+                # PostgreSQL's EXTRACT has no text form: a time kept as ISO 8601 text (a
+                # table loaded from CSV) is cast with its offset; one without a zone reads
+                # in the session's zone (UTC, README)
+                moment = _cast(moment, "TIMESTAMPTZ")
+            return self._epoch(moment), exp.not_(exp.Is(this=column, expression=exp.null()))
         # a number: Unix seconds (as the readers take a JSON number)
         seconds = _cast(exp.Floor(this=column.copy()), "BIGINT")
         return seconds, exp.not_(exp.Is(this=column, expression=exp.null()))
