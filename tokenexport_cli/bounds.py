@@ -155,6 +155,7 @@ Score = Annotated[Decimal, _kind("score")]
 Weight = Annotated[Decimal, _kind("weight")]
 Count = Annotated[int, _kind("count")]
 CalibrationRatio = Annotated[Decimal, _kind("calibration")]
+ReasoningRatio = Annotated[Decimal, _kind("reasoning_ratio")]
 
 
 def check(value: object, kind: str) -> str | None:
