@@ -246,3 +246,15 @@ def test_each_request_file_reports_its_vendor_format() -> None:
     read = read_logs([LOGS / name for name in names], counter=counter)
     assert list(read.files.values()) == ["openai", "anthropic", "gemini"]
     assert read.counted_locally == 8
+
+
+def test_a_request_logged_twice_counts_once_only_when_it_has_a_time(tmp_path: Path) -> None:
+    request = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi there"}]}
+    untimed = tmp_path / "untimed.jsonl"
+    untimed.write_text((json.dumps(request) + "\n") * 2)
+    # without a timestamp two identical requests may be two calls: both are counted
+    assert replay(ReplayRequest(paths=(untimed,), catalog=PINNED, alternatives=0)).requests == 2
+    timed = tmp_path / "timed.jsonl"
+    timed.write_text((json.dumps({"timestamp": "2026-08-03T09:00:00Z", **request}) + "\n") * 2)
+    # the same body at the same moment is the same call logged twice
+    assert replay(ReplayRequest(paths=(timed,), catalog=PINNED, alternatives=0)).requests == 1
