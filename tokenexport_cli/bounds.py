@@ -163,6 +163,7 @@ Weight = Annotated[Decimal, _kind("weight")]
 Count = Annotated[int, _kind("count")]
 CalibrationRatio = Annotated[Decimal, _kind("calibration")]
 Gigabytes = Annotated[Decimal, _kind("gigabytes")]
+ReasoningRatio = Annotated[Decimal, _kind("reasoning_ratio")]
 
 
 def check(value: object, kind: str) -> str | None:

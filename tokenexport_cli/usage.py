@@ -172,7 +172,42 @@ def _recorded(
     if any(item.kind != "logs" for item in inputs):
         raise DataError(f"{loaded.origin}: inputs: logs cannot be mixed with other inputs")
     groups = [(item.files, dict(item.columns) or None) for item in inputs]
-    return RecordedUsageSource(index, [], volume, loaded.growth_percent_per_month, groups)
+    ratios = _reasoning_ratios(index, loaded)
+    return RecordedUsageSource(index, [], volume, loaded.growth_percent_per_month, groups, ratios)
+
+
+def _reasoning_ratios(index: CatalogIndex, loaded: Workload) -> dict[str, Decimal]:
+    """The workload's ``reasoning_ratio`` keyed by catalog model id; every unknown model is
+    a located problem (the values were bounded when the file was read)."""
+    from tokenexport_cli.errors import located
+    from tokenexport_cli.validation import Invalid
+    from tokenexport_cli.yamlsafe import line_of
+
+    if loaded.spec is None or not loaded.spec.reasoning_ratio:
+        return {}
+    ratios: dict[str, Decimal] = {}
+    problems: list[str] = []
+    for name, value in loaded.spec.reasoning_ratio.items():
+        try:
+            ratios[index.model(name).id] = value
+        except UsageError as exc:
+            if loaded.source is None:
+                raise
+            text = loaded.source.text
+            # a model id may hold dots, so the key is found on the lines below the mapping
+            start = line_of(text, "reasoning_ratio") or 1
+            line = next(
+                (
+                    number
+                    for number, row in enumerate(text.splitlines()[start:], start + 1)
+                    if row.strip().strip("'\"").startswith(name)
+                ),
+                start,
+            )
+            problems.append(located(loaded.source.path, line, f"reasoning_ratio.{name}", str(exc)))
+    if problems:
+        raise Invalid(problems)
+    return ratios
 
 
 class WorkloadUsageSource:

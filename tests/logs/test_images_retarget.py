@@ -92,3 +92,17 @@ def test_a_pair_with_usage_moves_its_image_tokens_out_of_the_input(tmp_path: Pat
     assert "images of 1 calls counted by anthropic's image rule for claude-haiku-4.5" in (
         target.cost.notes
     )
+
+
+def test_claude_calls_on_gpt_4o_mini_take_its_own_tile_tokens() -> None:
+    images, factor = _retargeted("anthropic_requests.jsonl", "gpt-4o-mini")
+    # GPT-4o mini's base 2,833 and tile 5,667 (logs/images.py): 800 x 600 at auto (high),
+    # 2 x 2 tiles -> 2,833 + 4 x 5,667 = 25,501; the URL image as 1024 x 1024, the same
+    assert images == [round(Fraction(25501) / factor), round(Fraction(25501) / factor)]
+
+
+def test_claude_calls_on_gemini_3_take_the_media_resolution_budget() -> None:
+    images, factor = _retargeted("anthropic_requests.jsonl", "gemini-3-flash")
+    # Gemini 3 bills an image at its media_resolution budget whatever its size: unspecified
+    # is high for images, 1,120 tokens each
+    assert images == [round(Fraction(1120) / factor), round(Fraction(1120) / factor)]

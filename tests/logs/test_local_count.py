@@ -97,6 +97,28 @@ def test_documented_examples_of_each_provider_rule() -> None:
     assert gemini_tokens(384, 384) == 258 and gemini_tokens(1000, 800) == 4 * 258
 
 
+def test_gpt_4o_mini_and_gemini_3_image_rules() -> None:
+    # GPT-4o mini: base 2,833 and tile 5,667, derived from the API's bills for a 128 x 64 image
+    # plus five words (2,845 low, 8,512 high) less GPT-4o's 12 text tokens (97 - 85)
+    assert openai_tokens(128, 64, "low", "gpt-4o-mini") + 12 == 2845
+    assert openai_tokens(128, 64, "high", "gpt-4o-mini") + 12 == 8512
+    assert openai_tokens(128, 64, "high", "gpt-4o") + 12 == 267  # the same bill on GPT-4o
+    # the tile rule otherwise as GPT-4o's: 1024 x 1024 high -> 4 tiles
+    assert openai_tokens(1024, 1024, "high", "gpt-4o-mini") == 2833 + 4 * 5667
+    # auto and a missing detail are counted as high (OpenAI gives no rule for auto)
+    assert openai_tokens(1024, 1024, "auto", "gpt-4o") == openai_tokens(1024, 1024, None, "gpt-4o")
+    assert openai_tokens(1024, 1024, None, "gpt-4o") == 765
+    # Gemini 3: the media_resolution budget per image, whatever the size; high when unspecified
+    assert gemini_tokens(100, 100, None, "gemini-3-flash") == 1120
+    assert gemini_tokens(4000, 3000, "media_resolution_low", "gemini-3.1-pro") == 280
+    assert gemini_tokens(4000, 3000, "media_resolution_medium", "gemini-3.1-pro") == 560
+    assert gemini_tokens(64, 64, "media_resolution_ultra_high", "gemini-3.5-flash") == 2240
+    # an OpenAI detail value means nothing to Gemini 3: its default applies
+    assert gemini_tokens(64, 64, "low", "gemini-3-flash") == 1120
+    # Gemini 2.5 keeps the 258-per-tile rule
+    assert gemini_tokens(100, 100, None, "gemini-2.5-flash") == 258
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=4096), st.sampled_from([b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8", b"RIFF"]))
 def test_hostile_image_data_never_raises(noise: bytes, magic: bytes) -> None:
@@ -180,6 +202,24 @@ def test_anthropic_and_gemini_requests_count_images_tools_and_logged_answers() -
     assert flash.counts["image_input"] == 258 + 4 * 258 + 4 * 258
 
 
+def test_a_gemini_3_part_media_resolution_sets_its_image_tokens(tmp_path: Path) -> None:
+    gif = "R0lGODlhLAHIAAAAADs="  # 300 x 200
+    parts = [
+        {"text": "Compare."},
+        {"inlineData": {"mimeType": "image/gif", "data": gif}},  # unspecified: high, 1,120
+        {
+            "inlineData": {"mimeType": "image/gif", "data": gif},
+            "mediaResolution": {"level": "media_resolution_low"},  # 280
+        },
+    ]
+    log = tmp_path / "gemini3.jsonl"
+    line = {"timestamp": "2026-08-04T08:00:00Z", "model": "gemini-3-flash"}
+    log.write_text(json.dumps({**line, "contents": [{"role": "user", "parts": parts}]}) + "\n")
+    result = replay(ReplayRequest(paths=(log,), catalog=PINNED, alternatives=0))
+    (flash,) = result.sources
+    assert flash.counts["image_input"] == 1120 + 280
+
+
 def test_without_a_counter_requests_stay_bad_lines() -> None:
     with pytest.raises(DataError) as caught:
         read_logs([LOGS / "openai_requests.jsonl"])
@@ -206,3 +246,15 @@ def test_each_request_file_reports_its_vendor_format() -> None:
     read = read_logs([LOGS / name for name in names], counter=counter)
     assert list(read.files.values()) == ["openai", "anthropic", "gemini"]
     assert read.counted_locally == 8
+
+
+def test_a_request_logged_twice_counts_once_only_when_it_has_a_time(tmp_path: Path) -> None:
+    request = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi there"}]}
+    untimed = tmp_path / "untimed.jsonl"
+    untimed.write_text((json.dumps(request) + "\n") * 2)
+    # without a timestamp two identical requests may be two calls: both are counted
+    assert replay(ReplayRequest(paths=(untimed,), catalog=PINNED, alternatives=0)).requests == 2
+    timed = tmp_path / "timed.jsonl"
+    timed.write_text((json.dumps({"timestamp": "2026-08-03T09:00:00Z", **request}) + "\n") * 2)
+    # the same body at the same moment is the same call logged twice
+    assert replay(ReplayRequest(paths=(timed,), catalog=PINNED, alternatives=0)).requests == 1

@@ -193,3 +193,108 @@ def test_workload_columns_take_exactly_the_roles_of_the_column_flag() -> None:
     from tokenexport_cli.workload.spec import LogColumns
 
     assert LogColumns.__struct_fields__ == ROLES
+
+
+def _reasoning_workload(
+    tmp_path: Path, ratio: str | None, log: str = "openai_responses.jsonl"
+) -> Path:
+    spec = tmp_path / "r.yaml"
+    spec.write_text(
+        f"name: r\nrequests_per_month: 1000\ninputs:\n  - logs: {LOGS / log}\n"
+        "output_tokens:\n  from_logs: true\n"
+        + (f"reasoning_ratio:\n  gpt-5: {ratio}\n" if ratio is not None else "")
+    )
+    return spec
+
+
+def test_a_workload_reasoning_ratio_scales_reasoning_as_replay_does(tmp_path: Path) -> None:
+    from tokenexport_cli.api.choices import CatalogChoice, open_catalog
+    from tokenexport_cli.api.replay import REASONING_NOTE, ReplayRequest, replay
+    from tokenexport_cli.logs.retarget import REASONING_NOTE as WORKLOAD_NOTE
+
+    assert WORKLOAD_NOTE == REASONING_NOTE  # one wording for replay and workloads
+    spec = _reasoning_workload(tmp_path, None)
+    (before,) = estimate_json(str(spec), "-m", "gpt-5", "--provider", "openai")["lines"]
+    assert REASONING_NOTE in before["notes"][0]  # 1:1 by default, stated as an assumption
+    spec = _reasoning_workload(tmp_path, "2.5")
+    (after,) = estimate_json(str(spec), "-m", "gpt-5", "--provider", "openai")["lines"]
+    assert (
+        "reasoning tokens x 2.5 of the source model's (the ratio given for gpt-5)"
+        in (after["notes"][0])
+    )
+    # the one logged gpt-5-mini call reasons 1,024 tokens; gpt-5 (the same o200k family) is
+    # taken to reason 1.5 x 1,024 more, at its output price, x 1,000 calls a month
+    index = open_catalog(CatalogChoice(version="2026-08-21"))
+    (offer,) = [o for o in index.offers("gpt-5") if o.provider == "openai"]
+    extra = 1024 * Decimal("1.5") * offer.output / 1_000_000 * 1000
+    assert Decimal(after["monthly"]) - Decimal(before["monthly"]) == extra
+    # and the same per call as tokx replay --reasoning-ratio gpt-5=2.5
+    replayed = replay(
+        ReplayRequest(
+            paths=(LOGS / "openai_responses.jsonl",),
+            catalog=CatalogChoice(version="2026-08-21"),
+            models=("gpt-5",),
+            providers=("openai",),
+            alternatives=0,
+            reasoning_ratios={"gpt-5": Decimal("2.5")},
+        )
+    )
+    (target,) = [line for line in replayed.lines if line.role == "target"]
+    monthly = Decimal(after["monthly"])
+    assert monthly == (target.cost.period_cost * 1000).quantize(monthly)
+
+
+def test_a_workload_reasoning_ratio_is_validated_like_every_key(tmp_path: Path) -> None:
+    spec = _reasoning_workload(tmp_path, "101")
+    result = runner.invoke(app, ["estimate", str(spec), "-m", "gpt-5"])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"tokx: error: {spec}:8: reasoning_ratio.gpt-5: must be")
+    assert "(got 101)" in result.stderr
+    spec.write_text(spec.read_text().replace("gpt-5: 101", "claude-sonnet-4.5: 1\n  gtp-5: 2"))
+    result = runner.invoke(app, ["estimate", str(spec), "-m", "gpt-5"])
+    assert result.exit_code == 3
+    assert result.stderr.startswith(
+        f"tokx: error: {spec}:9: reasoning_ratio.gtp-5: unknown model 'gtp-5'"
+    )
+    text = tmp_path / "t.yaml"
+    text.write_text(
+        f"name: t\nrequests_per_day: 1\ninputs:\n  - path: {LOGS / 'custom_usage.csv'}\n"
+        "output_tokens:\n  fixed: 1\nreasoning_ratio:\n  gpt-5: 2\n"
+    )
+    result = runner.invoke(app, ["estimate", str(text), "-m", "gpt-4o"])
+    assert result.exit_code == 3
+    assert f"{text}:7: reasoning_ratio: only with logs inputs" in result.stderr
+
+
+def test_a_logs_workload_counts_images_by_the_target_providers_rule(tmp_path: Path) -> None:
+    from tokenexport_cli.api.choices import CatalogChoice, open_catalog
+    from tokenexport_cli.api.replay import ReplayRequest, replay
+
+    log = LOGS / "anthropic_requests.jsonl"
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        f"name: w\nrequests_per_month: 1000\ninputs:\n  - logs: {log}\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    (line,) = estimate_json(str(spec), "-m", "gpt-4o", "--provider", "openrouter")["lines"]
+    assert "images of 2 calls counted by openai's image rule for gpt-4o" in line["notes"][0]
+    # the same calls, images and all, as tokx replay prices them on gpt-4o through OpenRouter
+    # (no cache, no batch price there), per call x 1,000 calls a month
+    replayed = replay(
+        ReplayRequest(
+            paths=(log,),
+            catalog=CatalogChoice(version="2026-08-21"),
+            models=("gpt-4o",),
+            providers=("openrouter",),
+            alternatives=0,
+        )
+    )
+    (target,) = [x for x in replayed.lines if x.role == "target"]
+    assert "images of 2 calls counted by openai's image rule for gpt-4o" in target.cost.notes
+    # the workload prices each call in whole tokens (the replay in exact fractions): at most
+    # one token of input and one of output a call apart, fees included; the source's own image
+    # rule would be ~250 tokens a call apart (640 + 1,399 Claude tokens against 2 x 765)
+    index = open_catalog(CatalogChoice(version="2026-08-21"))
+    (offer,) = [o for o in index.offers("gpt-4o") if o.provider == "openrouter"]
+    apart = abs(Decimal(line["monthly"]) - target.cost.period_cost / 2 * 1000)
+    assert apart <= (offer.input + offer.output) * Decimal("1.1") / 1_000_000 * 1000

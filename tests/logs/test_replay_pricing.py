@@ -80,10 +80,30 @@ def source_line(result: ReplayResult, model: str):  # type: ignore[no-untyped-de
         ("litellm_spendlogs.csv", "gpt-4o", "openai", "0.017"),
         # gpt-5-mini at OpenRouter, same list prices as above, plus the 5.5% credit purchase fee
         ("openrouter_activity.csv", "gpt-5-mini", "openrouter", "0.003470106"),
+        # Anthropic response objects without their requests, haiku 4.5 as above (no 1-hour
+        # write price on this catalog: all 2,000 writes at $1.25): 1,200 x 1 + 3,000 x .1
+        # + 2,000 x 1.25 + 400 x 5 = 6,000; 500 x 1 + 100 x 5 = 1,000 -> $0.007
+        ("anthropic_responses.jsonl", "claude-haiku-4.5", "anthropic", "0.007"),
+        # Message Batches results (no batch price for haiku 4.5 here): 1,000 x 1 + 200 x 5
+        ("anthropic_batch_results.jsonl", "claude-haiku-4.5", "anthropic", "0.002"),
+        # Langfuse generations: openai_chat.jsonl line 1's and anthropic_messages.jsonl line 1's
+        # counts (tests/fixtures/logs/SOURCES.md): 176 x 2.5 + 1,024 x 1.25 + 300 x 10 = 4,720
+        ("langfuse_observations.jsonl", "gpt-4o", "openai", "0.00472"),
+        # 70 x 1 + 4,000 x .1 + 4,000 x 1.25 + 650 x 5 = 8,720
+        ("langfuse_observations.csv", "claude-haiku-4.5", "anthropic", "0.00872"),
+        # a table in no known format, through column roles: openai_chat.jsonl's two calls
+        ("custom_usage.csv", "gpt-4o", "openai", "0.02522"),
     ],
 )
 def test_priced_on_its_own_model_as_billed(log: str, model: str, provider: str, by_hand: str):
-    result = run(LOGS / log)
+    columns = {
+        "model": "engine",
+        "timestamp": "when",
+        "input": "fresh_prompt",
+        "cache_read": "cached",
+        "output": "completion",
+    }
+    result = run(LOGS / log, columns=columns if log == "custom_usage.csv" else {})
     cost = source_line(result, model)
     assert cost.provider == provider
     assert cost.period_cost == list_price(result, model, provider) == Decimal(by_hand)

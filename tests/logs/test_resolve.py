@@ -34,12 +34,29 @@ NEWEST = "2026-11-27"
         ("qwen-max-latest", "qwen-max"),
         ("openai/gpt-4o:extended", "gpt-4o"),  # OpenRouter variant
         ("deepseek-chat", "deepseek-v3.2"),  # the catalog's own alias
+        # the spellings each rule in logs/resolve.py cites, as its source writes them
+        ("claude-haiku-4-5@20251001", "claude-haiku-4.5"),  # Vertex AI date after "@"
+        ("anthropic.claude-opus-4-6-v1", "claude-opus-4.6"),  # Bedrock "-v1" without ":0"
+        ("global.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4.5"),  # global
+        ("jp.anthropic.claude-haiku-4-5-20251001-v1:0", "claude-haiku-4.5"),  # JP geography
+        ("gpt-4o-mini-2024-07-18", "gpt-4o-mini"),  # OpenAI snapshot
+        ("gpt-4-0613", "gpt-4"),  # OpenAI "-MMDD" snapshot
+        ("gemini-1.5-pro-001", "gemini-1.5-pro"),  # Vertex AI three-digit stable version
+        ("gemini-1.5-flash-preview-0514", "gemini-1.5-flash"),  # date, then "-preview"
+        ("gemini-2.5-pro-preview-06-05", "gemini-2.5-pro"),
+        ("anthropic/claude-sonnet-4.5:extended", "claude-sonnet-4.5"),  # OpenRouter variant
     ],
 )
 def test_vendor_spellings_resolve(logged: str, model: str) -> None:
     index = open_catalog(CatalogChoice(version=NEWEST))
     found = resolve_model(index, logged)
     assert found is not None and found.id == model
+
+
+def test_a_geography_no_source_lists_is_not_stripped() -> None:
+    # "ca." is not among the Bedrock cross-Region geographies (AWS CDK enum): left unresolved
+    index = open_catalog(CatalogChoice(version=NEWEST))
+    assert resolve_model(index, "ca.anthropic.claude-sonnet-4-5-20250929-v1:0") is None
 
 
 def test_catalog_ids_win_over_stripped_spellings() -> None:

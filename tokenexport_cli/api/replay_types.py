@@ -21,6 +21,7 @@ Role = Literal["source", "target", "alternative"]
 Engine = Literal["auto", "python", "duckdb"]
 ENGINES: tuple[str, ...] = ("auto", "python", "duckdb")
 REASONING_NOTE = "reasoning tokens carried over 1:1 from the source model (an assumption)"
+# (the same text as logs.retarget.REASONING_NOTE, which logs workloads print; a test checks)
 
 
 @dataclass(frozen=True)

@@ -110,15 +110,22 @@ class CodexSession:
     each ``event_msg`` of ``payload.type == "token_count"`` bills ``payload.info``'s
     ``last_token_usage`` (Responses API counts: ``input_tokens`` includes
     ``cached_input_tokens``, ``output_tokens`` includes ``reasoning_output_tokens``), or the
-    growth of ``total_token_usage`` where there is no ``last_token_usage`` (ccstats, above)."""
+    growth of ``total_token_usage`` where there is no ``last_token_usage`` (ccstats, above).
+    A call's id is the session's (``session_meta.payload.id``) with the session's running total
+    after the call, so the same session file given twice (copied, or in two folders) counts
+    each call once."""
 
     def __init__(self) -> None:
         self.model: str | None = None
         self.previous_total: dict[str, int] | None = None
+        self.session: str | None = None
 
     def record(self, obj: dict[str, Any]) -> UsageRecord | None:
         payload = obj.get("payload")
         kind = obj.get("type")
+        if kind == "session_meta" and isinstance(field(payload, "id"), str):
+            self.session = field(payload, "id")
+            return None
         if kind == "turn_context" and isinstance(field(payload, "model"), str):
             self.model = field(payload, "model")
             return None
@@ -143,9 +150,16 @@ class CodexSession:
         model = field(info, "model") or field(payload, "model") or self.model
         if not isinstance(model, str):
             raise LineError("model: no turn_context line names the model before this event")
+        call_id = None
+        if self.session is not None:
+            running = total.get("total_tokens") if isinstance(total, dict) else None
+            call_id = (
+                f"codex:{self.session}:{running if running is not None else obj.get('timestamp')}"
+            )
         return UsageRecord(
             model=model,
             provider="openai",
             timestamp=timestamp(obj.get("timestamp")),
+            request_id=call_id,
             **openai_responses_counts(last),
         )

@@ -5,20 +5,40 @@ the data's length or content), and each provider's own rule for the tokens of th
 Rules, as the providers document them:
 
 - OpenAI (https://platform.openai.com/docs/guides/images-vision#calculating-costs, GPT-4o and
-  the other tile-priced models): ``detail: low`` costs 85 tokens; ``high`` (and ``auto``, which
-  tokx takes as high, the most the model may bill) is scaled to fit a 2048 x 2048 square, then
-  so that its shortest side is 768 px (only ever down: the documented examples shrink), and
-  costs 170 tokens per 512 px tile plus 85. ``gpt-4.1-mini`` and ``gpt-4.1-nano`` bill 32 px
-  patches instead, at most 1,536 (a larger image is scaled down to fit, then to a whole number
-  of patches across), times 1.62 and 2.46 respectively (same page). GPT-4o mini's own tile
-  constants are not in the documentation tokx could read offline; it gets the tile rule above.
+  the other tile-priced models; read 2026-11-27 in the copy at
+  https://openai-hd4n6.mintlify.app/docs/guides/images): ``detail: low`` costs the model's base
+  tokens (85 for GPT-4o); ``high`` is scaled to fit a 2048 x 2048 square, then so that its
+  shortest side is 768 px (only ever down: the documented examples shrink), and costs the tile
+  tokens (170 for GPT-4o) per 512 px tile plus the base. ``detail`` is ``low``, ``high`` or
+  ``auto`` "to let the model decide", and "if you skip the parameter, the model will use auto"
+  (same page): the page gives no rule for what ``auto`` picks, so tokx counts ``auto`` and a
+  missing detail as ``high``, the most the model may bill. ``gpt-4.1-mini`` and
+  ``gpt-4.1-nano`` bill 32 px patches instead, at most 1,536 (a larger image is scaled down to
+  fit, then to a whole number of patches across), times 1.62 and 2.46 respectively (same page).
+  GPT-4o mini has its own base and tile tokens (``OPENAI_TILE_TOKENS``): the stored copies of
+  OpenAI's page do not show its per-model table, so the constants are derived from a
+  measurement against the API (https://community.openai.com/t/vision-more-than-one-way-to-send-a-
+  request-undocumented-and-different-pricing-realized/1262691, read 2026-11-27): a 128 x 64
+  image plus a five-word text billed 97 (low) and 267 (high) input tokens on gpt-4o-2024-08-06,
+  which is 85 and 85 + 170 plus 12 text tokens, and 2,845 and 8,512 on gpt-4o-mini-2024-07-18,
+  so with the same 12 text tokens the mini's base is 2,845 - 12 = 2,833 and its one tile
+  8,512 - 12 - 2,833 = 5,667 (the pictoken package says the same: "GPT-4o mini uses more tokens
+  per image" so that the dollar price matches GPT-4o's, https://pypi.org/project/pictoken).
 - Anthropic (https://platform.claude.com/docs/en/build-with-claude/vision, "Evaluate image
   size"): tokens = width x height / 750 (rounded up); an image whose long edge exceeds 1568 px
   or that would take more than about 1,600 tokens is first scaled down, preserving aspect
   ratio, until it fits both.
-- Gemini (https://ai.google.dev/gemini-api/docs/tokens, images): both dimensions at most
-  384 px: 258 tokens; larger images are cropped and scaled into 768 x 768 tiles of 258 tokens
-  each (counted here as ceil(width / 768) x ceil(height / 768) tiles).
+- Gemini before Gemini 3 (https://ai.google.dev/gemini-api/docs/tokens, images): both
+  dimensions at most 384 px: 258 tokens; larger images are cropped and scaled into 768 x 768
+  tiles of 258 tokens each (counted here as ceil(width / 768) x ceil(height / 768) tiles).
+- Gemini 3 (``gemini-3*``): ``media_resolution`` sets "the maximum number of tokens allocated"
+  per image, whatever its size (https://ai.google.dev/gemini-api/docs/media-resolution, read
+  2026-11-27; per part on Gemini 3 only, as ``mediaResolution.level``). That page's "Token
+  counts" table was not in the stored copy; its figures as copied by the Gemini 3 developer
+  guide ("Images: media_resolution_high, 1120 max tokens, recommended") and by
+  https://fastgptplus.com/en/posts/gemini-3-pro-media-resolution-parameter (low 280, medium 560,
+  high 1120, ultra high 2240; unspecified is high for images) are in ``GEMINI3_IMAGE_TOKENS``.
+  tokx counts the maximum, so a Gemini 3 image is an upper bound.
 
 An image whose size is unknown (a URL, an uploaded file, data that is not one of the four
 formats) is counted as ``DEFAULT_SIZE`` by the same rule; the caller counts such images and
@@ -42,6 +62,17 @@ MAX_HEADER_BYTES = 256 * 1024
 MAX_JPEG_SEGMENTS = 256
 MAX_SIDE = 1_000_000  # larger "sizes" are corrupt headers, not images
 OPENAI_PATCH_MULTIPLIERS = {"gpt-4.1-mini": 1.62, "gpt-4.1-nano": 2.46}
+#: (base, per tile) tokens of the tile rule; models not listed take GPT-4o's (85, 170)
+OPENAI_TILE_TOKENS = {"gpt-4o-mini": (2833, 5667)}
+OPENAI_DEFAULT_TILE_TOKENS = (85, 170)
+#: Gemini 3 tokens per image by ``media_resolution`` level (unspecified: high)
+GEMINI3_IMAGE_TOKENS = {
+    "media_resolution_low": 280,
+    "media_resolution_medium": 560,
+    "media_resolution_high": 1120,
+    "media_resolution_ultra_high": 2240,
+}
+GEMINI3_DEFAULT_LEVEL = "media_resolution_high"
 
 
 def decode_prefix(data: str) -> bytes:
@@ -125,13 +156,17 @@ def openai_tokens(width: int, height: int, detail: str | None, model: str) -> in
     multiplier = OPENAI_PATCH_MULTIPLIERS.get(model)
     if multiplier is not None:
         return math.ceil(_patches(width, height) * multiplier)
+    base, tile = next(
+        (tokens for prefix, tokens in OPENAI_TILE_TOKENS.items() if model.startswith(prefix)),
+        OPENAI_DEFAULT_TILE_TOKENS,
+    )
     if detail == "low":
-        return 85
+        return base
     scale = min(1.0, 2048 / max(width, height))
     w, h = width * scale, height * scale
     scale = min(1.0, 768 / min(w, h))
     w, h = w * scale, h * scale
-    return 85 + 170 * math.ceil(w / 512) * math.ceil(h / 512)
+    return base + tile * math.ceil(w / 512) * math.ceil(h / 512)
 
 
 def _patches(width: int, height: int, budget: int = 1536, patch: int = 32) -> int:
@@ -153,7 +188,10 @@ def anthropic_tokens(width: int, height: int) -> int:
     return math.ceil(math.floor(w) * math.floor(h) / 750)
 
 
-def gemini_tokens(width: int, height: int) -> int:
+def gemini_tokens(width: int, height: int, detail: str | None = None, model: str = "") -> int:
+    if model.startswith("gemini-3"):
+        level = detail if detail in GEMINI3_IMAGE_TOKENS else GEMINI3_DEFAULT_LEVEL
+        return GEMINI3_IMAGE_TOKENS[level]
     if width <= 384 and height <= 384:
         return 258
     return 258 * math.ceil(width / 768) * math.ceil(height / 768)
@@ -167,7 +205,7 @@ def image_tokens(
     if vendor == "anthropic":
         return anthropic_tokens(width, height)
     if vendor == "google":
-        return gemini_tokens(width, height)
+        return gemini_tokens(width, height, detail, model)
     return openai_tokens(width, height, detail, model)
 
 

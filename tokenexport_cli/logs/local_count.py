@@ -68,6 +68,18 @@ OPENAI_FUNCTIONS_END = 12
 OPENAI_LEGACY_FUNCTION_INIT = 10  # gpt-3.5-turbo, gpt-4
 
 
+def _line_id(obj: Mapping[str, Any], stamp: object) -> str | None:
+    """An id for a logged request without one: the same request logged at the same moment is
+    the same call (a log given twice counts it once); without a timestamp, identical requests
+    may be separate calls, so they get none."""
+    if not stamp:
+        return None
+    import hashlib
+
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+    return "request:" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def anthropic_tool_prompt(model_id: str, tool_choice: str | None) -> int | None:
     for prefix in sorted(ANTHROPIC_TOOL_PROMPT, key=len, reverse=True):
         if model_id.startswith(prefix):
@@ -117,7 +129,7 @@ class LocalCounter:
             image_input=sum(tokens for tokens, _ in sized),
             output=output,
             batch=prompt.batch,
-            request_id=prompt.request_id,
+            request_id=prompt.request_id or _line_id(obj, prompt.timestamp),
             images=tuple(size for _, size in sized),
         )
 

@@ -180,6 +180,12 @@ def _anthropic(body: Mapping[str, Any], prompt: Prompt) -> None:
     prompt.tool_choice = choice if isinstance(choice, str) else None
 
 
+def _resolution(part: Mapping[str, Any]) -> str | None:
+    """A Gemini 3 part's ``mediaResolution.level`` ("media_resolution_high" ...), if any."""
+    level = _get(part.get("mediaResolution") or part.get("media_resolution"), "level")
+    return level.lower() if isinstance(level, str) else None
+
+
 def _gemini_parts(parts: Any, prompt: Prompt) -> list[str]:
     texts: list[str] = []
     for part in parts if isinstance(parts, list) else ():
@@ -191,11 +197,13 @@ def _gemini_parts(parts: Any, prompt: Prompt) -> list[str]:
             blob = part.get(key)
             if str(_get(blob, "mimeType") or _get(blob, "mime_type") or "").startswith("image/"):
                 data = _get(blob, "data")
-                prompt.images.append(ImageRef(data if isinstance(data, str) else None))
+                prompt.images.append(
+                    ImageRef(data if isinstance(data, str) else None, _resolution(part))
+                )
         for key in ("fileData", "file_data"):
             mime = _get(part.get(key), "mimeType") or _get(part.get(key), "mime_type")
             if str(mime or "").startswith("image/"):
-                prompt.images.append(ImageRef(None))
+                prompt.images.append(ImageRef(None, _resolution(part)))
         for key in ("functionCall", "functionResponse", "function_call", "function_response"):
             if key in part:
                 texts.append(_text(part[key]))

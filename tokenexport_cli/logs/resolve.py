@@ -8,32 +8,68 @@ import re
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.schema import Model, Offer
 
-# a release date at the end: -20250929, -2024-08-06, @20250929, -0528 (vendor snapshots)
+# Each rule below strips one vendor spelling around a model id; a rule is tried only when the
+# spelling as logged is not a catalog id or alias (the catalog's own ids and aliases always win).
+# Sources were read on 2026-11-27 (the as-of date of every rule here).
+#
+# A release date at the end:
+# - "-YYYYMMDD" (Anthropic, "claude-sonnet-4-5-20250929") and "@YYYYMMDD" (the same models on
+#   Vertex AI, "claude-haiku-4-5@20251001"): Anthropic, "Model IDs and versioning",
+#   https://platform.claude.com/docs/en/about-claude/models/model-ids-and-versions;
+# - "-YYYY-MM-DD" (OpenAI snapshots, "gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18"): the model
+#   constants of OpenAI's own SDK, https://github.com/openai/openai-go/pull/24 (chat.go);
+# - "-MMDD" (older OpenAI snapshots, "gpt-4-0613"): OpenAI's deprecations page, "Each model
+#   version is dated with an -MMDD suffix", as quoted in
+#   https://community.openai.com/t/what-is-the-price-of-gpt-3-5-turbo/554656/5.
 _DATE = re.compile(r"(?:[-@_](?:20\d{2}-?\d{2}-?\d{2}|\d{4}))$")
-# OpenRouter variants (:free, :thinking, :beta ...), never a Bedrock version such as ":0"
+# OpenRouter variants: "a suffix appended to a model ID with a colon" (":free", ":extended",
+# ":thinking", ":nitro" ...), https://openrouter.ai/docs/guides/routing/model-variants/overview;
+# never a Bedrock version such as ":0" (a digit).
 _VARIANT = re.compile(r":[a-z][a-z-]*$")
-# Vendor spellings around a model id, each stripped in turn when the spelling as logged is
-# not a catalog id or alias (the catalog's own ids and aliases always win):
-# - Bedrock cross-region inference profiles put a geography before the vendor
-#   ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", AWS Bedrock user guide "Supported Regions
-#   and models for inference profiles": us., eu., apac., us-gov., global., jp., au. prefixes);
-_REGION = re.compile(r"^(?:us|eu|apac|us-gov|global|jp|au|ca)\.(?=[a-z]+\.)")
-# - Bedrock model ids are "<vendor>.<model>-v<N>:<M>" ("anthropic.claude-3-5-sonnet-20241022-v2:0",
-#   "meta.llama3-3-70b-instruct-v1:0": Bedrock "Supported foundation models" table);
+# Amazon Bedrock cross-Region inference profiles put a geography before the vendor
+# ("us.anthropic.claude-sonnet-4-6"). The geographies are those of the AWS CDK enum
+# CrossRegionInferenceProfileRegion (GLOBAL, US, EU, APAC, US_GOV, JP, AU),
+# https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_aws-bedrock-alpha.CrossRegionInferenceProfileRegion.html;
+# profiles are "named after the model that they support" (Bedrock user guide, "Supported Regions
+# and models for inference profiles",
+# https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html).
+# The lower-case dotted spelling is the one shown in the stored pages (us., eu., apac.); the
+# spelling of us-gov., jp., au. and global. follows the same pattern but no stored page showed it.
+_REGION = re.compile(r"^(?:us|eu|apac|us-gov|global|jp|au)\.(?=[a-z]+\.)")
+# Bedrock model ids are "<vendor>.<model>": "anthropic.claude-{name}-{major}-{minor}" (Anthropic,
+# "Model IDs and versioning", above) and "meta.llama3-70b-instruct-v1:0" (Bedrock ids as listed in
+# https://gammainfra.com/glossary/cross-region-inference-profile). Only these two vendor
+# prefixes were seen in a stored page; the others (amazon, mistral, cohere, ai21, deepseek, qwen,
+# openai) are Bedrock's provider names as tokx spells them and are NOT confirmed from a page.
 _BEDROCK_VENDOR = re.compile(
     r"^(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai)\."
 )
-_BEDROCK_VERSION = re.compile(r"(?:-v\d+(?::\d+)?|:\d+)$")
-# - moving aliases and previews: "-latest" (Anthropic and Mistral), "-preview" with or without
-#   a date ("gemini-2.5-flash-preview-05-20"), "-exp", Google's stable version suffix "-001";
+# Bedrock version suffix: "-v1:0" on dated models ("anthropic.claude-sonnet-4-5-20250929-v1:0")
+# and "-v1" alone on "anthropic.claude-opus-4-6-v1" (Anthropic, "Model IDs and versioning").
+_BEDROCK_VERSION = re.compile(r"-v\d+(?::\d+)?$")
+# Moving aliases and previews:
+# - "-latest": OpenAI's "chatgpt-4o-latest" (openai-go, above); Anthropic's earlier convenience
+#   aliases such as "claude-3-7-sonnet-latest" (Anthropic, "Model IDs and versioning": aliases
+#   "the Claude API accepts for some earlier models"; the spelling as in LlamaIndex's Anthropic
+#   model table, https://developers.llamaindex.ai/typescript/framework-api-reference/variables/all_available_v3_7_models/);
+#   "Gemini and Mistral already offer provider-managed latest names" (LiteLLM, "Latest model
+#   aliases", https://docs.litellm.ai/docs/model_latest_aliases, updated 2026-11-06);
+# - "-preview" with or without "-MM-DD" ("gemini-2.5-flash-preview-05-20") and "-exp" with or
+#   without "-MM-DD" ("gemini-2.0-pro-exp-02-05"): the Gemini API's model list as returned by
+#   models.list (copy of 2025-10-21, https://pastebin.com/sd29EWNs);
+# - "-NNN", Google's stable version number: "append the three-digit version number to the model
+#   with a hyphen", "gemini-1.5-pro-001" (Vertex AI, "Model versions and lifecycle",
+#   https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versioning).
 _MOVING = re.compile(r"-(?:latest|preview(?:-\d{2}-\d{2})?|exp(?:-\d{2}-\d{2})?|\d{3})$")
-# - version numbers spelled with a hyphen ("claude-3-5-haiku" for "claude-3.5-haiku", the
-#   Anthropic API id style) and an "-instruct" suffix the catalog id does not carry
-#   ("moonshotai/kimi-k2-instruct", Groq and Together ids) are tried last;
+# Version numbers spelled with a hyphen, "claude-{name}-{major}-{minor}" (Anthropic, "Model IDs
+# and versioning") for the catalog's "claude-sonnet-4.5".
 _HYPHEN_VERSION = re.compile(r"(?<![\d.])(\d)-(\d)(?=-|$)")
+# "-instruct" (e.g. "moonshotai/kimi-k2-instruct"): tokx's own normalisation, not a provider rule
+# (catalog ids leave the suffix out); tried last.
 _INSTRUCT = re.compile(r"-instruct$")
-# - a models/ or accounts/<a>/models/ path (Gemini's modelVersion, Fireworks ids) and LiteLLM's
-#   "<provider>/" routing prefix are handled by taking the part after the last "/".
+# A "models/" path (the Gemini API's model names, models.list above) and LiteLLM's
+# "<provider>/" routing prefix ("bedrock/anthropic...") are handled by taking the part after
+# the last "/"; so is Fireworks' "accounts/<a>/models/<m>" (not confirmed from a stored page).
 #: log vendor names that are not catalog provider ids
 PROVIDER_HINTS: dict[str, str] = {
     "google": "google-ai-studio",
@@ -62,12 +98,14 @@ def _candidates(name: str) -> list[str]:
         forms.append(unprefixed)
         unversioned = _BEDROCK_VERSION.sub("", unprefixed)
         forms.append(unversioned)
-    for form in list(forms):
+    pending = list(forms)
+    while pending:  # each pass shortens a form, so this ends
+        form = pending.pop(0)
         for rule in (_DATE, _MOVING):
             stripped = rule.sub("", form)
-            if stripped != form:
+            if stripped != form and stripped not in forms:
                 forms.append(stripped)
-                forms.append(_DATE.sub("", stripped))
+                pending.append(stripped)
     for form in list(forms):
         dotted = _HYPHEN_VERSION.sub(r"\1.\2", form)
         forms.extend((dotted, _INSTRUCT.sub("", dotted)))

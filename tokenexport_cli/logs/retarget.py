@@ -1,12 +1,21 @@
 """Recorded calls converted to another model beyond the family ratio: image tokens re-counted
-by the target provider's own image rule where the log carries the images' sizes."""
+by the target provider's own image rule where the log carries the images' sizes, and the notes
+that say how reasoning tokens carried over (shared by ``tokx replay`` and logs workloads)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from tokenexport_cli.logs.images import image_rule, images_tokens
 from tokenexport_cli.logs.record import UsageTable
 from tokenexport_cli.schema import Model
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
+
+REASONING_NOTE = "reasoning tokens carried over 1:1 from the source model (an assumption)"
+
+
+def given_reasoning_note(ratio: Decimal, model_id: str) -> str:
+    return f"reasoning tokens x {ratio} of the source model's (the ratio given for {model_id})"
 
 
 def target_images(

@@ -5,21 +5,25 @@ quick form's ``--input``), scaled to the workload's volume.
 The pricing engine prices sample requests with one shared cached prefix; recorded calls become
 those samples (each call's whole prompt and output, converted to the model's tokenizer family
 by the measured ratio) and the recorded cache reads and writes become the prefix and hit rate
-that reproduce their totals. Per-call cache structure, time bands by timestamp and long-context
-tiers per call are priced exactly by ``tokx replay``."""
+that reproduce their totals. As replay does, a target on another model counts the calls' images
+by its own provider's image rule (where the log carries the images) and scales their reasoning
+tokens by the workload's ``reasoning_ratio`` for it (1:1 otherwise, noted as an assumption).
+Per-call cache structure, time bands by timestamp and long-context tiers per call are priced
+exactly by ``tokx replay``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.logs.detect import LogGroup, LogRead, read_log_groups
-from tokenexport_cli.logs.record import NO_TIME
+from tokenexport_cli.logs.record import NO_TIME, UsageTable
 from tokenexport_cli.logs.resolve import resolve_model
 from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
@@ -46,10 +50,14 @@ class RecordedUsageSource:
         requests_per_month: Decimal | None,
         growth_percent: Decimal = Decimal(0),
         groups: Sequence[LogGroup] = (),
+        reasoning_ratios: Mapping[str, Decimal] | None = None,
     ) -> None:
         """``paths`` are read by their detected formats; ``groups`` add paths each with its
-        own column mapping (a workload's ``logs`` inputs with ``columns``)."""
+        own column mapping (a workload's ``logs`` inputs with ``columns``);
+        ``reasoning_ratios`` maps catalog model ids to their reasoning tokens per reasoning
+        token logged (bounded by the caller)."""
         self.index = index
+        self.reasoning_ratios = dict(reasoning_ratios or {})
         from tokenexport_cli.logs.local_count import LocalCounter
 
         self.read: LogRead = read_log_groups(
@@ -59,7 +67,7 @@ class RecordedUsageSource:
         table = self.read.table
         self.models = [resolve_model(index, model) for model, _ in table.sources]
         self.requests_per_month = requests_per_month or self.recorded_rate()
-        self._usages: dict[str, Usage] = {}
+        self._usages: dict[tuple[str, str, Decimal | None], Usage] = {}
 
     def recorded_rate(self) -> Decimal:
         """Calls a month at the rate the logs recorded (first to last timestamp)."""
@@ -104,9 +112,15 @@ class RecordedUsageSource:
         return "sha256:" + hasher.hexdigest()[:16]
 
     def usage_for(self, model: Model) -> Usage:
-        if model.tokenizer not in self._usages:
-            self._usages[model.tokenizer] = self._usage(model)
-        return self._usages[model.tokenizer]
+        # one usage per tokenizer family, unless images or a reasoning ratio make it per model
+        key = (
+            model.tokenizer,
+            model.id if self.read.table.images else "",
+            self.reasoning_ratios.get(model.id),
+        )
+        if key not in self._usages:
+            self._usages[key] = self._usage(model)
+        return self._usages[key]
 
     def _usage(self, model: Model) -> Usage:
         table = self.read.table
@@ -116,6 +130,8 @@ class RecordedUsageSource:
             else family_ratio(found.tokenizer, model.tokenizer, self.index.tokenizers)
             for found in self.models
         ]
+        extra: set[str] = set()
+        table = self._retargeted(model, ratios, extra)
         rows = [row for row, source in enumerate(table.source) if ratios[source] is not None]
         if not rows:
             from tokenexport_cli.errors import DataError
@@ -149,8 +165,12 @@ class RecordedUsageSource:
         samples = len(shapes)
         cache_total = cached + written
         band = max((r.band_percent or Decimal(0) for r in ratios if r is not None), default=None)
-        note = f"recorded usage of {len(rows):,} calls" + (
-            f" (every {step}th of them as a sample)" if step > 1 else ""
+        note = "; ".join(
+            [
+                f"recorded usage of {len(rows):,} calls"
+                + (f" (every {step}th of them as a sample)" if step > 1 else ""),
+                *sorted(extra),
+            ]
         )
         return Usage(
             shapes=tuple(shapes),
@@ -170,6 +190,34 @@ class RecordedUsageSource:
             band_percent=band or None,
             note=note,
         )
+
+    def _retargeted(self, model: Model, ratios: list[Any], notes: set[str]) -> UsageTable:
+        """The calls as ``model`` bills them: reasoning of calls logged on other models times
+        the ratio given for it, images by its provider's rule (``logs.retarget``)."""
+        from tokenexport_cli.logs.retarget import (
+            REASONING_NOTE,
+            given_reasoning_note,
+            target_images,
+        )
+
+        table = self.read.table
+        others = {
+            i
+            for i, found in enumerate(self.models)
+            if found is not None and found.id != model.id and ratios[i] is not None
+        }
+        logged = table.columns["reasoning"]
+        if any(logged[row] for row, source in enumerate(table.source) if source in others):
+            given = self.reasoning_ratios.get(model.id)
+            if given is None:
+                notes.add(REASONING_NOTE)
+            else:
+                notes.add(given_reasoning_note(given, model.id))
+                if given != 1:
+                    table = table.with_reasoning(Fraction(given), others)
+        if table.images:
+            table = target_images(table, model, self.models, ratios, notes)
+        return table
 
 
 def _dec(value: Fraction) -> Decimal:

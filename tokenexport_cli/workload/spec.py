@@ -9,7 +9,14 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from tokenexport_cli.bounds import ChangePercent, Ratio, Requests, Share, TokenCount
+from tokenexport_cli.bounds import (
+    ChangePercent,
+    Ratio,
+    ReasoningRatio,
+    Requests,
+    Share,
+    TokenCount,
+)
 from tokenexport_cli.schema import CacheTtl, Weekday
 from tokenexport_cli.validation import Invalid, SourceFile, convert
 from tokenexport_cli.workload.traffic import TrafficSpec, check_traffic
@@ -174,6 +181,14 @@ class WorkloadSpec(_Strict, frozen=True, kw_only=True):
             "with a 1-hour write price (Anthropic) bill at that price."
         ),
     ] = "5m"
+    reasoning_ratio: Annotated[
+        dict[NonEmpty, ReasoningRatio] | None,
+        msgspec.Meta(
+            description="With logs inputs: model -> its reasoning tokens per reasoning token "
+            "logged on another model (default 1:1, an assumption the output notes); the "
+            "workload form of tokx replay --reasoning-ratio."
+        ),
+    ] = None
 
     def monthly_requests(self) -> Decimal:
         """Requests a month: ``requests_per_month``, or ``requests_per_day`` x 30.44."""
@@ -265,6 +280,8 @@ def check_spec(spec: WorkloadSpec, source: SourceFile) -> list[str]:
                 "system_prompt_file", "give system_prompt or system_prompt_file, not both"
             )
         )
+    if spec.reasoning_ratio and not any(item.logs is not None for item in spec.inputs):
+        problems.append(source.problem("reasoning_ratio", "only with logs inputs"))
     problems += _check_share(source, "cache_hit_rate", spec.cache_hit_rate)
     problems += _check_share(source, "batch_fraction", spec.batch_fraction)
     return sorted(problems, key=lambda problem: _line_in(problem, source))
