@@ -71,7 +71,14 @@ class ExactFamily:
 # lowest-rank merging gives the same ids as HF's merge list (checked on the files by
 # tests/tokens/test_new_families.py against the reference tokenizer.json, and by llama.cpp's
 # fingerprints). tiktoken counts them 2-5x faster than HF tokenizers, in a third of the memory.
-_BYTE_LEVEL_AS_TIKTOKEN = {"glm": "llama3", "glm5": "llama3", "minimax": "o200k_base"}
+# DeepSeek-V3's three-stage pre-tokenizer is one equivalent regex (patterns.DEEPSEEK_V3; ids
+# checked in tests/tokens/test_patterns.py).
+_BYTE_LEVEL_AS_TIKTOKEN = {
+    "glm": "llama3",
+    "glm5": "llama3",
+    "minimax": "o200k_base",
+    "deepseek-v3": "deepseek-v3",
+}
 _NFC_NORMALISED = frozenset({"minimax"})
 
 
@@ -181,9 +188,13 @@ def _parse_byte_level(content: bytes, path: Path, keep_added: bool) -> dict[byte
     try:
         spec = json.loads(content)
         alphabet = _byte_to_unicode()
+        # Special tokens may sit in the model's vocabulary too (DeepSeek-V3's first three);
+        # no merge produces them, so they are not ranks.
+        added = {token["content"] for token in spec["added_tokens"]}
         table = {
             bytes(alphabet[char] for char in token): int(rank)
             for token, rank in spec["model"]["vocab"].items()
+            if token not in added or all(char in alphabet for char in token)
         }
         for token in spec["added_tokens"]:
             if keep_added and not token["special"]:

