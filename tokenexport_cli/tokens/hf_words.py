@@ -1,0 +1,199 @@
+"""Gemma 3 (``gemini``) counted word by word through HF ``tokenizers``: a lean loader and a count cache.
+
+Gemma 3's ``tokenizer.json`` has no working pre-tokenizer (its ``Split`` on ``" "`` runs after
+the normaliser has turned every space into ``▁``), so HF ``tokenizers`` runs its BPE over
+whole 16K-character pieces and can cache nothing. tokx cuts the text into words itself, at
+cuts that provably keep the count, counts each distinct word once through HF ``tokenizers``
+and keeps the count in a per-process cache: real text repeats its words, so most words of a
+large input are counted once.
+
+Why a cut keeps the count: with no pre-tokenizer, a cut between characters ``a`` and ``b``
+changes nothing when no vocabulary entry contains ``ab`` (after normalisation): no merge can
+then join symbols across it, and BPE applies each side's merges in the same order alone as
+together (it always takes the best-ranked pair, and the sides share none). Byte fallback is
+per character, and unknown-token fusion never happens (every byte has a token). Gemma 3's
+vocabulary has ``▁`` preceded only by ``▁`` or ``>`` (one entry, ``>▁</``) and ``\\n`` followed
+only by ``\\n`` inside an entry, so ``PIECES`` cuts before a run of spaces (``" "`` or ``▁``,
+the same after normalisation) not preceded by ``>``, and after a run of newlines. The added
+tokens Gemma matches in raw text before anything else contain no such cut. The tests check
+these facts on the shipped file and the counts against the ``tokenizer.json`` itself.
+
+Loading: parsing the 33 MB ``tokenizer.json`` in ``tokenizers`` peaks at about 410 MB and
+leaves about 380 MB resident (freed memory the allocator keeps). tokx keeps a compact form in
+the user cache dir (vocabulary in id order, merges as id pairs, the rest of the JSON with an
+empty model), builds the BPE model from it (about 220 MB at the peak) and hands freed memory
+back to the system (``malloc_trim``), leaving about 90 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from array import array
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.tokens import parsed_cache
+from tokenexport_cli.tokens.chunking import split_text
+
+# Families counted word by word, with the regex that finds their words (see above).
+PIECES = {"gemini": re.compile("[ \u2581]*[^ \u2581\n>]*(?:>[ \u2581]*[^ \u2581\n>]*)*\n*")}
+CACHE_WORDS = 100_000
+LONG_WORD = 256
+HF_PIECE_CHARS = 1 << 14
+_BPE_SETTINGS = (
+    "dropout",
+    "unk_token",
+    "continuing_subword_prefix",
+    "end_of_word_suffix",
+    "fuse_unk",
+    "byte_fallback",
+    "ignore_merges",
+)
+
+
+def is_word_cut(text: str, position: int) -> bool:
+    """The cut rule ``PIECES["gemini"]`` implements, stated directly (for the tests)."""
+    if position <= 0 or position >= len(text):
+        return False
+    before, after = text[position - 1], text[position]
+    spaces = " \u2581"
+    if after in spaces and before not in spaces and before != ">":
+        return True
+    return before == "\n" and after != "\n"
+
+
+class HfWordEncoder:
+    """Counts with a HF tokenizer word by word, each distinct word once per process."""
+
+    def __init__(self, tokenizer: Any, pieces: re.Pattern[str]) -> None:
+        self._tokenizer = tokenizer
+        self._pieces = pieces
+        self._cache: dict[str, int] = {"": 0}
+
+    def _encode(self, words: list[str]) -> list[int]:
+        encodings = self._tokenizer.encode_batch_fast(words, add_special_tokens=False)
+        return [len(encoding) for encoding in encodings]
+
+    def _long(self, word: str) -> int:
+        # HF's BPE is slow on one huge word; safe cuts keep the sum exact.
+        return sum(self._encode(split_text(word, HF_PIECE_CHARS)))
+
+    def count(self, text: str) -> int:
+        counts = Counter(self._pieces.findall(text))
+        cache = self._cache
+        missing = [word for word in counts if word not in cache]
+        if len(cache) + len(missing) > CACHE_WORDS:
+            cache.clear()
+            cache[""] = 0
+            missing = [word for word in counts if word]
+        short = [word for word in missing if len(word) <= LONG_WORD]
+        found = dict(zip(short, self._encode(short), strict=True))
+        total = 0
+        for word, times in counts.items():
+            tokens = cache.get(word)
+            if tokens is None:
+                tokens = found.get(word)
+            if tokens is None:  # a long word: counted, not kept
+                tokens = self._long(word) if len(word) > HF_PIECE_CHARS else self._encode([word])[0]
+            total += tokens * times
+        room = CACHE_WORDS - len(cache)
+        if room > 0:
+            cache.update(islice(found.items(), room))
+        return total
+
+    def count_batch(self, texts: list[str]) -> list[int]:
+        return [self.count(text) for text in texts]
+
+
+def _compact(content: bytes, keep: Any, path: Path) -> tuple[str, list[str], bytes]:
+    """(JSON with an empty BPE model and only the kept added tokens, vocabulary in id order,
+    merges as native-endian uint32 id pairs)."""
+    try:
+        spec = json.loads(content)
+        del content
+        model = spec["model"]
+        vocab: dict[str, int] = model["vocab"]
+        tokens = [""] * len(vocab)
+        for token, index in vocab.items():
+            tokens[index] = token
+        pairs = array("I")
+        for merge in model["merges"]:
+            left, right = merge.split(" ", 1) if isinstance(merge, str) else merge
+            pairs.append(vocab[left])
+            pairs.append(vocab[right])
+        model["vocab"], model["merges"] = {}, []
+        spec["added_tokens"] = [token for token in spec["added_tokens"] if keep(token)]
+        return json.dumps(spec, ensure_ascii=False), tokens, pairs.tobytes()
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise DataError(f"{path}: malformed BPE tokenizer.json ({exc})") from None
+
+
+def _added_token(token: dict[str, Any]) -> Any:
+    from tokenizers import AddedToken
+
+    return AddedToken(
+        token["content"],
+        single_word=token["single_word"],
+        lstrip=token["lstrip"],
+        rstrip=token["rstrip"],
+        normalized=token["normalized"],
+        special=token["special"],
+    )
+
+
+def _trim() -> None:
+    """Hand freed heap memory back to the system (glibc only; elsewhere a no-op)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def build_lean(source: Any, data_dir: Path) -> Any:
+    """The family's ``tokenizers.Tokenizer`` (special added tokens removed), from the compact form."""
+    from tokenizers import Tokenizer, models
+
+    from tokenexport_cli.tokens.registry import read_verified
+
+    compact = parsed_cache.load(source, data_dir, "bpe", tuple)
+    if compact is None:
+        keep = source.keep_added_tokens
+        compact = _compact(
+            read_verified(source, data_dir),
+            lambda token: keep and not token["special"],
+            data_dir / source.data_file,
+        )
+        parsed_cache.store(source, data_dir, "bpe", compact)
+    spec, tokens, merge_bytes = compact
+    try:
+        head = json.loads(spec)
+        added, head["added_tokens"] = head["added_tokens"], []
+        pipeline = Tokenizer.from_str(json.dumps(head))
+        options = head["model"]
+        ids = array("I")
+        ids.frombytes(merge_bytes)
+        merges = [(tokens[ids[i]], tokens[ids[i + 1]]) for i in range(0, len(ids), 2)]
+        del ids
+        vocab = {token: index for index, token in enumerate(tokens)}
+        settings = {key: options[key] for key in _BPE_SETTINGS if options.get(key) is not None}
+        tokenizer = Tokenizer(models.BPE(vocab, merges, **settings))
+        del vocab, merges
+        for part in ("normalizer", "pre_tokenizer", "post_processor", "decoder"):
+            if getattr(pipeline, part) is not None:
+                setattr(tokenizer, part, getattr(pipeline, part))
+        # Added after the model, so each takes its vocabulary id.
+        tokenizer.add_tokens([_added_token(token) for token in added])
+    except Exception as exc:  # tokenizers raises plain Exception on bad specs
+        raise DataError(f"{data_dir / source.data_file}: unusable tokenizer.json ({exc})") from None
+    del tokens, compact
+    _trim()
+    return tokenizer
