@@ -52,7 +52,11 @@ def compare_table(comparison: Comparison) -> list[Any]:
     cells: list[list[str]] = []
     for row in comparison.rows:
         offer, line, provider = row.offer, row.line, row.provider
-        cost = money(line.monthly, line.currency, line.band_percent) if line else "excluded"
+        cost = (
+            money(line.monthly, line.currency, line.band_percent, line.reconstructed)
+            if line
+            else "excluded"
+        )
         billed = "-"
         if provider is not None and (provider.billing_entity or provider.billing_country):
             billed = " ".join(filter(None, (provider.billing_entity, provider.billing_country)))
