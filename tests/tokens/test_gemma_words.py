@@ -22,7 +22,8 @@ from tokenexport_cli.tokens.registry import (
 
 ORDINARY = [text for text in SAMPLE if "<|" not in text and "[INST]" not in text]
 _ALPHABET = [
-    *" \u2581>\n\ta.<中，😀\u0301",
+    *" \u2581>\n\ta.<[中，😀\u0301",
+    "\t\t",
     "  ",
     "\n\n",
     "> ",
@@ -61,15 +62,19 @@ def test_gemini_is_counted_word_by_word() -> None:
 
 def test_vocabulary_has_no_entry_across_a_word_cut() -> None:
     before_space: set[str] = set()
-    after_newline: set[str] = set()
+    around: dict[str, set[str]] = {"\n": set(), "\t": set()}
     for entry in _spec()["model"]["vocab"]:
         for position in range(1, len(entry)):
-            if entry[position] == "\u2581":
-                before_space.add(entry[position - 1])
-            if entry[position - 1] == "\n":
-                after_newline.add(entry[position])
+            before, after = entry[position - 1], entry[position]
+            if after == "\u2581":
+                before_space.add(before)
+            for char, neighbours in around.items():
+                if before == char:
+                    neighbours.add(after)
+                if after == char:
+                    neighbours.add(before)
     assert before_space <= {"\u2581", ">"}
-    assert after_newline <= {"\n"}
+    assert around == {"\n": {"\n"}, "\t": {"\t"}}
     assert " " not in "".join(_spec()["model"]["vocab"])  # spaces are all ▁ there
 
 
@@ -77,6 +82,12 @@ def test_every_byte_has_a_token_so_unknown_tokens_never_fuse() -> None:
     vocab = _spec()["model"]["vocab"]
     assert all(f"<0x{byte:02X}>" in vocab for byte in range(256))
     assert _spec()["normalizer"] == {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}
+
+
+def test_every_kept_added_token_starts_with_a_first_of_added_character() -> None:
+    kept = [t["content"] for t in _spec()["added_tokens"] if not t["special"]]
+    assert all(hf_words.FIRST_OF_ADDED.match(token) for token in kept)
+    assert all(not t["normalized"] for t in _spec()["added_tokens"] if not t["special"])
 
 
 def test_no_kept_added_token_contains_a_word_cut() -> None:
