@@ -164,3 +164,9 @@ def test_compact_form_is_cached_and_rebuilt_when_corrupted(tmp_path, monkeypatch
     again = hf_words.build_lean(source, tmp_path)
     text = "\n".join(ORDINARY)
     assert again.encode(text).ids == first.encode(text).ids
+
+
+def test_lone_surrogates_count_like_their_replacement() -> None:
+    text = "broken \ud83d pair and \udc00 alone"
+    replaced = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    assert encoder("gemini").count(text) == _reference_count(replaced)

@@ -104,6 +104,13 @@ class HfWordEncoder:
         return sum(self._encode(split_text(word, HF_PIECE_CHARS)))
 
     def count(self, text: str) -> int:
+        try:
+            return self._count(text)
+        except UnicodeEncodeError:
+            # Lone surrogates (from JSON, say): replaced, as the tiktoken families do.
+            return self._count(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+
+    def _count(self, text: str) -> int:
         counts = Counter(self._pieces.findall(text))
         cache = self._cache
         missing = [word for word in counts if word not in cache]
