@@ -170,3 +170,33 @@ def test_lone_surrogates_count_like_their_replacement() -> None:
     text = "broken \ud83d pair and \udc00 alone"
     replaced = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     assert encoder("gemini").count(text) == _reference_count(replaced)
+
+
+def test_piecewise_parse_of_the_shipped_file_equals_a_whole_parse() -> None:
+    from array import array
+
+    content = read_verified(get_exact_family("gemini").source)
+    split = hf_words._split_model(content)
+    assert split is not None
+    pairs = hf_words._merge_ids(split[2], split[1])
+    assert pairs is not None
+    vocab = _spec()["model"]["vocab"]
+    expected = array("I")
+    for left, right in _spec()["model"]["merges"]:
+        expected.extend((vocab[left], vocab[right]))
+    assert pairs == expected
+    assert split[1] == vocab
+
+
+def test_other_layouts_fall_back_to_a_whole_parse(tmp_path) -> None:
+    spec = {
+        "added_tokens": [],
+        "model": {"type": "BPE", "merges": [["a", "b"]], "vocab": {"a": 0, "b": 1, "ab": 2}},
+    }
+    content = json.dumps(spec).encode()
+    assert hf_words._split_model(content) is None  # merges before vocab
+    _, tokens, pairs = hf_words._compact(content, lambda token: True, tmp_path / "x.json")
+    assert tokens == ["a", "b", "ab"] and len(pairs) == 8
+    broken = b'{"model": {"vocab": {"a": 0, "b": 1}, "merges": [["a", "b"] ["b", "a"]]}}'
+    split = hf_words._split_model(broken)
+    assert split is not None and hf_words._merge_ids(split[2], split[1]) is None

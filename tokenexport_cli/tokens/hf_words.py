@@ -28,7 +28,9 @@ Loading: parsing the 33 MB ``tokenizer.json`` in ``tokenizers`` peaks at about 4
 leaves about 380 MB resident (freed memory the allocator keeps). tokx keeps a compact form in
 the user cache dir (vocabulary in id order, merges as id pairs, the rest of the JSON with an
 empty model), builds the BPE model from it (about 220 MB at the peak) and hands freed memory
-back to the system (``malloc_trim``), leaving about 90 MB.
+back to the system (``malloc_trim``), leaving about 90 MB. The compact form itself is made
+(once) by reading the file piece by piece (about 125 MB at the peak, against about 300 MB
+for ``json.loads`` of the whole file), with the whole parse as the fallback.
 """
 
 from __future__ import annotations
@@ -137,23 +139,77 @@ class HfWordEncoder:
         return [self.count(text) for text in texts]
 
 
+_STRING = rb'"((?:[^"\\]|\\.)*)"'
+_MERGE = re.compile(rb"\[\s*" + _STRING + rb"\s*,\s*" + _STRING + rb"\s*\]")
+_BETWEEN_MERGES = re.compile(rb"\s*,\s*")
+_SPACE = re.compile(rb"\s*")
+_AFTER_MERGES = re.compile(rb"\s*\]\s*\}\s*\}\s*")
+
+
+def _json_string(raw: bytes) -> str:
+    return json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
+
+
+def _split_model(content: bytes) -> tuple[dict[str, Any], dict[str, int], bytes] | None:
+    """(the spec without vocabulary and merges, the vocabulary, the merges array's body) read
+    piece by piece, or None when the file is not laid out as ``"vocab": {...}, "merges": [...]``
+    ending the model, the model ending the file (then the caller parses it whole).
+
+    Parsing the whole 33 MB file at once holds every merge as a Python list of two strings
+    (about 300 MB at the peak); this keeps the peak near the file's own size."""
+    model = content.find(b'"model"')
+    vocab_key = content.find(b'"vocab"', model)
+    merges_key = content.find(b'"merges"', vocab_key)
+    if min(model, vocab_key, merges_key) < 0 or content.count(b'"merges"') != 1:
+        return None
+    try:
+        spec = json.loads(content[:vocab_key] + b'"vocab": {}, "merges": []}}')
+        vocab_start = content.index(b"{", vocab_key)
+        vocab_end = content.rindex(b"}", vocab_start, merges_key) + 1
+        vocab = json.loads(content[vocab_start:vocab_end])
+        if content[vocab_end:merges_key].strip() != b",":
+            return None
+        body_start = content.index(b"[", merges_key) + 1
+    except ValueError:
+        return None
+    return spec, vocab, content[body_start:]
+
+
+def _merge_ids(body: bytes, vocab: dict[str, int]) -> array | None:
+    """The merges array's pairs as ids, or None unless the regex read every byte of it."""
+    pairs = array("I")
+    position = 0
+    for match in _MERGE.finditer(body):
+        gap = body[position : match.start()]
+        if not (_BETWEEN_MERGES if position else _SPACE).fullmatch(gap):
+            return None
+        pairs.append(vocab[_json_string(match.group(1))])
+        pairs.append(vocab[_json_string(match.group(2))])
+        position = match.end()
+    return pairs if _AFTER_MERGES.fullmatch(body[position:]) else None
+
+
 def _compact(content: bytes, keep: Any, path: Path) -> tuple[str, list[str], bytes]:
     """(JSON with an empty BPE model and only the kept added tokens, vocabulary in id order,
     merges as native-endian uint32 id pairs)."""
     try:
-        spec = json.loads(content)
-        del content
-        model = spec["model"]
-        vocab: dict[str, int] = model["vocab"]
+        split = _split_model(content)
+        pairs = _merge_ids(split[2], split[1]) if split is not None else None
+        if split is None or pairs is None:
+            spec = json.loads(content)
+            vocab: dict[str, int] = spec["model"]["vocab"]
+            pairs = array("I")
+            for merge in spec["model"]["merges"]:
+                left, right = merge.split(" ", 1) if isinstance(merge, str) else merge
+                pairs.append(vocab[left])
+                pairs.append(vocab[right])
+        else:
+            spec, vocab = split[0], split[1]
+        del content, split
         tokens = [""] * len(vocab)
         for token, index in vocab.items():
             tokens[index] = token
-        pairs = array("I")
-        for merge in model["merges"]:
-            left, right = merge.split(" ", 1) if isinstance(merge, str) else merge
-            pairs.append(vocab[left])
-            pairs.append(vocab[right])
-        model["vocab"], model["merges"] = {}, []
+        spec["model"]["vocab"], spec["model"]["merges"] = {}, []
         spec["added_tokens"] = [token for token in spec["added_tokens"] if keep(token)]
         return json.dumps(spec, ensure_ascii=False), tokens, pairs.tobytes()
     except (ValueError, KeyError, TypeError, IndexError) as exc:
