@@ -155,13 +155,13 @@ def test_compact_form_is_cached_and_rebuilt_when_corrupted(tmp_path, monkeypatch
     monkeypatch.setenv("TOKX_CACHE_DIR", str(tmp_path / "cache"))
     source = get_exact_family("gemini").source
     shutil.copy(DATA_DIR / source.data_file, tmp_path / source.data_file)
-    first = hf_words.build_lean(source, tmp_path)
+    first = hf_words.build_lean(source, tmp_path, read_verified)
     cached = parsed_cache.cache_path(source, "bpe")
     assert cached.is_file()
     blob = bytearray(cached.read_bytes())
     blob[-5] ^= 0xFF
     cached.write_bytes(bytes(blob))
-    again = hf_words.build_lean(source, tmp_path)
+    again = hf_words.build_lean(source, tmp_path, read_verified)
     text = "\n".join(ORDINARY)
     assert again.encode(text).ids == first.encode(text).ids
 

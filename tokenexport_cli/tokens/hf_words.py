@@ -40,6 +40,7 @@ import re
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -241,11 +242,10 @@ def _trim() -> None:
         pass
 
 
-def build_lean(source: Any, data_dir: Path) -> Any:
-    """The family's ``tokenizers.Tokenizer`` (special added tokens removed), from the compact form."""
+def build_lean(source: Any, data_dir: Path, read_verified: Callable[..., bytes]) -> Any:
+    """The family's ``tokenizers.Tokenizer`` (special added tokens removed), from the compact
+    form; ``read_verified`` reads the shipped file after checking its sha256 (registry's)."""
     from tokenizers import Tokenizer, models
-
-    from tokenexport_cli.tokens.registry import read_verified
 
     compact = parsed_cache.load(source, data_dir, "bpe", tuple)
     if compact is None:

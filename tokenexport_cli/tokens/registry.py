@@ -339,7 +339,7 @@ def _loaded(name: str, fast: bool) -> Encoder:
             from tokenexport_cli.tokens import hf_words
 
             if name in hf_words.PIECES:
-                tokenizer = hf_words.build_lean(family.source, DATA_DIR)
+                tokenizer = hf_words.build_lean(family.source, DATA_DIR, read_verified)
                 return hf_words.HfWordEncoder(tokenizer, hf_words.PIECES[name])
             return HfEncoder(build_hf_tokenizer(family))
         return TiktokenEncoder(build_tiktoken(family, counting=True), family)
