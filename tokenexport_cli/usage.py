@@ -285,6 +285,7 @@ class WorkloadUsageSource:
             prefix = _scaled(prefix, fit.ratio)
             band = None
             note = f"tokens calibrated from {fit.requests} requests (x{fit.ratio:.3f})"
+        reconstructed = counts.reconstructed and band is not None
         return Usage(
             shapes=tuple(
                 Shape(prefix + prompt, output)
@@ -299,6 +300,7 @@ class WorkloadUsageSource:
             traffic_timezone=self.workload.traffic.timezone,
             family=counts.family,
             band_percent=band,
+            reconstructed=reconstructed,
             note=note,
         )
 

@@ -86,8 +86,8 @@ def test_sampled_interval_contains_the_full_reconstruction(tmp_path: Path, famil
 def test_interval_is_computed_from_the_segments() -> None:
     steady = [(120, 100)] * 10
     noisy = [(100, 100), (140, 100)] * 5
-    _, steady_variance = reconstruct._ratio_and_variance(steady)
-    _, noisy_variance = reconstruct._ratio_and_variance(noisy)
+    _, steady_variance = reconstruct.ratio_and_variance(steady)
+    _, noisy_variance = reconstruct.ratio_and_variance(noisy)
     assert steady_variance == 0.0
     assert noisy_variance is not None and noisy_variance > 0.0
 

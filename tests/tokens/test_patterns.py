@@ -111,9 +111,22 @@ def test_grouping_stops_at_the_first_fancy_alternative() -> None:
 
 
 def test_every_shipped_pattern_is_grouped_up_to_its_lookahead() -> None:
-    for pattern in [*patterns.OFFICIAL.values(), tekken_pattern()]:
+    # DeepSeek-V3's single-regex form has more alternatives after its lookahead (checked below).
+    shipped = [p for p in patterns.OFFICIAL.values() if p != patterns.DEEPSEEK_V3]
+    for pattern in [*shipped, tekken_pattern()]:
         counting = patterns.counting_pattern(pattern)
         assert counting.startswith("(?:")
         assert counting.endswith(r"|\s+(?!\S)|\s+") or counting.endswith(r"|\s+(?!\S)|\s")
         group = counting[3 : counting.index(r")|\s+(?!\S)")]
         assert not patterns._FANCY.search(group)
+
+
+def test_deepseek_pattern_is_grouped_up_to_its_lookahead() -> None:
+    counting = patterns.counting_pattern(patterns.DEEPSEEK_V3)
+    alternatives = patterns._top_level_alternatives(patterns.DEEPSEEK_V3)
+    assert alternatives is not None
+    lookahead = next(i for i, a in enumerate(alternatives) if patterns._FANCY.search(a))
+    assert alternatives[lookahead].startswith(r"\s+(?!")
+    assert counting == "(?:" + "|".join(alternatives[:lookahead]) + ")|" + "|".join(
+        alternatives[lookahead:]
+    )

@@ -99,3 +99,26 @@ def test_importing_the_tokens_stage_loads_no_heavy_module() -> None:
 
 def test_registry_lists_the_shipped_families() -> None:
     assert set(exact_family_names()) >= {"o200k_base", "cl100k_base", "qwen", "deepseek-v3"}
+
+
+def test_full_gemma_terms_ship_next_to_the_gemma_vocabulary() -> None:
+    terms = (DATA_DIR / "licenses" / "GEMMA-TERMS-OF-USE.md").read_text(encoding="utf-8")
+    assert "Source: https://ai.google.dev/gemma/terms" in terms
+    assert "Last modified: April 1, 2026" in terms
+    for heading in (
+        "Section 1: DEFINITIONS",
+        "Section 2: ELIGIBILITY AND USAGE",
+        "Section 3: DISTRIBUTION AND RESTRICTIONS",
+        "Section 4: ADDITIONAL PROVISIONS",
+        "4.9 No Waiver",
+        "## Appendix",
+    ):
+        assert heading in terms, heading
+    assert "[Gemma 3](https://ai.google.dev/gemma/docs/core/model_card_3)" in terms
+    notice = (DATA_DIR / "licenses" / "GEMMA-NOTICE.txt").read_text(encoding="utf-8")
+    assert notice.startswith(
+        "Gemma is provided under and subject to the Gemma Terms of Use found at "
+        "ai.google.dev/gemma/terms"
+    )
+    assert "GEMMA-TERMS-OF-USE.md" in notice
+    assert "GEMMA-TERMS-OF-USE.md" in source_for("gemini").licence_files

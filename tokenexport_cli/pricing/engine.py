@@ -50,6 +50,7 @@ class Usage:
     traffic_timezone: str = "UTC"
     family: str = "fixed"
     band_percent: Decimal | None = None  # token counts are approximate within this band
+    reconstructed: bool = False  # ... and reconstructed (Claude), not scaled from a reference
     cache_ttl: CacheTtl = "5m"  # how long cache writes are kept: "1h" bills the 1-hour price
     note: str | None = None  # e.g. "tokens calibrated from 120 requests"
 
@@ -125,6 +126,7 @@ class CostLine:
     context_window: int | None
     notes: tuple[str, ...] = ()
     band_percent: Decimal | None = None
+    reconstructed: bool = False
 
     @property
     def per_1k_requests(self) -> Decimal:
@@ -392,4 +394,5 @@ def price_offer(
         context_window=context_window,
         notes=tuple(notes),
         band_percent=usage.band_percent,
+        reconstructed=usage.reconstructed,
     )

@@ -239,6 +239,7 @@ def selfhost_lines(
                 context_window=model.context_window,
                 notes=(replica_note(plan),),
                 band_percent=usage.band_percent,
+                reconstructed=usage.reconstructed,
             )
         )
     return results

@@ -36,8 +36,10 @@ def _rows(results: list[CheckResult]) -> list[list[str]]:
     the table and the markdown show the same figures. A config prices every workload in its
     one currency."""
     currency = results[0].line.currency if results else "USD"
-    monthly = money_column([r.line.monthly for r in results], currency)
-    per_1k = money_column([r.line.per_1k_requests for r in results], currency)
+    bands = [r.line.band_percent for r in results]
+    rebuilt = [r.line.reconstructed for r in results]
+    monthly = money_column([r.line.monthly for r in results], currency, bands, rebuilt)
+    per_1k = money_column([r.line.per_1k_requests for r in results], currency, bands, rebuilt)
     before = money_column([r.baseline_monthly or Decimal(0) for r in results], currency)
     rows = []
     for index, r in enumerate(results):

@@ -57,6 +57,7 @@ def compare_table(comparison: Comparison) -> list[Any]:
             [line.monthly for line in priced],
             priced[0].currency if priced else "USD",
             [line.band_percent for line in priced],
+            [line.reconstructed for line in priced],
         )
     )
     for row in comparison.rows:

@@ -41,6 +41,7 @@ def line_payload(line: CostLine, projection: list[Decimal] | None = None) -> pay
         calls_per_request=decimal_str(line.calls_per_request),
         context_window=line.context_window,
         approximate_band_percent=_optional(line.band_percent),
+        tokens_reconstructed=line.reconstructed,
         breakdown=payloads.Breakdown(
             **{name: decimal_str(getattr(line.breakdown, name)) for name in BREAKDOWN_FIELDS}
         ),
@@ -87,7 +88,7 @@ def estimate_view(
 
 
 def _cost(line: CostLine, value: Decimal) -> str:
-    return money(value, line.currency, line.band_percent)
+    return money(value, line.currency, line.band_percent, line.reconstructed)
 
 
 BREAKDOWN_HEADERS = {
@@ -120,6 +121,7 @@ def estimate_table(
     shown = result.lines[:limit] if limit else result.lines
     currency = result.currency
     bands = [line.band_percent for line in shown]
+    rebuilt = [line.reconstructed for line in shown]
     columns = [
         Column("#", right=True),
         Column("model"),
@@ -134,13 +136,15 @@ def estimate_table(
         [line.model for line in shown],
         [line.provider + (f" ({line.region})" if line.region else "") for line in shown],
         [line.path_kind for line in shown],
-        money_column([line.monthly for line in shown], currency, bands),
-        money_column([line.per_1k_requests for line in shown], currency, bands),
+        money_column([line.monthly for line in shown], currency, bands, rebuilt),
+        money_column([line.per_1k_requests for line in shown], currency, bands, rebuilt),
         [context_window(line.context_window) for line in shown],
     ]
     if months:
         columns.append(Column("month 12", right=True))
-        cells.append(money_column([series[-1] for series in months[: len(shown)]], currency, bands))
+        cells.append(
+            money_column([series[-1] for series in months[: len(shown)]], currency, bands, rebuilt)
+        )
     if breakdown:
         for name in BREAKDOWN_FIELDS:
             columns.append(Column(BREAKDOWN_HEADERS[name], right=True, movable=True))
@@ -201,6 +205,7 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
         [item.line.monthly for item in shown],
         rec.estimate.currency,
         [item.line.band_percent for item in shown],
+        [item.line.reconstructed for item in shown],
     )
     rows = []
     for rank, (item, cost) in enumerate(zip(shown, monthly, strict=True), start=1):

@@ -48,6 +48,7 @@ class CostLine(_Out, frozen=True, kw_only=True, omit_defaults=True):
     calls_per_request: DecimalString
     context_window: int | None
     approximate_band_percent: DecimalString | None
+    tokens_reconstructed: bool = False  # the band is a reconstruction's (Claude), shown as ≈
     breakdown: Breakdown
     notes: list[str]
     projection: list[DecimalString] | None = None
@@ -265,9 +266,10 @@ class Stats(_Out, frozen=True, kw_only=True):
     max: int
 
 
-class FamilyStats(_Out, frozen=True, kw_only=True):
+class FamilyStats(_Out, frozen=True, kw_only=True, omit_defaults=True):
     family: str
     exact: bool
+    reconstructed: bool = False  # counted with the reconstruction (Claude), shown as ≈
     band_percent: DecimalString | None
     prefix_tokens: int
     input: Stats

@@ -105,7 +105,7 @@ def _pick_section(report: Report) -> str:
     return (
         '<section id="recommendation"><h2>Recommendation</h2><div class="pick-card">'
         f'<p class="headline">Pick {esc(line.model)} via {esc(line.provider)} '
-        f"({esc(line.path_kind)}) at {esc(money(line.monthly, line.currency, line.band_percent))}"
+        f"({esc(line.path_kind)}) at {esc(money(line.monthly, line.currency, line.band_percent, line.reconstructed))}"
         f"/month</p><p class=note>Objective: {esc(rec.objective)}.</p>{asked}<ul>{why}</ul>"
         f"</div>{cheapest}</section>"
     )

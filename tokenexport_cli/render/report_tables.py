@@ -27,7 +27,11 @@ def esc(value: object) -> str:
 
 
 def money_cell(value: Decimal, line: CostLine | None = None, currency: str = "USD") -> str:
-    shown = money(value, line.currency, line.band_percent) if line else money(value, currency)
+    shown = (
+        money(value, line.currency, line.band_percent, line.reconstructed)
+        if line
+        else money(value, currency)
+    )
     return f'<td class="num" data-value="{decimal_str(value)}">{esc(shown)}</td>'
 
 

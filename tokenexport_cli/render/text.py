@@ -59,10 +59,16 @@ def console(stream: IO[str] | None = None) -> Any:
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£"}
 
 
-def money(value: Decimal, currency: str = "USD", band_percent: Decimal | None = None) -> str:
+def money(
+    value: Decimal,
+    currency: str = "USD",
+    band_percent: Decimal | None = None,
+    reconstructed: bool = False,
+) -> str:
     """Rounded for reading: cents above one unit, four significant digits below.
 
-    An amount computed from approximate token counts is shown as ``~$1,234 ±19%``."""
+    An amount computed from approximate token counts is shown as ``~$1,234 ±19%``, one from
+    reconstructed counts (Claude) as ``≈$1,234 ±1.2%``."""
     symbol = SYMBOLS.get(currency, "")
     suffix = "" if symbol else f" {currency}"
     sign = "-" if value < 0 else ""
@@ -75,7 +81,7 @@ def money(value: Decimal, currency: str = "USD", band_percent: Decimal | None = 
             text = format(Decimal(text).normalize(), "f")
     shown = f"{sign}{symbol}{text}{suffix}"
     if band_percent is not None:
-        return f"~{shown} ±{band_percent.normalize():f}%"
+        return f"{'≈' if reconstructed else '~'}{shown} ±{band_percent.normalize():f}%"
     return shown
 
 
@@ -93,10 +99,13 @@ def places_for(values: Iterable[Decimal], significant: int = 3) -> int:
 
 
 def money_column(
-    values: Sequence[Decimal], currency: str = "USD", bands: Sequence[Decimal | None] = ()
+    values: Sequence[Decimal],
+    currency: str = "USD",
+    bands: Sequence[Decimal | None] = (),
+    reconstructed: Sequence[bool] = (),
 ) -> list[str]:
     """A column of amounts at one precision (``places_for``); approximate ones keep ``~`` and
-    their band."""
+    their band, reconstructed ones ``≈``."""
     places = places_for(values)
     quantum = Decimal(1).scaleb(-places)
     symbol = SYMBOLS.get(currency, "")
@@ -107,7 +116,8 @@ def money_column(
         sign = "-" if rounded < 0 else ""
         text = f"{sign}{symbol}{abs(rounded):,.{places}f}{suffix}"
         band = bands[index] if index < len(bands) else None
-        shown.append(f"~{text} ±{band.normalize():f}%" if band is not None else text)
+        mark = "≈" if index < len(reconstructed) and reconstructed[index] else "~"
+        shown.append(f"{mark}{text} ±{band.normalize():f}%" if band is not None else text)
     return shown
 
 

@@ -21,7 +21,15 @@ def _stats(counts: FamilyCounts) -> tuple[TokenStats, TokenStats]:
 
 
 def _tokens(value: int, counts: FamilyCounts) -> str:
-    return f"{value:,}" if counts.exact else f"~{value:,}"
+    if counts.exact:
+        return f"{value:,}"
+    return f"≈{value:,}" if counts.reconstructed else f"~{value:,}"
+
+
+def _kind(counts: FamilyCounts) -> str:
+    if counts.exact:
+        return "exact"
+    return f"{'reconstructed' if counts.reconstructed else 'approx'} ±{counts.band_percent}%"
 
 
 def workload_table(workload: Workload, family_counts: list[FamilyCounts]) -> list[Any]:
@@ -54,7 +62,7 @@ def workload_table(workload: Workload, family_counts: list[FamilyCounts]) -> lis
         rows.append(
             [
                 counts.family,
-                "exact" if counts.exact else f"approx ±{counts.band_percent}%",
+                _kind(counts),
                 f"{stats.requests:,}",
                 _tokens(stats.total, counts),
                 f"{stats.mean:,.1f}",
@@ -92,6 +100,7 @@ def workload_payload(
             payloads.FamilyStats(
                 family=counts.family,
                 exact=counts.exact,
+                reconstructed=counts.reconstructed,
                 band_percent=(
                     decimal_str(counts.band_percent) if counts.band_percent is not None else None
                 ),

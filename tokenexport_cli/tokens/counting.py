@@ -11,7 +11,6 @@ core), smaller ones in this process. Warnings are returned in the results; nothi
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -227,19 +226,23 @@ def _prepare(path: Path, plan: _Plan, cache: CountCache | None) -> _FileJob:
 def _executor(jobs: int, families: tuple[str, ...], fast: bool) -> Executor:
     """A process pool; forked from a parent that already holds the encoders when that is safe.
 
-    Forking after loading the tiktoken/quicktok encoders here saves every worker the load
-    time and shares the encoder tables copy-on-write. Fork is avoided when other threads
-    run (a progress bar, say) and for HF tokenizers, whose thread pool does not survive a
-    fork; those workers start from a fork server and load what they need themselves.
+    Forking after loading the encoders here saves every worker the load time and shares the
+    encoder tables copy-on-write (one copy of Gemma 3's 40 MB model instead of one per worker,
+    and its load peak paid once). Fork is avoided when other threads run (a progress bar,
+    say). HF tokenizers' own thread pool does not survive a fork: the workers count word by
+    word and need no batch parallelism, so ``TOKENIZERS_PARALLELISM`` is set to ``false``
+    (unless the user set it) before forking, which also keeps tokenizers from warning in each
+    child; without fork, workers start from a fork server and load what they need themselves.
     """
     import multiprocessing
     import threading
 
     methods = multiprocessing.get_all_start_methods()
-    hf_free = all(get_exact_family(name).engine == "tiktoken" for name in families)
-    # A process that has used HF tokenizers warns on stderr in every forked child.
-    hf_loaded = "tokenizers" in sys.modules and "TOKENIZERS_PARALLELISM" not in os.environ
-    if "fork" in methods and hf_free and not hf_loaded and threading.active_count() == 1:
+    uses_hf = any(get_exact_family(name).engine != "tiktoken" for name in families)
+    if uses_hf:
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    hf_threads = uses_hf and os.environ["TOKENIZERS_PARALLELISM"].lower() not in ("false", "0")
+    if "fork" in methods and threading.active_count() == 1 and not hf_threads:
         for name in families:
             encoder(name, fast)
         method = "fork"

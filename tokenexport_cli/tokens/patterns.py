@@ -63,6 +63,48 @@ LLAMA3 = (
     r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
     r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
+# DeepSeek-V3's tokenizer.json pre-tokenizes in three stages, each a Split with "Isolated"
+# behaviour (every match is a piece, and so is every stretch between matches): digit runs cut
+# into groups of up to three (``\p{N}{1,3}``), then runs of the CJK ranges below, then each
+# remaining segment by ``[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?
+# [\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+``. DEEPSEEK_V3 is one regex
+# with the same pieces, so tiktoken can count the family (its merges are in rank order:
+# merge i makes a token whose id grows with i). Why the pieces are the same:
+# - a segment holds no digit and no CJK character, so every class of the third stage leaves
+#   them out (written as negated classes, which every engine here reads alike); a segment ends
+#   at a digit or CJK character, so ``(?!\S)`` becomes "not before a character of the same
+#   segment that is not a space";
+# - the third stage also runs on each CJK run, whose characters are letters, two marks
+#   (U+3099-309A), four punctuation or symbols (U+309B-309C, U+30A0, U+30FB) and three
+#   unassigned code points (U+3040, U+3097-3098): the three CJK alternatives split a run as
+#   the third stage's letter, punctuation and stretch rules do;
+# - a stretch between matches is a run of characters that start no match: neither letter,
+#   mark, punctuation, symbol nor space (controls, format characters, unassigned), each not
+#   followed by a letter or mark (which would make it the optional prefix of a letter piece);
+#   the last two alternatives match exactly such runs, and only where nothing else does.
+# tests/tokens/test_patterns.py checks identical ids against the tokenizer.json through HF
+# tokenizers on fixed, random and arbitrary Unicode texts.
+_CJK = "\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff"
+_CJK_LETTERS = "\u4e00-\u9fa5\u3041-\u3096\u3099\u309a\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+_LETTER = rf"[^\p{{N}}\p{{P}}\p{{S}}\p{{Z}}\p{{C}}{_CJK}]"  # a letter or mark, not CJK
+_PUNCT = rf"[^\p{{L}}\p{{M}}\p{{N}}\p{{Z}}\p{{C}}{_CJK}]"  # punctuation or symbol, not CJK
+_OTHER = rf"[^\p{{L}}\p{{M}}\p{{P}}\p{{S}}\s\p{{N}}{_CJK}]"
+DEEPSEEK_V3 = "|".join(
+    [
+        r"""\p{N}{1,3}""",
+        f"""[\u3040\u3097-\u309a]?[{_CJK_LETTERS}]+""",
+        """[\u309b\u309c\u30a0\u30fb]+""",
+        # (``+*``, not ``*+``: the grouping below would read ``*+`` as a possessive quantifier)
+        r"""[!"#$%&'()+*,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+""",
+        rf"""[^\r\n\p{{L}}\p{{P}}\p{{S}}\p{{N}}{_CJK}]?{_LETTER}+""",
+        rf""" ?{_PUNCT}+[\r\n]*""",
+        r"""\s*[\r\n]+""",
+        rf"""\s+(?![^\s\p{{N}}{_CJK}])""",
+        r"""\s+""",
+        f"""(?:[\u3040\u3097\u3098](?![{_CJK_LETTERS}]))+""",
+        rf"""(?:{_OTHER}(?!{_LETTER}))+""",
+    ]
+)
 # llama4: llama-models 0.3.0's Tokenizer.O200K_PATTERN, which is o200k_base's pattern.
 OFFICIAL = {
     "o200k_base": O200K,
@@ -71,6 +113,7 @@ OFFICIAL = {
     "llama3": LLAMA3,
     "qwen3.6": QWEN35,
     "llama4": O200K,
+    "deepseek-v3": DEEPSEEK_V3,
 }
 # Equivalent forms free of fancy syntax before the lookaround (the argument is above).
 _PLAIN_FORMS = {CL100K: CL100K_PLAIN}

@@ -80,7 +80,7 @@ def _pairs(
     return pairs
 
 
-def _ratio_and_variance(pairs: list[tuple[int, int]]) -> tuple[float, float | None]:
+def ratio_and_variance(pairs: list[tuple[int, int]]) -> tuple[float, float | None]:
     """Ratio estimator and its variance (None with fewer than two segments)."""
     total_ref = sum(ref for _, ref in pairs)
     ratio = sum(rec for rec, _ in pairs) / total_ref if total_ref else 1.0
@@ -106,7 +106,7 @@ def estimate_files(
         pairs = _pairs(
             path, size, segments, zlib.crc32(f"{seed}:{digest}:{size}".encode()), vocabulary
         )
-        ratio, variance = _ratio_and_variance(pairs)
+        ratio, variance = ratio_and_variance(pairs)
         total_ref = sum(ref for _, ref in pairs)
         sampled[path] = (ratio, variance, len(pairs), total_ref)
         pooled += [(rec / ref if ref else ratio, ref) for rec, ref in pairs]
@@ -158,7 +158,7 @@ def _small_files(
         estimates[path] = estimate
         pairs.append((estimate.tokens, reference_tokens))
         spent += size
-    ratio, variance = _ratio_and_variance(pairs)
+    ratio, variance = ratio_and_variance(pairs)
     rest = [item for item in small if item[0] not in estimates]
     rest_tokens = sum(tokens for _, _, tokens, _ in rest)
     sampled_tokens = sum(ref for _, ref in pairs)

