@@ -91,3 +91,12 @@ def test_check_and_diff_markdown_match_their_tables(ci_repo: Path) -> None:
     markdown = run(diff_args, "--format", "markdown")
     golden("diff", markdown)
     assert_same_figures(run(diff_args), markdown)
+
+
+def test_a_key_value_table_gets_a_markdown_header_row(fixture_root: Path) -> None:
+    """`catalog show`'s facts table has no header on the terminal; markdown needs one, so it is
+    named (an empty header row renders as a blank first row)."""
+    text = run(["catalog", "show", "beta-2", "--format", "markdown"])
+    header = text.splitlines()[0]
+    assert header == "| field | value |"
+    assert "|  |" not in text

@@ -29,6 +29,9 @@ def _cell(text: str) -> str:
 def table_markdown(table: Any) -> str:
     """One rich Table as a markdown table under its title; right-aligned columns stay so."""
     headers = [_cell(_plain(column.header)) for column in table.columns]
+    if not any(headers):  # a key/value table shown without a header: markdown needs one
+        headers = ["field", "value", *(f"column {n}" for n in range(3, len(headers) + 1))]
+        headers = headers[: len(table.columns)]
     rule = ["---:" if column.justify == "right" else "---" for column in table.columns]
     cells = [[_cell(_plain(cell)) for cell in column.cells] for column in table.columns]
     rows = [list(row) for row in zip(*cells, strict=True)] if cells else []
