@@ -8,20 +8,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tokenexport_cli.logs.exports import LITELLM, OPENROUTER, REQUIRED_ROLES, ROLES
+from tokenexport_cli.logs.otel import (
+    CACHE_READ,
+    CACHE_WRITE,
+    INPUT,
+    MODEL,
+    OUTPUT,
+    PROVIDER,
+    REASONING,
+)
 
 #: OTel GenAI attributes as columns (https://opentelemetry.io/docs/specs/semconv/gen-ai/
 #: gen-ai-spans/), read as ``logs/otel.py`` reads them on spans: input includes the cache
 #: counts, output includes reasoning; the newer names first.
-OTEL_MODEL = ("gen_ai.response.model", "gen_ai.request.model")
-OTEL_PROVIDER = ("gen_ai.provider.name", "gen_ai.system")
-OTEL_INPUT = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
-OTEL_OUTPUT = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
-OTEL_READ = ("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens")
-OTEL_WRITE = (
-    "gen_ai.usage.cache_creation.input_tokens",
-    "gen_ai.usage.cache_creation_input_tokens",
-)
-OTEL_REASONING = ("gen_ai.usage.reasoning.output_tokens",)
+OTEL_MODEL, OTEL_PROVIDER = MODEL, PROVIDER
+OTEL_INPUT, OTEL_OUTPUT, OTEL_READ, OTEL_WRITE = INPUT, OUTPUT, CACHE_READ, CACHE_WRITE
+OTEL_REASONING = REASONING
 OTEL_TIME = "timestamp"
 
 
