@@ -18,33 +18,20 @@ from tokenexport_cli.cli.common import (
     call,
     catalog_choice,
     check_format,
-    parse_pairs,
     pricing_choice,
     split_values,
 )
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
-    BillingCountries,
     ChartOption,
     Currency,
-    ExcludeOrigins,
     FxOption,
-    Harnesses,
     LongInputs,
-    MaxMonthly,
-    MinContext,
-    Minimums,
     Models,
-    ObjectiveOption,
-    OpenWeights,
-    Origins,
     Paths,
     Providers,
-    Regions,
-    Weights,
-    constraints_from_flags,
-    harness_pairs,
 )
+from tokenexport_cli.cli.ranking_group import RankingFlags, ranking_options
 from tokenexport_cli.cli.workload_group import WorkloadFlags, workload_options
 from tokenexport_cli.errors import UsageError
 from tokenexport_cli.render.output import FORMATS, emit
@@ -182,21 +169,10 @@ def explain_empty(result: Estimate, explain: bool) -> NoReturn:
 
 @handle_errors
 @workload_options()
+@ranking_options()
 def recommend_command(
     workload_flags: WorkloadFlags,
-    objective: ObjectiveOption = "cheapest",
-    min_context: MinContext = None,
-    max_monthly: MaxMonthly = None,
-    minimum: Minimums = None,
-    weight: Weights = None,
-    harness: Harnesses = None,
-    open_weights: OpenWeights = None,
-    origin: Origins = None,
-    exclude_origin: ExcludeOrigins = None,
-    path: Paths = None,
-    provider: Providers = None,
-    region: Regions = None,
-    billing_country: BillingCountries = None,
+    ranking_flags: RankingFlags,
     explain: Annotated[
         bool, typer.Option("--explain", help="List every excluded candidate with the reason.")
     ] = False,
@@ -213,30 +189,14 @@ def recommend_command(
     catalog: OverlayOption = None,
 ) -> None:
     """Rank models and paths for a workload under constraints, and explain the choice."""
-    from tokenexport_cli.api.cost import RecommendRequest, recommend
+    from tokenexport_cli.api.cost import recommend
     from tokenexport_cli.render.cost import recommendation_view
 
     check_format(output_format, FORMATS)
-    constraints = constraints_from_flags(
-        min_context,
-        max_monthly,
-        minimum,
-        open_weights,
-        origin,
-        exclude_origin,
-        path,
-        provider,
-        region,
-        billing_country,
-    )
-    request = RecommendRequest(
-        catalog=catalog_choice(catalog_version, as_of, catalog),
-        workload=workload_flags.choice(),
-        pricing=pricing_choice(currency, fx, long_inputs),
-        constraints=constraints,
-        objective=objective,  # type: ignore[arg-type]  # the core checks it
-        weights=parse_pairs(weight, "--weight") or None,
-        harnesses=harness_pairs(harness),
+    request = ranking_flags.request(
+        catalog_choice(catalog_version, as_of, catalog),
+        workload_flags.choice(),
+        pricing_choice(currency, fx, long_inputs),
     )
     rec = call(recommend, request)
     print_warnings(rec.estimate.warnings)

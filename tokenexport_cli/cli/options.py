@@ -4,11 +4,11 @@ report): the workload argument, the quick-form flags, filters, currency and FX."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from tokenexport_cli.cli.common import parse_decimal, parse_pairs, split_values
+from tokenexport_cli.cli.common import split_values
 from tokenexport_cli.cli.complete import (
     complete_benchmark,
     complete_currency,
@@ -17,9 +17,6 @@ from tokenexport_cli.cli.complete import (
     complete_provider,
 )
 from tokenexport_cli.errors import UsageError
-
-if TYPE_CHECKING:
-    from tokenexport_cli.ranking import Constraints
 
 ChartOption = Annotated[
     bool,
@@ -228,35 +225,6 @@ BillingCountries = Annotated[
         show_default=False,
     ),
 ]
-
-
-def constraints_from_flags(
-    min_context: int | None,
-    max_monthly: str | None,
-    minimum: list[str] | None,
-    open_weights: bool | None,
-    origin: list[str] | None,
-    exclude_origin: list[str] | None,
-    path: list[str] | None,
-    provider: list[str] | None,
-    region: list[str] | None,
-    billing_country: list[str] | None,
-) -> Constraints:
-    """The ranking constraints as ``recommend`` and ``report`` take them from flags."""
-    from tokenexport_cli.ranking import Constraints
-
-    return Constraints(
-        min_context=min_context,
-        max_monthly=parse_decimal(max_monthly, "--max-monthly"),
-        minimums=parse_pairs(minimum, "--min"),
-        open_weights=open_weights,
-        origins=tuple(o.upper() for o in split_values(origin)),
-        exclude_origins=tuple(o.upper() for o in split_values(exclude_origin)),
-        path_kinds=split_values(path),
-        providers=split_values(provider),
-        regions=split_values(region),
-        billing_countries=tuple(c.upper() for c in split_values(billing_country)),
-    )
 
 
 def harness_pairs(values: list[str] | None) -> dict[str, str]:

@@ -14,33 +14,18 @@ from tokenexport_cli.cli.common import (
     OverlayOption,
     call,
     catalog_choice,
-    parse_pairs,
     pricing_choice,
     split_values,
     warn_inputs,
 )
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import (
-    BillingCountries,
     Currency,
-    ExcludeOrigins,
     FxOption,
-    Harnesses,
     LongInputs,
-    MaxMonthly,
-    MinContext,
-    Minimums,
     Models,
-    ObjectiveOption,
-    OpenWeights,
-    Origins,
-    Paths,
-    Providers,
-    Regions,
-    Weights,
-    constraints_from_flags,
-    harness_pairs,
 )
+from tokenexport_cli.cli.ranking_group import RankingFlags, ranking_options
 from tokenexport_cli.cli.workload_group import WorkloadFlags, workload_options
 
 
@@ -50,22 +35,11 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 @workload_options()
+@ranking_options()
 def report_command(
     workload_flags: WorkloadFlags,
     model: Models = None,
-    objective: ObjectiveOption = "cheapest",
-    min_context: MinContext = None,
-    max_monthly: MaxMonthly = None,
-    minimum: Minimums = None,
-    weight: Weights = None,
-    harness: Harnesses = None,
-    open_weights: OpenWeights = None,
-    origin: Origins = None,
-    exclude_origin: ExcludeOrigins = None,
-    path: Paths = None,
-    provider: Providers = None,
-    region: Regions = None,
-    billing_country: BillingCountries = None,
+    ranking_flags: RankingFlags = RankingFlags(),
     output: Annotated[
         str,
         typer.Option(
@@ -89,30 +63,14 @@ def report_command(
     delivery paths, exclusions and sources. It loads nothing when opened, and prints well.
 
     It ranks exactly as ``tokx recommend`` does with the same flags, so it makes the same pick."""
-    from tokenexport_cli.api.cost import RecommendRequest
     from tokenexport_cli.api.report import ReportRequest, report
     from tokenexport_cli.render.output import write_output
     from tokenexport_cli.render.report_html import render_report
 
-    ranking = RecommendRequest(
-        catalog=catalog_choice(catalog_version, as_of, catalog),
-        workload=workload_flags.choice(),
-        pricing=pricing_choice(currency, fx, long_inputs),
-        constraints=constraints_from_flags(
-            min_context,
-            max_monthly,
-            minimum,
-            open_weights,
-            origin,
-            exclude_origin,
-            path,
-            provider,
-            region,
-            billing_country,
-        ),
-        objective=objective,  # type: ignore[arg-type]  # the core checks it
-        weights=parse_pairs(weight, "--weight") or None,
-        harnesses=harness_pairs(harness),
+    ranking = ranking_flags.request(
+        catalog_choice(catalog_version, as_of, catalog),
+        workload_flags.choice(),
+        pricing_choice(currency, fx, long_inputs),
     )
     request = ReportRequest(recommend=ranking, models=split_values(model), top_models=top)
     made = call(report, request)

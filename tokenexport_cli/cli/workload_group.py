@@ -2,21 +2,18 @@
 for every pricing command (estimate, recommend, compare, selfhost, report).
 
 A command takes one ``workload_flags: WorkloadFlags`` parameter and is decorated with
-``@workload_options()``; the decorator puts the argument and the flags in that parameter's
-place in the signature Typer reads, and hands the command their values as one object. The
-command parses them (``WorkloadFlags.choice()``) where it used to, so errors come in the same
-order as before. Like sqlite-utils' option decorators, for Typer.
+``@workload_options()`` (an ``option_group``); the command parses the flags
+(``WorkloadFlags.choice()``) where it used to, so errors come in the same order as before.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tokenexport_cli.cli.option_group import option_group
 from tokenexport_cli.cli.options import (
     BatchFraction,
     InputFiles,
@@ -76,30 +73,4 @@ def workload_options(
     """Declare the workload group in place of the command's ``workload_flags`` parameter;
     ``batch=False`` leaves out ``--batch-fraction`` (self-hosting has no batch API)."""
     flags = [(name, declared) for name, declared in FLAGS if batch or name != "batch_fraction"]
-    names = [name for name, _ in flags]
-
-    def decorate(command: Callable[..., None]) -> Callable[..., None]:
-        signature = inspect.signature(command, eval_str=True)
-        parameters = list(signature.parameters.values())
-        at = [parameter.name for parameter in parameters].index(GROUP_PARAMETER)
-        declared = [
-            inspect.Parameter(
-                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=annotation
-            )
-            for name, annotation in flags
-        ]
-        parameters[at : at + 1] = declared
-
-        @functools.wraps(command)
-        def wrapper(**kwargs: Any) -> None:
-            given = {name: kwargs.pop(name) for name in names}
-            command(**kwargs, **{GROUP_PARAMETER: WorkloadFlags(**given)})
-
-        wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-        wrapper.__annotations__ = {
-            **{parameter.name: parameter.annotation for parameter in parameters},
-            "return": signature.return_annotation,
-        }
-        return wrapper
-
-    return decorate
+    return option_group(GROUP_PARAMETER, flags, WorkloadFlags)
