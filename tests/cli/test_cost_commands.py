@@ -195,6 +195,21 @@ def test_recommend_value_objective_marks_the_pareto_frontier() -> None:
     assert payload["harnesses"] == {"gpqa-diamond": "vendor-readme"}
 
 
+def test_recommend_table_shows_the_frontier_legend_only_with_scores() -> None:
+    # value: alpha-1 has a gpqa score, so the table has the frontier column and its legend, and
+    # the cheaper alphalab path is starred
+    scored = runner.invoke(app, ["recommend", *QUICK, "--objective", "value"])
+    assert scored.exit_code == 0, scored.stderr
+    assert "* = Pareto frontier of cost vs score" in scored.stdout
+    assert any("*" in row and "alphalab" in row for row in scored.stdout.splitlines())
+    # cheapest with only beta-2 (no score on any path): no star can appear, so no legend either
+    unscored = runner.invoke(app, ["recommend", *QUICK, "--origin", "CN"])
+    assert unscored.exit_code == 0, unscored.stderr
+    assert "beta-2" in unscored.stdout
+    assert "Pareto" not in unscored.stdout
+    assert not any("*" in row for row in unscored.stdout.splitlines())
+
+
 def test_recommend_explain_table_lists_exclusions() -> None:
     result = runner.invoke(app, ["recommend", *QUICK, "--origin", "US", "--explain"])
     assert result.exit_code == 0, result.stderr

@@ -186,13 +186,12 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
     harness_note = compared_note(rec)
     from tokenexport_cli.render.layout import Column, fitted
 
-    title = (
-        f"Recommendation ({rec.objective}; * = Pareto frontier of cost vs score;"
-        f" catalog {rec.estimate.catalog_version})"
-    )
+    # the frontier needs scores: without any shown, neither its column nor its legend
+    legend = " * = Pareto frontier of cost vs score;" if with_score else ""
+    title = f"Recommendation ({rec.objective};{legend} catalog {rec.estimate.catalog_version})"
     columns = [
         Column("#", right=True),
-        Column(""),
+        *([Column("")] if with_score else []),
         Column("model"),
         Column("provider"),
         Column("path", movable=True),
@@ -216,7 +215,7 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
         rows.append(
             [
                 str(rank),
-                "*" if item.pareto else "",
+                *(["*" if item.pareto else ""] if with_score else []),
                 line.model,
                 line.provider + (f" ({line.region})" if line.region else ""),
                 line.path_kind,
@@ -229,7 +228,7 @@ def recommendation_table(rec: Recommendation, explain: bool, limit: int) -> list
                 ),
             ]
         )
-    out: list[Any] = fitted(title, columns, rows, keys=4)
+    out: list[Any] = fitted(title, columns, rows, keys=4 if with_score else 3)
     if with_score or names:
         out.append(Text(f"Scores compared within one harness and variant each: {harness_note}"))
     elif rec.weights:
