@@ -193,7 +193,7 @@ def test_billing_entities_of_openai_aws_xai_and_the_gpu_clouds(index: CatalogInd
         fields = {f for fact in provider.facts for f in fact.fields if fact.url and fact.as_of}
         assert "billing_entity" in fields, pid
         assert (provider.billing_country is not None) == ("billing_country" in fields), pid
-    assert providers["xai"].billing_country is None
+    assert providers["xai"].billing_country == "US"
     assert providers["runpod"].billing_country is None
 
 
