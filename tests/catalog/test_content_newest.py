@@ -193,8 +193,26 @@ def test_billing_entities_of_openai_aws_xai_and_the_gpu_clouds(index: CatalogInd
         fields = {f for fact in provider.facts for f in fact.fields if fact.url and fact.as_of}
         assert "billing_entity" in fields, pid
         assert (provider.billing_country is not None) == ("billing_country" in fields), pid
-    assert providers["xai"].billing_country is None
+    assert providers["xai"].billing_country == "US"
     assert providers["runpod"].billing_country is None
+
+
+def test_billing_entities_of_deepseek_together_openrouter_and_zai(index: CatalogIndex) -> None:
+    """These providers name the entity that bills them from a dated page: DeepSeek, Together and
+    OpenRouter from their own terms (archived copies), with the country those terms state;
+    Z.ai's entity from its product terms, without a country because no page read states one."""
+    providers = {p.id: p for p in index.catalog.providers}
+    expected_country = {"deepseek": "CN", "together": "US", "openrouter": "US", "zai": None}
+    for pid, country in expected_country.items():
+        provider = providers[pid]
+        assert provider.billing_entity, pid
+        assert provider.billing_country == country, pid
+        sourced = {f for fact in provider.facts for f in fact.fields if fact.url and fact.as_of}
+        assert "billing_entity" in sourced, pid
+        assert ("billing_country" in sourced) == (country is not None), pid
+        assert all("conductatlas" not in fact.url for fact in provider.facts), pid
+    assert providers["deepseek"].regions == ("cn",)
+    assert "regions" in {f for fact in providers["deepseek"].facts for f in fact.fields}
 
 
 def test_generated_models_carry_the_hyperscaler_paths_the_references_list(

@@ -59,3 +59,36 @@ def test_support_bot_billed_from_the_us_returns_candidates() -> None:
     billed_from_us = {p.id for p in catalog.providers if p.billing_country == "US"}
     assert providers <= billed_from_us
     assert payload["dropped_unknown"]["billing country unknown"] > 0
+
+
+def _reasons_by_provider(payload: dict) -> dict[str, set[str]]:
+    reasons: dict[str, set[str]] = {}
+    for entry in payload["excluded"]:
+        reasons.setdefault(entry["provider"], set()).add(entry["reason"])
+    return reasons
+
+
+def test_sourced_countries_decide_billing_filter_and_only_unknowns_are_counted() -> None:
+    """The shipped catalog: DeepSeek's own terms name a Hangzhou company, so its offers drop as
+    billed from CN rather than as unknown; Together's terms name a Delaware corporation, so its
+    offers stay; the unknown count is exactly the candidates whose provider has no sourced
+    country."""
+    payload = run_json("recommend", str(EXAMPLES / "support-bot.yaml"), "--billing-country", "US")
+    catalog = load_catalog(payload["catalog_version"])
+    country = {p.id: p.billing_country for p in catalog.providers}
+    reasons = _reasons_by_provider(payload)
+    assert reasons["deepseek"] == {"billed from CN"}
+    assert "together" in {r["provider"] for r in payload["ranked"]}
+    unknown = [e for e in payload["excluded"] if e["reason"] == "billing country unknown"]
+    assert payload["dropped_unknown"]["billing country unknown"] == len(unknown)
+    assert unknown and all(country.get(e["provider"]) is None for e in unknown)
+
+
+def test_region_filter_drops_deepseek_for_its_sourced_region_not_as_unknown() -> None:
+    """DeepSeek's privacy policy places processing in China, so --region us excludes its offers
+    for their region; the regions-unknown count matches the excluded lines that say so."""
+    payload = run_json("recommend", str(EXAMPLES / "support-bot.yaml"), "--region", "us")
+    reasons = _reasons_by_provider(payload)
+    assert reasons["deepseek"] == {"no region in us"}
+    unknown = [e for e in payload["excluded"] if e["reason"] == "regions unknown"]
+    assert payload["dropped_unknown"]["regions unknown"] == len(unknown)

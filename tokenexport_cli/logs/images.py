@@ -4,26 +4,22 @@ the data's length or content), and each provider's own rule for the tokens of th
 
 Rules, as the providers document them:
 
-- OpenAI (https://platform.openai.com/docs/guides/images-vision#calculating-costs, GPT-4o and
-  the other tile-priced models; read 2026-11-27 in the copy at
-  https://openai-hd4n6.mintlify.app/docs/guides/images): ``detail: low`` costs the model's base
-  tokens (85 for GPT-4o); ``high`` is scaled to fit a 2048 x 2048 square, then so that its
-  shortest side is 768 px (only ever down: the documented examples shrink), and costs the tile
-  tokens (170 for GPT-4o) per 512 px tile plus the base. ``detail`` is ``low``, ``high`` or
-  ``auto`` "to let the model decide", and "if you skip the parameter, the model will use auto"
-  (same page): the page gives no rule for what ``auto`` picks, so tokx counts ``auto`` and a
-  missing detail as ``high``, the most the model may bill. ``gpt-4.1-mini`` and
-  ``gpt-4.1-nano`` bill 32 px patches instead, at most 1,536 (a larger image is scaled down to
-  fit, then to a whole number of patches across), times 1.62 and 2.46 respectively (same page).
-  GPT-4o mini has its own base and tile tokens (``OPENAI_TILE_TOKENS``): the stored copies of
-  OpenAI's page do not show its per-model table, so the constants are derived from a
-  measurement against the API (https://community.openai.com/t/vision-more-than-one-way-to-send-a-
-  request-undocumented-and-different-pricing-realized/1262691, read 2026-11-27): a 128 x 64
-  image plus a five-word text billed 97 (low) and 267 (high) input tokens on gpt-4o-2024-08-06,
-  which is 85 and 85 + 170 plus 12 text tokens, and 2,845 and 8,512 on gpt-4o-mini-2024-07-18,
-  so with the same 12 text tokens the mini's base is 2,845 - 12 = 2,833 and its one tile
-  8,512 - 12 - 2,833 = 5,667 (the pictoken package says the same: "GPT-4o mini uses more tokens
-  per image" so that the dollar price matches GPT-4o's, https://pypi.org/project/pictoken).
+- OpenAI (https://developers.openai.com/api/docs/guides/images-vision, "Calculating costs", read
+  2026-11-27 in the archived copy llms-txt-archive/openai-platform@209a958,
+  api/docs/guides/images-vision.md): ``detail: low`` costs the model's base tokens; ``high`` is
+  scaled to fit a 2048 x 2048 square, then so that its shortest side is 768 px (only ever down:
+  the documented examples shrink), and costs the tile tokens per 512 px tile plus the base.
+  ``detail`` is ``low``, ``high`` or ``auto`` and "if you skip the parameter, the model will use
+  auto" (same page): the page gives no rule for what ``auto`` picks on these models, so tokx
+  counts ``auto`` and a missing detail as ``high``, the most the model may bill. ``gpt-4.1-mini``
+  and ``gpt-4.1-nano`` bill 32 px patches instead, at most 1,536 (a larger image is scaled down
+  to fit, then to a whole number of patches across), times 1.62 and 2.46 respectively (same
+  page). The base and tile tokens are the page's own table: 85 and 170 for ``gpt-4o``,
+  ``gpt-4.1`` and ``gpt-4.5``, and 2,833 and 5,667 for ``gpt-4o-mini`` (``OPENAI_TILE_TOKENS``).
+  An API measurement agrees with the mini's figures: a 128 x 64 image plus a five-word text
+  billed 2,845 (low) and 8,512 (high) input tokens on gpt-4o-mini-2024-07-18 against 97 and 267
+  on gpt-4o-2024-08-06, i.e. 12 text tokens plus 2,833 and 2,833 + 5,667
+  (https://community.openai.com/t/vision-more-than-one-way-to-send-a-request-undocumented-and-different-pricing-realized/1262691).
 - Anthropic (https://platform.claude.com/docs/en/build-with-claude/vision, "Evaluate image
   size"): tokens = width x height / 750 (rounded up); an image whose long edge exceeds 1568 px
   or that would take more than about 1,600 tokens is first scaled down, preserving aspect
@@ -32,13 +28,13 @@ Rules, as the providers document them:
   dimensions at most 384 px: 258 tokens; larger images are cropped and scaled into 768 x 768
   tiles of 258 tokens each (counted here as ceil(width / 768) x ceil(height / 768) tiles).
 - Gemini 3 (``gemini-3*``): ``media_resolution`` sets "the maximum number of tokens allocated"
-  per image, whatever its size (https://ai.google.dev/gemini-api/docs/media-resolution, read
-  2026-11-27; per part on Gemini 3 only, as ``mediaResolution.level``). That page's "Token
-  counts" table was not in the stored copy; its figures as copied by the Gemini 3 developer
-  guide ("Images: media_resolution_high, 1120 max tokens, recommended") and by
-  https://fastgptplus.com/en/posts/gemini-3-pro-media-resolution-parameter (low 280, medium 560,
-  high 1120, ultra high 2240; unspecified is high for images) are in ``GEMINI3_IMAGE_TOKENS``.
-  tokx counts the maximum, so a Gemini 3 image is an upper bound.
+  per image, whatever its size (https://ai.google.dev/gemini-api/docs/media-resolution, page
+  last updated 2026-02-19, read 2026-11-27 in the copy am0n666/Gemini-API-Docs@bb0ea2e,
+  docs/media-resolution.md; per part on Gemini 3 only, as ``mediaResolution.level``). Its "Token
+  counts" table for Gemini 3 models gives, per image: ``MEDIA_RESOLUTION_UNSPECIFIED`` (default)
+  1120, ``LOW`` 280, ``MEDIUM`` 560, ``HIGH`` 1120, ``ULTRA_HIGH`` 2240
+  (``GEMINI3_IMAGE_TOKENS``; the default counts as high). tokx counts that maximum, so a
+  Gemini 3 image is an upper bound.
 
 An image whose size is unknown (a URL, an uploaded file, data that is not one of the four
 formats) is counted as ``DEFAULT_SIZE`` by the same rule; the caller counts such images and
@@ -62,10 +58,12 @@ MAX_HEADER_BYTES = 256 * 1024
 MAX_JPEG_SEGMENTS = 256
 MAX_SIDE = 1_000_000  # larger "sizes" are corrupt headers, not images
 OPENAI_PATCH_MULTIPLIERS = {"gpt-4.1-mini": 1.62, "gpt-4.1-nano": 2.46}
-#: (base, per tile) tokens of the tile rule; models not listed take GPT-4o's (85, 170)
+#: (base, per tile) tokens of the tile rule, from OpenAI's table (module docstring); models not
+#: listed take GPT-4o's (85, 170)
 OPENAI_TILE_TOKENS = {"gpt-4o-mini": (2833, 5667)}
 OPENAI_DEFAULT_TILE_TOKENS = (85, 170)
-#: Gemini 3 tokens per image by ``media_resolution`` level (unspecified: high)
+#: Gemini 3 tokens per image by ``media_resolution`` level, from Google's "Token counts" table
+#: (module docstring; unspecified: the same 1120 as high)
 GEMINI3_IMAGE_TOKENS = {
     "media_resolution_low": 280,
     "media_resolution_medium": 560,
