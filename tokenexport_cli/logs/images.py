@@ -4,19 +4,9 @@ the data's length or content), and each provider's own rule for the tokens of th
 
 Rules, as the providers document them:
 
-- OpenAI (https://developers.openai.com/api/docs/guides/images-vision, "Calculating costs", read
-  2026-11-27 in the archived copy llms-txt-archive/openai-platform@209a958,
-  api/docs/guides/images-vision.md): ``detail: low`` costs the model's base tokens; ``high`` is
-  scaled to fit a 2048 x 2048 square, then so that its shortest side is 768 px (only ever down:
-  the documented examples shrink), and costs the tile tokens per 512 px tile plus the base.
-  ``detail`` is ``low``, ``high`` or ``auto`` and "if you skip the parameter, the model will use
-  auto" (same page): the page gives no rule for what ``auto`` picks on these models, so tokx
-  counts ``auto`` and a missing detail as ``high``, the most the model may bill. ``gpt-4.1-mini``
-  and ``gpt-4.1-nano`` bill 32 px patches instead, at most 1,536 (a larger image is scaled down
-  to fit, then to a whole number of patches across), times 1.62 and 2.46 respectively (same
-  page). The base and tile tokens are the page's own table: 85 and 170 for ``gpt-4o``,
-  ``gpt-4.1`` and ``gpt-4.5``, and 2,833 and 5,667 for ``gpt-4o-mini`` (``OPENAI_TILE_TOKENS``).
-  An API measurement agrees with the mini's figures: a 128 x 64 image plus a five-word text
+- OpenAI: per model, 32 px patches or 512 px tiles, as its "Images and vision" guide gives them
+  (``logs/openai_images.py``, with the page and what tokx decides where it is silent). An API
+  measurement agrees with GPT-4o mini's table figures: a 128 x 64 image plus a five-word text
   billed 2,845 (low) and 8,512 (high) input tokens on gpt-4o-mini-2024-07-18 against 97 and 267
   on gpt-4o-2024-08-06, i.e. 12 text tokens plus 2,833 and 2,833 + 5,667
   (https://community.openai.com/t/vision-more-than-one-way-to-send-a-request-undocumented-and-different-pricing-realized/1262691).
@@ -49,6 +39,8 @@ import math
 import struct
 from typing import Literal
 
+from tokenexport_cli.logs.openai_images import openai_tokens
+
 Vendor = Literal["openai", "anthropic", "google"]
 #: the size assumed where the log does not carry the image: a common screenshot/photo size
 DEFAULT_SIZE = (1024, 1024)
@@ -57,11 +49,6 @@ MAX_HEADER_BYTES = 256 * 1024
 #: JPEG markers looked at before giving up (bounds the loop on hostile data)
 MAX_JPEG_SEGMENTS = 256
 MAX_SIDE = 1_000_000  # larger "sizes" are corrupt headers, not images
-OPENAI_PATCH_MULTIPLIERS = {"gpt-4.1-mini": 1.62, "gpt-4.1-nano": 2.46}
-#: (base, per tile) tokens of the tile rule, from OpenAI's table (module docstring); models not
-#: listed take GPT-4o's (85, 170)
-OPENAI_TILE_TOKENS = {"gpt-4o-mini": (2833, 5667)}
-OPENAI_DEFAULT_TILE_TOKENS = (85, 170)
 #: Gemini 3 tokens per image by ``media_resolution`` level, from Google's "Token counts" table
 #: (module docstring; unspecified: the same 1120 as high)
 GEMINI3_IMAGE_TOKENS = {
@@ -150,33 +137,6 @@ def _jpeg(head: bytes) -> tuple[int, int] | None:
     return None
 
 
-def openai_tokens(width: int, height: int, detail: str | None, model: str) -> int:
-    multiplier = OPENAI_PATCH_MULTIPLIERS.get(model)
-    if multiplier is not None:
-        return math.ceil(_patches(width, height) * multiplier)
-    base, tile = next(
-        (tokens for prefix, tokens in OPENAI_TILE_TOKENS.items() if model.startswith(prefix)),
-        OPENAI_DEFAULT_TILE_TOKENS,
-    )
-    if detail == "low":
-        return base
-    scale = min(1.0, 2048 / max(width, height))
-    w, h = width * scale, height * scale
-    scale = min(1.0, 768 / min(w, h))
-    w, h = w * scale, h * scale
-    return base + tile * math.ceil(w / 512) * math.ceil(h / 512)
-
-
-def _patches(width: int, height: int, budget: int = 1536, patch: int = 32) -> int:
-    across, down = math.ceil(width / patch), math.ceil(height / patch)
-    if across * down <= budget:
-        return across * down
-    shrink = math.sqrt(budget * patch * patch / (width * height))
-    wide, tall = width * shrink / patch, height * shrink / patch
-    across = math.floor(wide)  # scaled again to a whole number of patches across
-    return across * math.ceil(tall * across / wide)
-
-
 def anthropic_tokens(width: int, height: int) -> int:
     scale = min(1.0, 1568 / max(width, height))
     w, h = width * scale, height * scale
@@ -220,6 +180,7 @@ _RULE_PREFIXES: tuple[tuple[str, Vendor], ...] = (
     ("o1", "openai"),
     ("o3", "openai"),
     ("o4", "openai"),
+    ("computer-use", "openai"),
 )
 
 
