@@ -4,7 +4,7 @@ The input is a synthetic OpenRouter ``/api/v1/models`` response (made up ids and
 shape of ``tests/sync/fixtures/openrouter.json``) whose models match no catalog model: a plain
 import reports each one as unmatched, ``--add-models`` writes each as a new model and offer.
 Both import into a new catalog version in a temporary data directory, on the newest bundled
-catalog. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
+catalog; the rounds alternate plain and ``--add-models`` imports. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
 and a large response: per entry = (large - small) / (large entries - small entries). Prints
 figures; asserts nothing.
 
@@ -39,28 +39,26 @@ def response(entries: int) -> bytes:
     return json.dumps({"data": data}).encode()
 
 
-def timed_import(source: Path, base: str, add_models: bool, repeat: int) -> float:
-    """Least CPU time of ``repeat`` imports of ``source`` on ``base`` into a new version, in
-    seconds (CPU, not wall time: figures stay comparable on a machine shared with others)."""
+def timed_import(source: Path, base: str, add_models: bool, attempt: int) -> float:
+    """CPU time of one import of ``source`` on ``base`` into a new version, in seconds (CPU,
+    not wall time: figures stay comparable on a machine shared with others)."""
     from tokenexport_cli.api.catalog import ImportRequest, import_prices
     from tokenexport_cli.api.choices import CatalogChoice
 
-    best = float("inf")
-    for attempt in range(repeat):
-        request = ImportRequest(
-            "openrouter",
-            source,
-            retrieved=dt.date(2026, 11, 27),
-            as_version=f"2026-11-27.bench-{int(add_models)}-{attempt}",
-            base=CatalogChoice(base),
-            add_models=add_models,
-        )
-        start = time.process_time()
-        result = import_prices(request)
-        best = min(best, time.process_time() - start)
-        if add_models and not result.plan.models:
-            raise SystemExit("--add-models added no model: the benchmark measures nothing")
-    return best
+    request = ImportRequest(
+        "openrouter",
+        source,
+        retrieved=dt.date(2026, 11, 27),
+        as_version=f"2026-11-27.bench-{int(add_models)}-{source.stem}-{attempt}",
+        base=CatalogChoice(base),
+        add_models=add_models,
+    )
+    start = time.process_time()
+    result = import_prices(request)
+    spent = time.process_time() - start
+    if add_models and not result.plan.models:
+        raise SystemExit("--add-models added no model: the benchmark measures nothing")
+    return spent
 
 
 def main() -> None:
@@ -85,10 +83,18 @@ def main() -> None:
             f"catalog {base}: synthetic OpenRouter responses of "
             f"{args.small:,} and {args.large:,} new models; CPU seconds, best of {args.repeat}"
         )
+        # rounds interleave the two paths, so a burst of load from others hits both alike;
+        # each figure is the least of its runs
+        labels = (("plain import", False), ("--add-models", True))
+        best = {(label, size): float("inf") for label, _ in labels for size in sources}
+        for attempt in range(args.repeat):
+            for label, add_models in labels:
+                for size, source in sources.items():
+                    spent = timed_import(source, base, add_models, attempt)
+                    best[label, size] = min(best[label, size], spent)
         per_entry = {}
-        for label, add_models in (("plain import", False), ("--add-models", True)):
-            small = timed_import(sources[args.small], base, add_models, args.repeat)
-            large = timed_import(sources[args.large], base, add_models, args.repeat)
+        for label, _ in labels:
+            small, large = best[label, args.small], best[label, args.large]
             per_entry[label] = (large - small) / (args.large - args.small)
             print(
                 f"{label:13s} {args.small:>7,}: {small:7.2f} s   {args.large:>7,}: {large:7.2f} s"
@@ -96,6 +102,8 @@ def main() -> None:
             )
         ratio = per_entry["--add-models"] / per_entry["plain import"]
         print(f"--add-models / plain import, per entry: {ratio:.2f}x")
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"load average at the end (1, 5, 15 min): {load}")
 
 
 if __name__ == "__main__":

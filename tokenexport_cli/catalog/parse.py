@@ -34,7 +34,10 @@ def read_source(path: Path) -> SourceFile:
 
 def parse_file(source: SourceFile, data: Any = None) -> ParsedFile:
     """A file's typed data; ``data``, when given, is what its text parses to (an import that
-    wrote the text from it skips the YAML parse: ``catalog.importers.emit``)."""
+    wrote the text from it skips the YAML parse: ``catalog.importers.emit``), or the CatalogFile
+    it was already validated as (an import's unchanged copies and ``catalog.importers.flow``)."""
+    if isinstance(data, CatalogFile):
+        return ParsedFile(source, data)
     if data is None:
         data = parse_yaml(source.text, source.path)
     return ParsedFile(source, convert(source, data, CatalogFile))

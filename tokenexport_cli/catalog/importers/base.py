@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,11 +27,12 @@ class SourceInfo:
     location: str
     retrieved: dt.datetime
 
-    @property
+    # cached: every offer and model of an import carries them
+    @functools.cached_property
     def as_of(self) -> dt.date:
         return self.retrieved.astimezone(dt.UTC).date()
 
-    @property
+    @functools.cached_property
     def stamp(self) -> str:
         return self.retrieved.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -172,7 +174,8 @@ def tier_of(above: int, values: dict[str, Decimal | None]) -> Tier:
 
 def check_entry(entry: SourceEntry, where: str) -> None:
     """Every number of an entry within the bounds of the catalog field it becomes; a DataError
-    naming the entry and the source's key otherwise. Run on every entry before matching."""
+    naming the entry and the source's key otherwise. Run on every entry before matching: the
+    models and offers an import writes are not walked for bounds again (``write._chunk``)."""
     from tokenexport_cli.bounds import check
 
     located = f"{where} ({entry.key})"
@@ -194,3 +197,7 @@ def check_entry(entry: SourceEntry, where: str) -> None:
             problem = check(value, "price") if value is not None else None
             if problem:
                 raise DataError(f"{located}: {prefix}{name}: {problem}")
+    discount = prices.batch.discount if prices.batch is not None else None
+    problem = check(discount, "discount") if discount is not None else None
+    if problem:
+        raise DataError(f"{located}: batch.discount: {problem}")
