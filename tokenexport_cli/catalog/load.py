@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import msgspec
 
@@ -23,7 +22,7 @@ from tokenexport_cli.schema import SCHEMA_VERSION, Catalog, CatalogFile
 from tokenexport_cli.userdirs import cache_dir as user_cache_dir
 
 MAX_CATALOG_FILES = 2000
-EMPTY: Mapping[Path, Any] = MappingProxyType({})
+EMPTY: Mapping[Path, CatalogFile] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -62,15 +61,19 @@ def read_files(version: VersionDir, overlays: tuple[Path, ...] = ()) -> CatalogF
 
 
 def compile_catalog(
-    files: CatalogFiles, version_name: str | None = None, known: Mapping[Path, Any] = EMPTY
+    files: CatalogFiles,
+    version_name: str | None = None,
+    known: Mapping[Path, CatalogFile] = EMPTY,
 ) -> Catalog:
     """Parse and validate every file; raise CatalogInvalid listing all problems found.
-    ``known`` maps a file to the data its text is known to parse to (see ``parse_file``)."""
+    ``known`` maps a file to the contents its text was already validated as (``parse_file``)."""
     return compile_files(files, version_name, known)[0]
 
 
 def compile_files(
-    files: CatalogFiles, version_name: str | None = None, known: Mapping[Path, Any] = EMPTY
+    files: CatalogFiles,
+    version_name: str | None = None,
+    known: Mapping[Path, CatalogFile] = EMPTY,
 ) -> tuple[Catalog, dict[Path, CatalogFile]]:
     """``compile_catalog``, and each data and overlay file's validated contents (an import
     builds on them without parsing the files again)."""

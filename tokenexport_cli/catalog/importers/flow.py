@@ -64,7 +64,9 @@ def encode(entry: Any) -> tuple[bytes, Any]:
     kind = type(entry)
     line = msgspec.convert(entry, _LINE_TYPES[kind], from_attributes=True)
     encoded = _ENCODER.encode(line)
-    if _SUSPECT.search(encoded) is None:
+    # every escape msgspec writes has a backslash: most lines have none and are plain ASCII
+    plain = b"\\" not in encoded and b"\x7f" not in encoded and encoded.isascii()
+    if plain or _SUSPECT.search(encoded) is None:
         return encoded, entry
     return _careful(line, kind)
 
@@ -83,7 +85,7 @@ def _cleaned(value: Any) -> Any:
         return clean(value)
     if isinstance(value, dict):
         return {key: _cleaned(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_cleaned(item) for item in value]
     return value
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
+from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo, collector_paused
 from tokenexport_cli.catalog.importers.match import ImportPlan, plan_import
 from tokenexport_cli.catalog.importers.write import (
     BaseFiles,
@@ -58,6 +58,19 @@ def run_import(
     add_models: bool = False,
 ) -> ImportResult:
     """Match ``entries`` against the base version and write the result atomically."""
+    with collector_paused():
+        return _run_import(module, entries, source, target, base_version, base_as_of, add_models)
+
+
+def _run_import(
+    module: ModuleType,
+    entries: list[SourceEntry],
+    source: SourceInfo,
+    target: ImportTarget,
+    base_version: str | None,
+    base_as_of: dt.date | None,
+    add_models: bool,
+) -> ImportResult:
     from tokenexport_cli.catalog.load import compile_files, read_files
     from tokenexport_cli.catalog.locate import resolve_version
 

@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 
 from tokenexport_cli.atomic import fsync_dir
-from tokenexport_cli.catalog.importers import emit, flow
+from tokenexport_cli.catalog.importers import flow
 from tokenexport_cli.catalog.importers.match import ImportPlan
 from tokenexport_cli.catalog.load import CatalogFiles
 from tokenexport_cli.catalog.locate import VersionDir, release_date
@@ -49,7 +49,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
             return True  # tokx's loader rejects anchors and aliases
 
     def decimal(dumper: yaml.SafeDumper, value: Decimal) -> Any:
-        return dumper.represent_scalar("tag:yaml.org,2002:float", emit.decimal_text(value))
+        return dumper.represent_scalar("tag:yaml.org,2002:float", decimal_text(value))
 
     def date(dumper: yaml.SafeDumper, value: dt.date) -> Any:
         return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
@@ -59,6 +59,16 @@ def dump_yaml(data: dict[str, Any]) -> str:
     Dumper.add_representer(tuple, Dumper.represent_list)
     text: str = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
     return text
+
+
+def decimal_text(value: Decimal) -> str:
+    """Exact fixed-point text with a dot (a float tag, read back as Decimal); ``normalize``
+    would round to the context's 28 digits."""
+    text = format(value, "f")
+    if "." not in text:
+        return text + ".0"
+    text = text.rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def plain(entry: msgspec.Struct) -> dict[str, Any]:
