@@ -8,7 +8,7 @@ catalog; the rounds alternate plain and ``--add-models`` imports. The fixed cost
 and a large response: per entry = (large - small) / (large entries - small entries). Prints
 figures; asserts nothing.
 
-    python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3]
+    python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3] [--steps]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def response(entries: int) -> bytes:
@@ -61,11 +62,79 @@ def timed_import(source: Path, base: str, add_models: bool, attempt: int) -> flo
     return spent
 
 
+def steps(sources: dict[int, Path], base_name: str, repeat: int) -> None:
+    """CPU time per entry of each step of an import (the larger response's time less the
+    smaller's, over the difference in entries), the cycle collector paused as in an import."""
+    import gc
+    import shutil
+
+    from tokenexport_cli.catalog.importers import format_module, parse_path, write
+    from tokenexport_cli.catalog.importers.base import SourceInfo
+    from tokenexport_cli.catalog.importers.match import plan_import
+    from tokenexport_cli.catalog.load import compile_files, read_files
+    from tokenexport_cli.catalog.locate import resolve_version
+
+    module = format_module("openrouter")
+    version = resolve_version(base_name)
+    files = read_files(version)
+    catalog, contents = compile_files(files, version.name)
+    base = write.BaseFiles(version, files, contents)
+    best: dict[tuple[str, int], float] = {}
+    scratch = next(iter(sources.values())).parent / "steps"
+
+    def timed(label: str, size: int, step: Any, *args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        result = step(*args, **kwargs)
+        spent = time.process_time() - start
+        best[label, size] = min(best.get((label, size), float("inf")), spent)
+        return result
+
+    for _ in range(repeat):
+        for size, source in sources.items():
+            info = SourceInfo("openrouter", str(source), dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
+            gc.disable()
+            try:
+                entries = timed(
+                    "parse and check the source", size, parse_path, module, source, info.as_of
+                )
+                timed("plan, plain", size, plan_import, catalog, entries, info, module)
+                plan = timed(
+                    "plan, --add-models (make models, offers)",
+                    size,
+                    plan_import,
+                    catalog,
+                    entries,
+                    info,
+                    module,
+                    add_models=True,
+                )
+                shutil.rmtree(scratch, ignore_errors=True)
+                scratch.mkdir()
+                name = "2026-11-27.steps"
+                label = "write the version (validate, encode)"
+                known = timed(label, size, write._build, plan, base, scratch, name)
+                timed(
+                    "check the new version (merge, rules)",
+                    size,
+                    write._validate,
+                    scratch,
+                    name,
+                    known,
+                )
+            finally:
+                gc.enable()
+    small, large = sorted(sources)
+    for label in dict.fromkeys(label for label, _ in best):
+        per_entry = (best[label, large] - best[label, small]) / (large - small)
+        print(f"  {label:42s} {per_entry * 1e6:6.1f} us an entry")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", type=int, default=1000, help="entries of the small response")
     parser.add_argument("--large", type=int, default=20000, help="entries of the large one")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--steps", action="store_true", help="also time each step of an import")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -102,6 +171,9 @@ def main() -> None:
             )
         ratio = per_entry["--add-models"] / per_entry["plain import"]
         print(f"--add-models / plain import, per entry: {ratio:.2f}x")
+        if args.steps:
+            print("per step (--add-models writes the version; a plain import copies the base):")
+            steps(sources, base, args.repeat)
         load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
         print(f"load average at the end (1, 5, 15 min): {load}")
 
