@@ -305,3 +305,14 @@ def test_an_overlay_over_the_file_limit_is_refused_before_anything_is_written(
     with pytest.raises(UsageError, match="over the 4,096"):
         _run(_openrouter(tmp_path, 60), ImportTarget(output=target))
     assert list(tmp_path.iterdir()) == [tmp_path / "openrouter.json"]
+
+
+def test_an_id_with_nothing_after_its_vendor_becomes_a_model_without_an_empty_alias(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "openrouter.json"
+    odd = {"id": "odd/", "name": "Odd", "pricing": {"prompt": "0.000001", "completion": "0"}}
+    source.write_text(json.dumps({"data": [odd]}))
+    result = _run(source, ImportTarget(output=tmp_path / "overlay.yaml"))
+    (model,) = result.plan.models
+    assert (model.id, model.aliases) == ("model", ("odd/",))  # the slug of an empty tail
