@@ -4,11 +4,11 @@ The input is a synthetic OpenRouter ``/api/v1/models`` response (made up ids and
 shape of ``tests/sync/fixtures/openrouter.json``) whose models match no catalog model: a plain
 import reports each one as unmatched, ``--add-models`` writes each as a new model and offer.
 Both import into a new catalog version in a temporary data directory, on the newest bundled
-catalog. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
+catalog; the rounds alternate plain and ``--add-models`` imports. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
 and a large response: per entry = (large - small) / (large entries - small entries). Prints
 figures; asserts nothing.
 
-    python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3]
+    python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3] [--steps]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def response(entries: int) -> bytes:
@@ -39,28 +40,93 @@ def response(entries: int) -> bytes:
     return json.dumps({"data": data}).encode()
 
 
-def timed_import(source: Path, base: str, add_models: bool, repeat: int) -> float:
-    """Least CPU time of ``repeat`` imports of ``source`` on ``base`` into a new version, in
-    seconds (CPU, not wall time: figures stay comparable on a machine shared with others)."""
+def timed_import(source: Path, base: str, add_models: bool, attempt: int) -> float:
+    """CPU time of one import of ``source`` on ``base`` into a new version, in seconds (CPU,
+    not wall time: figures stay comparable on a machine shared with others)."""
     from tokenexport_cli.api.catalog import ImportRequest, import_prices
     from tokenexport_cli.api.choices import CatalogChoice
 
-    best = float("inf")
-    for attempt in range(repeat):
-        request = ImportRequest(
-            "openrouter",
-            source,
-            retrieved=dt.date(2026, 11, 27),
-            as_version=f"2026-11-27.bench-{int(add_models)}-{attempt}",
-            base=CatalogChoice(base),
-            add_models=add_models,
-        )
+    request = ImportRequest(
+        "openrouter",
+        source,
+        retrieved=dt.date(2026, 11, 27),
+        as_version=f"2026-11-27.bench-{int(add_models)}-{source.stem}-{attempt}",
+        base=CatalogChoice(base),
+        add_models=add_models,
+    )
+    start = time.process_time()
+    result = import_prices(request)
+    spent = time.process_time() - start
+    if add_models and not result.plan.models:
+        raise SystemExit("--add-models added no model: the benchmark measures nothing")
+    return spent
+
+
+def steps(sources: dict[int, Path], base_name: str, repeat: int) -> None:
+    """CPU time per entry of each step of an import (the larger response's time less the
+    smaller's, over the difference in entries), the cycle collector paused as in an import."""
+    import gc
+    import shutil
+
+    from tokenexport_cli.catalog.importers import format_module, parse_path, write
+    from tokenexport_cli.catalog.importers.base import SourceInfo
+    from tokenexport_cli.catalog.importers.match import plan_import
+    from tokenexport_cli.catalog.load import compile_files, read_files
+    from tokenexport_cli.catalog.locate import resolve_version
+
+    module = format_module("openrouter")
+    version = resolve_version(base_name)
+    files = read_files(version)
+    catalog, contents = compile_files(files, version.name)
+    base = write.BaseFiles(version, files, contents)
+    best: dict[tuple[str, int], float] = {}
+    scratch = next(iter(sources.values())).parent / "steps"
+
+    def timed(label: str, size: int, step: Any, *args: Any, **kwargs: Any) -> Any:
         start = time.process_time()
-        result = import_prices(request)
-        best = min(best, time.process_time() - start)
-        if add_models and not result.plan.models:
-            raise SystemExit("--add-models added no model: the benchmark measures nothing")
-    return best
+        result = step(*args, **kwargs)
+        spent = time.process_time() - start
+        best[label, size] = min(best.get((label, size), float("inf")), spent)
+        return result
+
+    for _ in range(repeat):
+        for size, source in sources.items():
+            info = SourceInfo("openrouter", str(source), dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
+            gc.disable()
+            try:
+                entries = timed(
+                    "parse and check the source", size, parse_path, module, source, info.as_of
+                )
+                timed("plan, plain", size, plan_import, catalog, entries, info, module)
+                plan = timed(
+                    "plan, --add-models (make models, offers)",
+                    size,
+                    plan_import,
+                    catalog,
+                    entries,
+                    info,
+                    module,
+                    add_models=True,
+                )
+                shutil.rmtree(scratch, ignore_errors=True)
+                scratch.mkdir()
+                name = "2026-11-27.steps"
+                label = "write the version (validate, encode)"
+                known = timed(label, size, write._build, plan, base, scratch, name)
+                timed(
+                    "check the new version (merge, rules)",
+                    size,
+                    write._validate,
+                    scratch,
+                    name,
+                    known,
+                )
+            finally:
+                gc.enable()
+    small, large = sorted(sources)
+    for label in dict.fromkeys(label for label, _ in best):
+        per_entry = (best[label, large] - best[label, small]) / (large - small)
+        print(f"  {label:42s} {per_entry * 1e6:6.1f} us an entry")
 
 
 def main() -> None:
@@ -68,6 +134,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000, help="entries of the small response")
     parser.add_argument("--large", type=int, default=20000, help="entries of the large one")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--steps", action="store_true", help="also time each step of an import")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -85,10 +152,18 @@ def main() -> None:
             f"catalog {base}: synthetic OpenRouter responses of "
             f"{args.small:,} and {args.large:,} new models; CPU seconds, best of {args.repeat}"
         )
+        # rounds interleave the two paths, so a burst of load from others hits both alike;
+        # each figure is the least of its runs
+        labels = (("plain import", False), ("--add-models", True))
+        best = {(label, size): float("inf") for label, _ in labels for size in sources}
+        for attempt in range(args.repeat):
+            for label, add_models in labels:
+                for size, source in sources.items():
+                    spent = timed_import(source, base, add_models, attempt)
+                    best[label, size] = min(best[label, size], spent)
         per_entry = {}
-        for label, add_models in (("plain import", False), ("--add-models", True)):
-            small = timed_import(sources[args.small], base, add_models, args.repeat)
-            large = timed_import(sources[args.large], base, add_models, args.repeat)
+        for label, _ in labels:
+            small, large = best[label, args.small], best[label, args.large]
             per_entry[label] = (large - small) / (args.large - args.small)
             print(
                 f"{label:13s} {args.small:>7,}: {small:7.2f} s   {args.large:>7,}: {large:7.2f} s"
@@ -96,6 +171,11 @@ def main() -> None:
             )
         ratio = per_entry["--add-models"] / per_entry["plain import"]
         print(f"--add-models / plain import, per entry: {ratio:.2f}x")
+        if args.steps:
+            print("per step (--add-models writes the version; a plain import copies the base):")
+            steps(sources, base, args.repeat)
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"load average at the end (1, 5, 15 min): {load}")
 
 
 if __name__ == "__main__":

@@ -163,7 +163,7 @@ def test_terminal_escapes_in_remote_ids_never_reach_the_output(
         assert "\u0007" not in text
     overlay = target.read_text()
     assert "evil[2J" not in overlay  # whole sequences go, not just their ESC bytes
-    assert "provider_model_id: evil/model" in overlay
+    assert '"provider_model_id":"evil/model"' in overlay
 
 
 def test_more_models_than_the_cap_is_exit_4_before_any_write(

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import msgspec
 
@@ -19,11 +18,11 @@ from tokenexport_cli.catalog.locate import VersionDir, resolve_version
 from tokenexport_cli.catalog.parse import CatalogInvalid, SourceFile, parse_file, parse_manifest
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.progress import step
-from tokenexport_cli.schema import SCHEMA_VERSION, Catalog
+from tokenexport_cli.schema import SCHEMA_VERSION, Catalog, CatalogFile
 from tokenexport_cli.userdirs import cache_dir as user_cache_dir
 
 MAX_CATALOG_FILES = 2000
-EMPTY: Mapping[Path, Any] = MappingProxyType({})
+EMPTY: Mapping[Path, CatalogFile] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -62,10 +61,22 @@ def read_files(version: VersionDir, overlays: tuple[Path, ...] = ()) -> CatalogF
 
 
 def compile_catalog(
-    files: CatalogFiles, version_name: str | None = None, known: Mapping[Path, Any] = EMPTY
+    files: CatalogFiles,
+    version_name: str | None = None,
+    known: Mapping[Path, CatalogFile] = EMPTY,
 ) -> Catalog:
     """Parse and validate every file; raise CatalogInvalid listing all problems found.
-    ``known`` maps a file to the data its text is known to parse to (see ``parse_file``)."""
+    ``known`` maps a file to the contents its text was already validated as (``parse_file``)."""
+    return compile_files(files, version_name, known)[0]
+
+
+def compile_files(
+    files: CatalogFiles,
+    version_name: str | None = None,
+    known: Mapping[Path, CatalogFile] = EMPTY,
+) -> tuple[Catalog, dict[Path, CatalogFile]]:
+    """``compile_catalog``, and each data and overlay file's validated contents (an import
+    builds on them without parsing the files again)."""
     from tokenexport_cli.catalog.merge import build_catalog, merge_layers  # cold runs only
     from tokenexport_cli.catalog.rules import check
 
@@ -111,7 +122,8 @@ def compile_catalog(
     if problems:
         raise CatalogInvalid(problems)
     overlay_names = tuple(str(source.path) for source in files.overlays)
-    return build_catalog(merged, manifest, overlay_names)
+    contents = {parsed.source.path: parsed.data for layer in layers for parsed in layer}
+    return build_catalog(merged, manifest, overlay_names), contents
 
 
 def _cache_path(digest: str) -> Path:

@@ -32,11 +32,12 @@ def read_source(path: Path) -> SourceFile:
     return SourceFile(path, read_text(path))
 
 
-def parse_file(source: SourceFile, data: Any = None) -> ParsedFile:
-    """A file's typed data; ``data``, when given, is what its text parses to (an import that
-    wrote the text from it skips the YAML parse: ``catalog.importers.emit``)."""
-    if data is None:
-        data = parse_yaml(source.text, source.path)
+def parse_file(source: SourceFile, known: CatalogFile | None = None) -> ParsedFile:
+    """A file's typed data; ``known``, when given, is what its text was already validated as
+    (an import's unchanged copies of its base, and the entries it wrote: ``importers.flow``)."""
+    if known is not None:
+        return ParsedFile(source, known)
+    data = parse_yaml(source.text, source.path)
     return ParsedFile(source, convert(source, data, CatalogFile))
 
 

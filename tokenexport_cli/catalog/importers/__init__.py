@@ -7,7 +7,12 @@ from pathlib import Path
 from types import ModuleType
 
 from tokenexport_cli.catalog.importers import genai_prices, litellm, models_dev, openrouter
-from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo, check_entry
+from tokenexport_cli.catalog.importers.base import (
+    SourceEntry,
+    SourceInfo,
+    check_entry,
+    collector_paused,
+)
 from tokenexport_cli.errors import DataError, UsageError
 
 FORMATS: dict[str, ModuleType] = {
@@ -34,6 +39,11 @@ def format_module(name: str) -> ModuleType:
 
 def parse_bytes(module: ModuleType, data: bytes, where: str, at: dt.date) -> list[SourceEntry]:
     """Entries of one document (a response body or a file's bytes)."""
+    with collector_paused():
+        return _parse_bytes(module, data, where, at)
+
+
+def _parse_bytes(module: ModuleType, data: bytes, where: str, at: dt.date) -> list[SourceEntry]:
     try:
         if module is genai_prices:
             entries: list[SourceEntry] = genai_prices.parse(data, where, at)
@@ -58,10 +68,11 @@ def parse_path(module: ModuleType, path: Path, at: dt.date) -> list[SourceEntry]
     """Entries of a local file, or of a folder for the tree formats (genai-prices, models-dev)."""
     try:
         if path.is_dir():
-            if module is genai_prices:
-                return genai_prices.parse_tree(path, at)
-            if module is models_dev:
-                return models_dev.parse_tree(path)
+            with collector_paused():
+                if module is genai_prices:
+                    return genai_prices.parse_tree(path, at)
+                if module is models_dev:
+                    return models_dev.parse_tree(path)
             raise UsageError(f"{path}: is a folder; the {module.FORMAT} format is one JSON file")
         data = _read_capped(path)
     except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:

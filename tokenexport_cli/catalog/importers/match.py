@@ -76,8 +76,12 @@ def plan_import(
             detail = f"source provider '{entry.provider}' is not a catalog provider"
             unmatched.append(Unmatched(entry.key, entry.provider, "no-provider", detail))
             continue
-        model = next((m for m in map(index.find_model, entry.names) if m is not None), None)
-        model_id = model.id if model is not None else None
+        model_id = None
+        for name in entry.names:
+            model = index.find_model(name)
+            if model is not None:
+                model_id = model.id
+                break
         if model_id is None and add_models:
             model_id = new_models.add(entry)
         if model_id is None:
@@ -90,13 +94,17 @@ def plan_import(
         rank = (0 if same_id else 1, entry.key.count("/"), position)
         candidates[key].append((rank, entry))
     offers = []
+    imported = (
+        f"imported by tokx from {source.format} ({source.location}), retrieved {source.stamp}"
+    )
     for key, ranked in sorted(candidates.items()):
-        ranked.sort(key=lambda pair: pair[0])
+        if len(ranked) > 1:
+            ranked.sort(key=lambda pair: pair[0])
         winner = ranked[0][1]
         for _, loser in ranked[1:]:
             detail = f"offer {'/'.join(key[:2])} already imported from '{winner.key}'"
             unmatched.append(Unmatched(loser.key, loser.provider, "duplicate", detail))
-        offers.append(_offer(key, winner, base_offers.get(key), source, module))
+        offers.append(_offer(key, winner, base_offers.get(key), source, module, imported))
     return ImportPlan(
         source=source,
         base_version=catalog.version,
@@ -113,12 +121,18 @@ def source_ref(source: SourceInfo, key: str) -> str:
 
 
 def _offer(
-    key: OfferKey, entry: SourceEntry, base: Offer | None, source: SourceInfo, module: ModuleType
+    key: OfferKey,
+    entry: SourceEntry,
+    base: Offer | None,
+    source: SourceInfo,
+    module: ModuleType,
+    imported: str,
 ) -> Offer:
+    """The offer ``entry`` makes; ``imported`` is the note every offer of the import has."""
     assert entry.prices is not None
     prices = entry.prices
     kept = {}
-    notes = [f"imported by tokx from {source.format} ({source.location}), retrieved {source.stamp}"]
+    notes = [imported]
     if base is not None:
         for name in module.KEPT_FIELDS:
             value = getattr(base, name)
@@ -173,15 +187,17 @@ class _NewModels:
         self.tokenizer = next((t for t in ("unknown", "o200k_base") if t in tokenizers), fallback)
 
     def add(self, entry: SourceEntry) -> str:
-        for name in entry.names:
-            if name.lower() in self.owner:
-                model_id = self.owner[name.lower()]
+        lowered = [name.lower() for name in entry.names]
+        for name in lowered:
+            model_id = self.owner.get(name)
+            if model_id is not None:
                 self.entries[model_id].append(entry)
                 return model_id
         model_id = self._slug(entry)
         self.entries[model_id] = [entry]
-        for name in (model_id, *entry.names):
-            self.owner.setdefault(name.lower(), model_id)
+        self.owner.setdefault(model_id, model_id)
+        for name in lowered:
+            self.owner.setdefault(name, model_id)
         return model_id
 
     def _slug(self, entry: SourceEntry) -> str:
@@ -195,11 +211,26 @@ class _NewModels:
         return slug
 
     def models(self) -> tuple[Model, ...]:
-        return tuple(
-            self._model(model_id, group) for model_id, group in sorted(self.entries.items())
+        head = f"added by tokx catalog import --add-models from {self.source.format}: "
+        unknown = (
+            f"origin unknown ({UNKNOWN_ORIGIN}); tokenizer unknown (counted as '{self.tokenizer}')"
         )
+        # the same few texts and modality pairs on every model: made once, shared
+        notes = {True: head + unknown, False: head + unknown + "; open_weights unknown (false)"}
+        modalities: dict[tuple[tuple[str, ...], tuple[str, ...]], Modalities] = {}
+        models = []
+        for model_id, group in sorted(self.entries.items()):
+            first = group[0]
+            pair = (first.input_modalities or ("text",), first.output_modalities or ("text",))
+            if pair not in modalities:
+                modalities[pair] = Modalities(input=pair[0], output=pair[1])
+            note = notes[first.open_weights is not None]
+            models.append(self._model(model_id, group, modalities[pair], note))
+        return tuple(models)
 
-    def _model(self, model_id: str, group: list[SourceEntry]) -> Model:
+    def _model(
+        self, model_id: str, group: list[SourceEntry], modalities: Modalities, note: str
+    ) -> Model:
         first = group[0]
         aliases = [
             name
@@ -207,14 +238,6 @@ class _NewModels:
             for name in entry.names
             if name.lower() != model_id and self.owner.get(name.lower()) == model_id
         ]
-        unknown = [
-            f"origin unknown ({UNKNOWN_ORIGIN})",
-            f"tokenizer unknown (counted as '{self.tokenizer}')",
-        ]
-        if first.open_weights is None:
-            unknown.append("open_weights unknown (false)")
-        inputs = first.input_modalities or ("text",)
-        outputs = first.output_modalities or ("text",)
         return Model(
             id=model_id,
             name=first.name or first.provider_model_id,
@@ -225,10 +248,9 @@ class _NewModels:
             context_window=first.context_window,
             max_output=first.max_output,
             tokenizer=self.tokenizer,
-            modalities=Modalities(input=tuple(inputs), output=tuple(outputs)),
+            modalities=modalities,
             aliases=tuple(dict.fromkeys(aliases)),
             source=source_ref(self.source, first.key),
             as_of=self.source.as_of,
-            note=f"added by tokx catalog import --add-models from {self.source.format}: "
-            + "; ".join(unknown),
+            note=note,
         )

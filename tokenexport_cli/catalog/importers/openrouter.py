@@ -59,7 +59,7 @@ def _entry(item: Any, where: str) -> SourceEntry:
         key=model_id,
         provider="openrouter",
         provider_model_id=model_id,
-        names=tuple(dict.fromkeys(names)),
+        names=tuple(dict.fromkeys(name for name in names if name)),  # "odd/" has no tail
         prices=prices,
         skip_reason=skip,
         name=_display_name(item.get("name"), model_id),

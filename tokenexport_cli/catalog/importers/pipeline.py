@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
+from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo, collector_paused
 from tokenexport_cli.catalog.importers.match import ImportPlan, plan_import
-from tokenexport_cli.catalog.importers.write import check_version_name, write_overlay, write_version
+from tokenexport_cli.catalog.importers.write import (
+    BaseFiles,
+    check_version_name,
+    write_overlay,
+    write_version,
+)
 from tokenexport_cli.errors import UsageError
 
 
@@ -53,18 +58,33 @@ def run_import(
     add_models: bool = False,
 ) -> ImportResult:
     """Match ``entries`` against the base version and write the result atomically."""
-    from tokenexport_cli.catalog.load import compile_catalog, read_files
+    with collector_paused():
+        return _run_import(module, entries, source, target, base_version, base_as_of, add_models)
+
+
+def _run_import(
+    module: ModuleType,
+    entries: list[SourceEntry],
+    source: SourceInfo,
+    target: ImportTarget,
+    base_version: str | None,
+    base_as_of: dt.date | None,
+    add_models: bool,
+) -> ImportResult:
+    from tokenexport_cli.catalog.load import compile_files, read_files
     from tokenexport_cli.catalog.locate import resolve_version
 
     base = resolve_version(base_version, base_as_of)
-    catalog = compile_catalog(read_files(base), base.name)
+    # the base is parsed once: the writers build on its files' validated contents
+    files = read_files(base)
+    catalog, contents = compile_files(files, base.name)
     kind, path = target.resolve(source)
     plan = plan_import(catalog, entries, source, module, add_models=add_models)
     try:
         if kind == "overlay":
-            write_overlay(plan, base, path)
+            write_overlay(plan, BaseFiles(base, files, contents), path)
         else:
-            write_version(plan, base, path)
+            write_version(plan, BaseFiles(base, files, contents), path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise UsageError(f"cannot write '{exc.filename or path}': {reason}") from None

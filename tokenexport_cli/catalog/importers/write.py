@@ -8,8 +8,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,22 @@ from typing import Any
 import msgspec
 
 from tokenexport_cli.atomic import fsync_dir
-from tokenexport_cli.catalog.importers import emit
-from tokenexport_cli.catalog.importers.match import ImportPlan, OfferKey
+from tokenexport_cli.catalog.importers import flow
+from tokenexport_cli.catalog.importers.match import ImportPlan
+from tokenexport_cli.catalog.load import CatalogFiles
 from tokenexport_cli.catalog.locate import VersionDir, release_date
-from tokenexport_cli.errors import DataError, UsageError
-from tokenexport_cli.safetext import clean
+from tokenexport_cli.catalog.parse import CatalogInvalid
+from tokenexport_cli.errors import DataError, UsageError, located
+from tokenexport_cli.safetext import clean, one_line
+from tokenexport_cli.schema import CatalogFile
+from tokenexport_cli.validation import SourceFile
 from tokenexport_cli.yamlsafe import MAX_FILE_BYTES
 
 HEADER = (
     "# Written by `tokx catalog import` / `tokx catalog sync`; prices are per million tokens.\n"
 )
+#: Above the entries an import adds (``flow``): what a reader of the file needs to know.
+FLOW_NOTE = "# entries: one JSON object a line (a YAML flow mapping), fields that are set only\n"
 TMP_PREFIX = ".tokx-tmp-"
 OLD_PREFIX = ".tokx-old-"
 
@@ -43,7 +49,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
             return True  # tokx's loader rejects anchors and aliases
 
     def decimal(dumper: yaml.SafeDumper, value: Decimal) -> Any:
-        return dumper.represent_scalar("tag:yaml.org,2002:float", emit.decimal_text(value))
+        return dumper.represent_scalar("tag:yaml.org,2002:float", decimal_text(value))
 
     def date(dumper: yaml.SafeDumper, value: dt.date) -> Any:
         return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
@@ -53,6 +59,16 @@ def dump_yaml(data: dict[str, Any]) -> str:
     Dumper.add_representer(tuple, Dumper.represent_list)
     text: str = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
     return text
+
+
+def decimal_text(value: Decimal) -> str:
+    """Exact fixed-point text with a dot (a float tag, read back as Decimal); ``normalize``
+    would round to the context's 28 digits."""
+    text = format(value, "f")
+    if "." not in text:
+        return text + ".0"
+    text = text.rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def plain(entry: msgspec.Struct) -> dict[str, Any]:
@@ -91,7 +107,17 @@ def check_version_name(name: str) -> None:
         )
 
 
-def write_version(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
+@dataclass(frozen=True)
+class BaseFiles:
+    """The base version of an import: its folder, its files as read, and each data file's
+    validated contents (parsed once, by the load that planned the import)."""
+
+    version: VersionDir
+    files: CatalogFiles
+    contents: Mapping[Path, CatalogFile]
+
+
+def write_version(plan: ImportPlan, base: BaseFiles, target: Path) -> Path:
     """Copy ``base`` with the plan applied into ``target`` (a new catalog version folder)."""
     check_version_name(target.name)
     parent = target.parent
@@ -100,8 +126,8 @@ def write_version(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-", dir=parent))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; a catalog is not a secret
-        written = _build(plan, base, tmp, target.name)
-        _validate(tmp, target.name, written)
+        known = _build(plan, base, tmp, target.name)
+        _validate(tmp, target.name, known)
         _swap(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -109,30 +135,25 @@ def write_version(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
     return target
 
 
-def write_overlay(plan: ImportPlan, base: VersionDir, target: Path) -> Path:
+def write_overlay(plan: ImportPlan, base: BaseFiles, target: Path) -> Path:
     """An overlay file with the imported offers and new models (overlays replace by key)."""
     if target.suffix not in (".yaml", ".yml"):
         raise UsageError(f"--to {target}: an overlay file must end in .yaml or .yml")
-    data: dict[str, Any] = {"schema_version": 1}
-    if plan.models:
-        data["models"] = [plain(model) for model in plan.models]
-    data["offers"] = [plain(offer) for offer in plan.offers]
-    text = HEADER + f"# {describe(plan)}\n" + emit.document(data)
-    encoded = text.encode("utf-8")
+    sections: dict[str, list[Any]] = {"models": list(plan.models), "offers": list(plan.offers)}
+    encoded, contents = next(_chunks(sections, _head(plan), None, target))
     if len(encoded) > MAX_FILE_BYTES:
         raise UsageError(
             f"--to {target}: the overlay would be {len(encoded):,} bytes, over the "
             f"{MAX_FILE_BYTES:,} a catalog file may hold; write a version folder instead"
         )
     from tokenexport_cli.atomic import write_atomic
-    from tokenexport_cli.catalog.load import compile_catalog, read_files
-    from tokenexport_cli.validation import SourceFile
+    from tokenexport_cli.catalog.load import compile_catalog
 
-    # a bad overlay never replaces a good one: checked on the base from the data the text was
-    # written from (emit's output reads back to it), not by parsing the text again
-    files = read_files(base)
-    overlay = SourceFile(target, text)
-    compile_catalog(replace(files, overlays=(overlay,)), base.name, {target: data})
+    # a bad overlay never replaces a good one: checked on the base with the entries validated
+    # as written (``flow``), and the base files as the import's load parsed them
+    overlay = SourceFile(target, encoded.decode("utf-8"))
+    files = replace(base.files, overlays=(overlay,))
+    compile_catalog(files, base.version.name, {**base.contents, target: contents})
     write_atomic(target, encoded, make_parents=True)
     return target
 
@@ -145,96 +166,123 @@ def describe(plan: ImportPlan) -> str:
     )
 
 
-def _offer_key(raw: Any) -> OfferKey | None:
-    if not isinstance(raw, dict):
-        return None
-    return (str(raw.get("model")), str(raw.get("provider")), str(raw.get("region") or ""))
-
-
-def _build(plan: ImportPlan, base: VersionDir, tmp: Path, name: str) -> dict[Path, Any]:
-    """Write the new version into ``tmp``; the additions files written, with their data."""
+def _build(plan: ImportPlan, base: BaseFiles, tmp: Path, name: str) -> dict[Path, CatalogFile]:
+    """Write the new version into ``tmp``; the validated contents of the data files written
+    that need no parse: unchanged copies (the base's) and the additions (``flow``)."""
     from tokenexport_cli.yamlsafe import parse_yaml, read_text
 
     pending = {offer.key: offer for offer in plan.offers}
     stem = f"imported-{plan.source.format}"
     additions_name = f"{stem}.yaml"
     earlier = re.compile(rf"{re.escape(stem)}(?:-[0-9]+)?\.yaml")
-    additions: dict[str, Any] = {"schema_version": 1}
+    additions: dict[str, list[Any]] = {section: [] for section in flow.SECTION_TYPES}
     had_additions = False
-    for path in sorted(p for p in base.path.rglob("*") if p.is_file()):
-        relative = path.relative_to(base.path).as_posix()
+    known: dict[Path, CatalogFile] = {}
+    root = base.version.path
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
         out = tmp / relative
         out.parent.mkdir(parents=True, exist_ok=True)
+        contents = base.contents.get(path)
         if relative == "manifest.yaml":
             manifest = parse_yaml(read_text(path), path)
             _write(out, HEADER + dump_yaml(_manifest(manifest, plan, name)))
             continue
-        if path.suffix != ".yaml":
+        if contents is None:  # not a data file of the catalog
             _write_bytes(out, path.read_bytes())
             continue
-        data = parse_yaml(read_text(path), path)
-        offers = data.get("offers") if isinstance(data, dict) else None
-        keys = [_offer_key(raw) for raw in offers] if isinstance(offers, list) else []
-        touched = any(key in pending for key in keys)
-        if touched:
-            assert isinstance(data, dict) and isinstance(offers, list)
+        if earlier.fullmatch(relative):
+            # an earlier import of this format (in one or more files): extend it
+            for section in additions:
+                entries = getattr(contents, section)
+                if section == "offers":
+                    entries = [pending.pop(o.key) if o.key in pending else o for o in entries]
+                additions[section].extend(entries)
+            had_additions = True
+        elif any(offer.key in pending for offer in contents.offers):
+            data = parse_yaml(read_text(path), path)
+            assert isinstance(data, dict) and isinstance(data.get("offers"), list)
             data["offers"] = [
                 plain(pending.pop(key)) if key in pending else raw
-                for key, raw in zip(keys, offers, strict=True)
+                for key, raw in zip(
+                    (offer.key for offer in contents.offers), data["offers"], strict=True
+                )
             ]
-        if earlier.fullmatch(relative) and isinstance(data, dict):
-            # an earlier import of this format (in one or more files): extend it
-            for key, value in data.items():
-                if isinstance(value, list) and isinstance(additions.get(key), list):
-                    additions[key] = additions[key] + value
-                else:
-                    additions[key] = value
-            had_additions = True
-        elif touched:
-            note = f"# rewritten from {base.name}/{relative}\n"
+            note = f"# rewritten from {base.version.name}/{relative}\n"
             _write(out, HEADER + note + dump_yaml(data))
         else:
             _write_bytes(out, path.read_bytes())
-    new_models = [plain(model) for model in plan.models]
-    new_offers = [plain(offer) for offer in pending.values()]
-    additions["models"] = list(additions.get("models") or ()) + new_models
-    additions["offers"] = list(additions.get("offers") or ()) + new_offers
-    written: dict[Path, Any] = {}
-    if additions["models"] or additions["offers"] or had_additions:
-        body = {key: value for key, value in additions.items() if value != []}
-        for index, (text, chunk) in enumerate(_chunks(body, HEADER + f"# {describe(plan)}\n")):
+            known[out] = contents
+    additions["models"].extend(plan.models)
+    additions["offers"].extend(pending.values())
+    if any(additions.values()) or had_additions:
+        where = tmp.parent / name / additions_name
+        chunks = _chunks(additions, _head(plan), MAX_FILE_BYTES - 4096, where)
+        for index, (encoded, contents) in enumerate(chunks):
             path = tmp / (additions_name if index == 0 else f"{stem}-{index + 1}.yaml")
-            _write(path, text)
-            written[path] = chunk
+            _write_bytes(path, encoded)
+            known[path] = contents
     folders = {path.parent for path in tmp.rglob("*")} | {tmp}
     for folder in sorted(folders, key=lambda folder: -len(folder.parts)):
         fsync_dir(folder)
-    return written
+    return known
 
 
-def _chunks(body: dict[str, Any], header: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The additions as files under ``MAX_FILE_BYTES`` each (the reader's limit): top-level
-    scalars and the first entries in the first file, the rest in as few files as they fit."""
-    limit = MAX_FILE_BYTES - 4096
-    chunk = {key: value for key, value in body.items() if not isinstance(value, list)}
-    text = [header + emit.document(chunk)]
-    size, entries = len(text[0].encode()), 0
-    for key, values in body.items():
-        if not isinstance(values, list):
-            continue
-        for value in values:
-            item = emit.entry(value)
-            item_size = len(item.encode()) + len(key) + 2
-            if entries and size + item_size > limit:
-                yield "".join(text), chunk
-                text, size, chunk, entries = [header], len(header.encode()), {}, 0
-            if key not in chunk:
-                text.append(f"{key}:\n")
-                chunk[key] = []
-            text.append(item)
-            chunk[key].append(value)
-            size, entries = size + item_size, entries + 1
-    yield "".join(text), chunk
+def _chunks(
+    sections: Mapping[str, list[Any]], head: bytes, limit: int | None, where: Path
+) -> Iterator[tuple[bytes, CatalogFile]]:
+    """The entries of ``sections`` validated and encoded (``flow``), as the text of files of at
+    most ``limit`` bytes each (None: one file) with the entries each holds; an entry that breaks
+    the schema is a CatalogInvalid naming ``where``, the entry and the key."""
+    parts: list[tuple[str, list[bytes], list[Any]]] = []
+    size = len(head)
+    for section, entries in sections.items():
+        items, written = _encoded(section, entries, where)
+        for item, entry in zip(items, written, strict=True):
+            item_size = len(item) + len(section) + 5
+            if parts and limit is not None and size + item_size > limit:
+                yield _chunk(head, parts)
+                parts, size = [], len(head)
+            if not parts or parts[-1][0] != section:
+                parts.append((section, [], []))
+            parts[-1][1].append(item)
+            parts[-1][2].append(entry)
+            size += item_size
+    yield _chunk(head, parts)
+
+
+def _encoded(section: str, entries: list[Any], where: Path) -> tuple[list[bytes], list[Any]]:
+    """Each entry's line and the entry as written (``flow.encode``)."""
+    try:
+        pairs = [flow.encode(entry) for entry in entries]
+    except msgspec.ValidationError:
+        for index, entry in enumerate(entries):
+            try:
+                flow.encode(entry)
+            except msgspec.ValidationError as exc:
+                from tokenexport_cli.validation import describe as describe_error
+
+                key_path, problem = describe_error(exc)
+                key = f"{section}[{index}]{'.' if key_path else ''}{key_path}"
+                source = getattr(entry, "source", None)
+                problem += f" (entry from {one_line(source)})" if isinstance(source, str) else ""
+                raise CatalogInvalid([located(where, None, key, problem)]) from None
+        raise
+    return [item for item, _ in pairs], [entry for _, entry in pairs]
+
+
+def _chunk(
+    head: bytes, parts: list[tuple[str, list[bytes], list[Any]]]
+) -> tuple[bytes, CatalogFile]:
+    text = head + b"".join(f"{name}:\n".encode() + flow.lines(items) for name, items, _ in parts)
+    # no bounds walk: every number here was checked once, where the import read it (the
+    # source's entries by ``base.check_entry``, entries kept from the base by its load)
+    contents = CatalogFile(schema_version=1, **{name: tuple(written) for name, _, written in parts})
+    return text, contents
+
+
+def _head(plan: ImportPlan) -> bytes:
+    return (HEADER + f"# {one_line(describe(plan))}\n" + FLOW_NOTE + "schema_version: 1\n").encode()
 
 
 def _manifest(manifest: Any, plan: ImportPlan, name: str) -> dict[str, Any]:
@@ -263,11 +311,11 @@ def _manifest(manifest: Any, plan: ImportPlan, name: str) -> dict[str, Any]:
     }
 
 
-def _validate(folder: Path, name: str, written: dict[Path, Any]) -> None:
-    """The new version loads; the additions are checked from the data they were written from."""
+def _validate(folder: Path, name: str, known: dict[Path, CatalogFile]) -> None:
+    """The new version loads: files rewritten are parsed, the rest checked from ``known``."""
     from tokenexport_cli.catalog.load import compile_catalog, read_files
 
-    compile_catalog(read_files(VersionDir(name, folder, "synced")), name, written)
+    compile_catalog(read_files(VersionDir(name, folder, "synced")), name, known)
 
 
 def _swap(tmp: Path, target: Path) -> None:

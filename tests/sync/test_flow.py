@@ -1,0 +1,318 @@
+"""The import's writer of added entries (``importers.flow``): what it writes reads back through
+tokx's loader to exactly the entries it validated (the import checks its catalog from those
+entries and never parses its own text again); every number those entries carry was bounds-checked
+where the source was read; big imports are split into files under the reader's size limit, and
+an overlay over it is refused before writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokenexport_cli.bounds import first_problem
+from tokenexport_cli.catalog.importers import flow, format_module, parse_path
+from tokenexport_cli.catalog.importers.base import (
+    Prices,
+    SourceEntry,
+    SourceInfo,
+    check_entry,
+    norm,
+)
+from tokenexport_cli.catalog.importers.match import plan_import
+from tokenexport_cli.catalog.importers.pipeline import ImportTarget, run_import
+from tokenexport_cli.catalog.importers.write import FLOW_NOTE, _chunks
+from tokenexport_cli.catalog.load import load_catalog, load_path
+from tokenexport_cli.catalog.parse import CatalogInvalid, parse_file
+from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.safetext import clean
+from tokenexport_cli.schema import Batch, Modalities, Model, Offer, Tier, TimeBand
+from tokenexport_cli.validation import SourceFile
+
+RETRIEVED = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+
+# any text, control characters, escapes, line separators and astral characters included
+texts = st.text(max_size=30)
+required = st.text(min_size=1, max_size=30).filter(lambda text: clean(text) != "")
+slugs = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
+limits = st.integers(min_value=1, max_value=10**9)
+dates = st.dates(min_value=dt.date(1, 1, 1))
+# exact prices in every notation a Decimal takes: 3, 0.30, 3E-7, 1.5E-7, 12.000
+prices = st.integers(min_value=0, max_value=18).flatmap(
+    lambda places: st.decimals(min_value=0, max_value=1_000_000, places=places)
+)
+prices = st.one_of(prices, prices.map(norm), prices.map(lambda value: value.normalize()))
+
+
+def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.none() | strategy
+
+
+models = st.builds(
+    Model,
+    id=slugs,
+    name=required,
+    vendor=required,
+    origin=st.from_regex(r"[A-Z]{2}", fullmatch=True),
+    open_weights=st.booleans(),
+    license=_optional(texts),
+    released=_optional(dates),
+    context_window=_optional(limits),
+    max_output=_optional(limits),
+    tokenizer=slugs,
+    modalities=st.builds(
+        Modalities,
+        input=st.lists(texts, max_size=3).map(tuple),
+        output=st.lists(texts, max_size=3).map(tuple),
+    ),
+    aliases=st.lists(required, max_size=3).map(tuple),
+    source=required,
+    as_of=dates,
+    note=_optional(texts),
+)
+offers = st.builds(
+    Offer,
+    model=slugs,
+    provider=slugs,
+    region=_optional(texts),
+    provider_model_id=_optional(texts),
+    currency=st.sampled_from(["USD", "CNY", "EUR"]),
+    input=prices,
+    output=prices,
+    cache_read=_optional(prices),
+    cache_write=_optional(prices),
+    tiers=st.lists(
+        st.builds(Tier, above=limits, input=prices, output=prices, cache_read=_optional(prices)),
+        max_size=2,
+    ).map(tuple),
+    time_bands=st.lists(
+        st.builds(
+            TimeBand,
+            name=required,
+            timezone=required,
+            hours=st.just(("00:00-08:00",)),
+            input=prices,
+            output=prices,
+        ),
+        max_size=1,
+    ).map(tuple),
+    batch=_optional(st.builds(Batch, discount=st.just(Decimal("0.5")), note=_optional(texts))),
+    context_window=_optional(limits),
+    effective=_optional(dates),
+    source=required,
+    as_of=dates,
+    note=_optional(texts),
+)
+
+
+def _exact(entries: Any) -> bytes:
+    """Entries as JSON with decimals as written (``0.30`` is not ``0.3``) and types kept."""
+    return msgspec.json.encode(entries)
+
+
+def _read_back(section: str, encoded: list[bytes]) -> tuple[Any, ...]:
+    text = FLOW_NOTE + f"schema_version: 1\n{section}:\n" + flow.lines(encoded).decode()
+    entries: tuple[Any, ...] = getattr(parse_file(SourceFile(Path("w.yaml"), text)).data, section)
+    return entries
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(models, min_size=1, max_size=4), st.lists(offers, min_size=1, max_size=4))
+def test_written_entries_load_back_as_exactly_the_entries_validated(
+    model_list: list[Model], offer_list: list[Offer]
+) -> None:
+    for section, entries in (("models", model_list), ("offers", offer_list)):
+        encoded, written = zip(*(flow.encode(entry) for entry in entries), strict=True)
+        assert _exact(_read_back(section, list(encoded))) == _exact(written)
+
+
+@settings(max_examples=100, deadline=None)
+@given(models)
+def test_written_strings_are_the_originals_cleaned_as_the_loader_cleans_them(model: Model) -> None:
+    encoded, written = flow.encode(model)
+    note = None if model.note is None else clean(model.note)
+    assert (written.name, written.note, written.aliases) == (
+        clean(model.name),
+        note,
+        tuple(clean(alias) for alias in model.aliases),
+    )
+    assert "\x1b" not in encoded.decode() and "\u2028" not in encoded.decode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words",
+        'say "hi"',
+        "back\\slash",
+        "tab\there",
+        "line\nbreak",
+        "carriage\rreturn",
+        "\u2028line\u2029separators",
+        "\ufeffbom",
+        "emoji \U0001f600",
+        "nel\x85",
+        "é",
+        "\x1b[31mred\x1b[0m",
+        "del\x7f",
+        "- dash",
+        "key: value",
+        "a #b",
+        "{flow}",
+        "3E-7",
+        "yes",
+    ],
+)
+def test_awkward_strings_read_back_cleaned(text: str) -> None:
+    model = Model(
+        id="m", name=text, vendor="v", origin="ZZ", open_weights=False, tokenizer="t",
+        source="s", as_of=dt.date(2026, 1, 1), note=text,
+    )  # fmt: skip
+    encoded, written = flow.encode(model)
+    (read,) = _read_back("models", [encoded])
+    assert read.name == read.note == written.name == clean(text)
+
+
+def test_an_entry_that_breaks_the_schema_is_named_with_its_source() -> None:
+    bad = Model(
+        id="m", name="\x1b[2J", vendor="v", origin="ZZ", open_weights=False, tokenizer="t",
+        source="openrouter:https://example.test#x/m", as_of=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    good = msgspec.structs.replace(bad, name="M")
+    with pytest.raises(CatalogInvalid) as caught:
+        list(_chunks({"models": [good, bad]}, b"", None, Path("imported.yaml")))
+    assert str(caught.value).startswith("imported.yaml: models[1].name: ")
+    assert "(entry from openrouter:https://example.test#x/m)" in str(caught.value)
+
+
+entry_numbers = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-10, max_value=10**7),
+    st.decimals(allow_nan=False, allow_infinity=False, places=25, min_value=0, max_value=1),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    prices=st.tuples(entry_numbers, entry_numbers, _optional(entry_numbers)),
+    tier=_optional(st.tuples(limits, entry_numbers, entry_numbers)),
+    discount=_optional(entry_numbers),
+    window=_optional(st.integers(min_value=-5, max_value=10**12)),
+)
+def test_every_number_an_import_writes_was_bounds_checked_where_it_was_read(
+    prices: tuple[Decimal, Decimal, Decimal | None],
+    tier: tuple[int, Decimal, Decimal] | None,
+    discount: Decimal | None,
+    window: int | None,
+) -> None:
+    """The writer does not walk added entries for bounds (``write._chunk``): ``check_entry``
+    refuses exactly the entries whose model or offer would be out of range."""
+    entry = SourceEntry(
+        key="newco/fresh",
+        provider="openrouter",
+        provider_model_id="newco/fresh",
+        names=("newco/fresh",),
+        prices=Prices(
+            input=prices[0],
+            output=prices[1],
+            cache_read=prices[2],
+            tiers=() if tier is None else (Tier(above=tier[0], input=tier[1], output=tier[2]),),
+            batch=None if discount is None else Batch(discount=discount),
+        ),
+        name="Fresh",
+        context_window=window,
+        max_output=window,
+    )
+    try:
+        check_entry(entry, "source")
+        refused = False
+    except DataError:
+        refused = True
+    source = SourceInfo("openrouter", "source", RETRIEVED)
+    plan = plan_import(
+        load_catalog(), [entry], source, format_module("openrouter"), add_models=True
+    )
+    out_of_range = [first_problem(written) for written in (*plan.models, *plan.offers)]
+    assert refused == any(out_of_range), out_of_range
+
+
+def _openrouter(tmp_path: Path, entries: int) -> Path:
+    data = [
+        {
+            "id": f"vendor/model-{index}",
+            "name": f"Vendor: Model {index}\u2028",
+            "context_length": 128000,
+            "pricing": {"prompt": "0.000003", "completion": f"0.0000{index % 90 + 10}"},
+        }
+        for index in range(entries)
+    ]
+    path = tmp_path / "openrouter.json"
+    path.write_text(json.dumps({"data": data}))
+    return path
+
+
+def _run(source: Path, target: ImportTarget):
+    module = format_module("openrouter")
+    info = SourceInfo(module.FORMAT, "fixtures/openrouter.json", RETRIEVED)
+    entries = parse_path(module, source, info.as_of)
+    return run_import(module, entries, info, target, add_models=True)
+
+
+def test_an_import_loads_back_with_the_models_and_offers_it_planned(tmp_path: Path) -> None:
+    result = _run(_openrouter(tmp_path, 40), ImportTarget(as_version="2026-06-15.round"))
+    catalog = load_path(result.path)
+    ids = {model.id for model in result.plan.models}
+    keys = {offer.key for offer in result.plan.offers}
+    assert len(ids) == 40 and len(keys) == 40
+    assert _exact(tuple(m for m in catalog.models if m.id in ids)) == _exact(result.plan.models)
+    loaded = {offer.key: offer for offer in catalog.offers if offer.key in keys}
+    assert _exact([loaded[offer.key] for offer in result.plan.offers]) == _exact(result.plan.offers)
+    text = (result.path / "imported-openrouter.yaml").read_text()
+    assert text.count("\n- {") == 80  # one line an entry
+
+
+def test_additions_over_the_file_limit_are_split_and_load_as_one_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _openrouter(tmp_path, 60)
+    whole = _run(source, ImportTarget(as_version="2026-06-15.whole"))
+    monkeypatch.setattr("tokenexport_cli.catalog.importers.write.MAX_FILE_BYTES", 16_384)
+    split = _run(source, ImportTarget(as_version="2026-06-15.split"))
+    files = sorted(path.name for path in split.path.glob("imported-openrouter*.yaml"))
+    assert len(files) > 2
+    assert all(path.stat().st_size <= 16_384 for path in split.path.glob("imported-*.yaml"))
+    one, parts = load_path(whole.path), load_path(split.path)
+    assert _exact(sorted(parts.models, key=lambda m: m.id)) == _exact(
+        sorted(one.models, key=lambda m: m.id)
+    )
+    assert sorted(o.key for o in parts.offers) == sorted(o.key for o in one.offers)
+    # a later import of the same format folds every earlier part in, and drops none
+    again = _run(source, ImportTarget(as_version="2026-06-16.again"))
+    assert {m.id for m in load_path(again.path).models} == {m.id for m in one.models}
+
+
+def test_an_overlay_over_the_file_limit_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tokenexport_cli.catalog.importers.write.MAX_FILE_BYTES", 4096)
+    target = tmp_path / "overlay.yaml"
+    with pytest.raises(UsageError, match="over the 4,096"):
+        _run(_openrouter(tmp_path, 60), ImportTarget(output=target))
+    assert list(tmp_path.iterdir()) == [tmp_path / "openrouter.json"]
+
+
+def test_an_id_with_nothing_after_its_vendor_becomes_a_model_without_an_empty_alias(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "openrouter.json"
+    odd = {"id": "odd/", "name": "Odd", "pricing": {"prompt": "0.000001", "completion": "0"}}
+    source.write_text(json.dumps({"data": [odd]}))
+    result = _run(source, ImportTarget(output=tmp_path / "overlay.yaml"))
+    (model,) = result.plan.models
+    assert (model.id, model.aliases) == ("model", ("odd/",))  # the slug of an empty tail
