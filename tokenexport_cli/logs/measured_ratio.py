@@ -1,0 +1,135 @@
+"""The tokenizer-family ratio measured on a log's own request text: each sampled call counted
+with the source model's family and with the target's (exact families exactly, Claude through
+the reconstruction, approximate families by their factor), the ratio of the sums as the point,
+and a 95% percentile bootstrap interval over calls (``BOOTSTRAP`` resamples of the calls with
+replacement, seeded), widened by the counting error of a non-exact family (the
+reconstruction's bound, an approximate family's band).
+
+Reconstruction runs at about 0.1 MB/s, so a reconstructed family counts the sample's calls in a
+seeded random order until ``RECONSTRUCT_BYTES`` are spent (at least ``MIN_CALLS`` calls)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from tokenexport_cli.tokens.counting import FamilySpec, count_text
+from tokenexport_cli.tokens.family_ratio import FamilyRatio
+from tokenexport_cli.tokens.results import ApproximateFamily, ReconstructedFamily
+
+if TYPE_CHECKING:
+    from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.logs.text_sample import TextSample
+    from tokenexport_cli.schema import Model
+
+MIN_CALLS = 10
+BOOTSTRAP = 1000
+RECONSTRUCT_BYTES = 64 << 10
+
+
+@dataclass(frozen=True)
+class MeasuredRatio:
+    """Target tokens per source token on ``calls`` calls of the log, and its 95% interval."""
+
+    factor: Fraction
+    low: Fraction
+    high: Fraction
+    calls: int
+
+    @property
+    def ratio(self) -> FamilyRatio:
+        """As a family ratio: the factor, and the band (percent) the interval spans."""
+        spread = max(self.high / self.factor - 1, 1 - self.low / self.factor)
+        band = (Decimal(spread.numerator) / Decimal(spread.denominator) * 100).quantize(
+            Decimal("0.1"), rounding="ROUND_CEILING"
+        )
+        return FamilyRatio(self.factor, band)
+
+    def note(self, source: str, target: str) -> str:
+        return (
+            f"counts converted from {source} to {target} tokens by the ratio measured on "
+            f"{self.calls} calls of this log: {float(self.factor):.3f} "
+            f"[{float(self.low):.3f}, {float(self.high):.3f}]"
+        )
+
+
+def _counting_error(spec: FamilySpec) -> Fraction:
+    if isinstance(spec, ReconstructedFamily):
+        return Fraction(spec.bound)
+    if isinstance(spec, ApproximateFamily):
+        return Fraction(spec.band)
+    return Fraction(0)
+
+
+def _budgeted(texts: Sequence[str], specs: Sequence[FamilySpec], seed: int) -> list[str]:
+    """All texts, or a seeded random subset within ``RECONSTRUCT_BYTES`` when a family is
+    reconstructed."""
+    if not any(isinstance(spec, ReconstructedFamily) for spec in specs):
+        return list(texts)
+    order = list(texts)
+    random.Random(seed).shuffle(order)
+    chosen: list[str] = []
+    spent = 0
+    for text in order:
+        if spent >= RECONSTRUCT_BYTES and len(chosen) >= MIN_CALLS:
+            break
+        chosen.append(text)
+        spent += len(text.encode("utf-8", "surrogatepass"))
+    return chosen
+
+
+def measure(
+    texts: Sequence[str], source: FamilySpec, target: FamilySpec, seed: int = 0
+) -> MeasuredRatio | None:
+    """The ratio measured on ``texts`` (one per call); None with fewer than ``MIN_CALLS`` calls
+    that have text."""
+    pairs: list[tuple[int, int]] = []
+    for text in _budgeted(texts, (source, target), seed):
+        source_count, target_count = count_text(text, [source, target])
+        if source_count.tokens > 0:
+            pairs.append((target_count.tokens, source_count.tokens))
+    if len(pairs) < MIN_CALLS:
+        return None
+    factor = Fraction(sum(t for t, _ in pairs), sum(s for _, s in pairs))
+    rng = random.Random(seed)
+    estimates = []
+    for _ in range(BOOTSTRAP):
+        drawn = rng.choices(pairs, k=len(pairs))
+        estimates.append(Fraction(sum(t for t, _ in drawn), sum(s for _, s in drawn)))
+    estimates.sort()
+    low = min(estimates[int(0.025 * BOOTSTRAP)], factor)
+    high = max(estimates[int(0.975 * BOOTSTRAP) - 1], factor)
+    error = _counting_error(source) + _counting_error(target)
+    return MeasuredRatio(factor, low * (1 - error), high * (1 + error), len(pairs))
+
+
+def measure_log(
+    sample: TextSample | None,
+    sources: Sequence[Model | None],
+    targets: Iterable[str],
+    index: CatalogIndex,
+) -> dict[tuple[int, str], MeasuredRatio]:
+    """(source position, target family) -> the ratio measured on that source's sampled calls,
+    for every pair of different families with enough calls."""
+    from tokenexport_cli.tokens.families import family_spec
+
+    found: dict[tuple[int, str], MeasuredRatio] = {}
+    if sample is None:
+        return found
+    families = sorted(set(targets))
+    for position, model in enumerate(sources):
+        texts = sample.of(position)
+        if model is None or len(texts) < MIN_CALLS:
+            continue
+        for family in families:
+            if family == model.tokenizer:
+                continue
+            source_spec = family_spec(index, model.tokenizer)
+            measured = measure(texts, source_spec, family_spec(index, family), seed=position)
+            if measured is not None:
+                found[(position, family)] = measured
+    return found
