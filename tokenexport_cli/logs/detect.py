@@ -24,6 +24,7 @@ from tokenexport_cli.logs.exports import (
 from tokenexport_cli.logs.langfuse import is_observation, observation_record
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
+from tokenexport_cli.logs.same_files import SameFiles
 from tokenexport_cli.logs.text_sample import TextSample, call_text, observation_text
 from tokenexport_cli.logs.vendors import LineError, NoUsage, record_from_response
 from tokenexport_cli.textfiles import InputWarning, expand_paths, looks_binary
@@ -305,7 +306,8 @@ def read_logs(
     columns: Mapping[str, str] | None = None,
     counter: LocalCounter | None = None,
 ) -> LogRead:
-    """Every record of every log file under ``paths``; the same file named twice is read once.
+    """Every record of every log file under ``paths``; the same file named twice (or a copy of
+    it: the same size and sha256) is read once, with a warning.
     ``columns`` maps roles to the headers of a CSV/TSV table in no known format; ``counter``
     counts requests that record no usage from their text (without it they are bad lines)."""
     return read_log_groups([(paths, columns)], log_format, counter)
@@ -324,14 +326,14 @@ def read_log_groups(
     sample = TextSample()
     files: dict[str, str] = {}
     warnings: list[InputWarning] = []
-    seen: set[Path] = set()
+    seen = SameFiles()
     lines = skipped = 0
     for paths, columns in groups:
         for path in expand_paths(list(paths)):
-            resolved = path.resolve()
-            if resolved in seen:
+            repeat = seen.repeat(path)
+            if repeat is not None:
+                warnings.append(repeat)
                 continue
-            seen.add(resolved)
             with path.open("rb") as handle:
                 head = handle.read(8192)
             if not head.strip():
