@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from tokenexport_cli.errors import UsageError
 from tokenexport_cli.tokens.counting import FamilySpec, count_text
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.tokens.results import ApproximateFamily, ReconstructedFamily
@@ -128,8 +129,12 @@ def measure_log(
         for family in families:
             if family == model.tokenizer:
                 continue
-            source_spec = family_spec(index, model.tokenizer)
-            measured = measure(texts, source_spec, family_spec(index, family), seed=position)
+            try:
+                source_spec = family_spec(index, model.tokenizer)
+                target_spec = family_spec(index, family)
+            except UsageError:  # a family tokx cannot count: the catalog ratio, as without text
+                continue
+            measured = measure(texts, source_spec, target_spec, seed=position)
             if measured is not None:
                 found[(position, family)] = measured
     return found

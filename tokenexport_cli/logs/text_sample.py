@@ -62,7 +62,7 @@ def call_text(obj: Mapping[str, Any]) -> str:
 
     try:
         return "\n".join(prompt_from_object(obj).messages)
-    except LineError:
+    except (LineError, RecursionError):  # no text, or hostile nesting: nothing to sample
         return ""
 
 
