@@ -114,3 +114,34 @@ def test_a_target_without_a_published_overhead_only_loses_the_source_one(tmp_pat
     result = _target(_log(tmp_path, {"input_tokens": 1200}), "deepseek-v3.2", "deepseek")
     (line,) = [line for line in result.lines if line.role == "target"]
     assert any("none published for deepseek-v3.2, none added" in n for n in line.cost.notes)
+
+
+def test_a_logs_workload_swaps_the_overhead_as_replay_does(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tokenexport_cli.cli import app
+
+    path = _log(tmp_path, {"input_tokens": 1200})
+    result = CliRunner().invoke(
+        app,
+        [
+            "estimate",
+            "--input",
+            str(path),
+            "--requests-per-month",
+            "1000",
+            "-m",
+            "claude-sonnet-4",
+            "--provider",
+            "anthropic",
+            "--catalog-version",
+            "2026-08-21",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    (line,) = json.loads(result.stdout)["lines"]
+    assert "tool-use overhead of 1 calls with tool definitions swapped" in line["notes"][0]
+    # the call as Sonnet 4 bills it ($0.004551, above) a thousand times a month
+    assert line["monthly"] == "4.551"

@@ -113,9 +113,10 @@ class RecordedUsageSource:
 
     def usage_for(self, model: Model) -> Usage:
         # one usage per tokenizer family, unless images or a reasoning ratio make it per model
+        table = self.read.table
         key = (
             model.tokenizer,
-            model.id if self.read.table.images else "",
+            model.id if table.images or table.tools else "",
             self.reasoning_ratios.get(model.id),
         )
         if key not in self._usages:
@@ -123,6 +124,8 @@ class RecordedUsageSource:
         return self._usages[key]
 
     def _usage(self, model: Model) -> Usage:
+        from tokenexport_cli.logs.measured_ratio import measure_log
+
         table = self.read.table
         ratios = [
             None
@@ -131,6 +134,13 @@ class RecordedUsageSource:
             for found in self.models
         ]
         extra: set[str] = set()
+        # where the logs carry request text: the ratio measured on it (as ``tokx replay``)
+        measured = measure_log(self.read.sample, self.models, [model.tokenizer], self.index)
+        for (position, _), found in measured.items():
+            source = self.models[position]
+            assert source is not None  # measured only for catalog models
+            ratios[position] = found.ratio
+            extra.add(found.note(source.tokenizer, model.tokenizer))
         table = self._retargeted(model, ratios, extra)
         rows = [row for row, source in enumerate(table.source) if ratios[source] is not None]
         if not rows:
@@ -193,7 +203,8 @@ class RecordedUsageSource:
 
     def _retargeted(self, model: Model, ratios: list[Any], notes: set[str]) -> UsageTable:
         """The calls as ``model`` bills them: reasoning of calls logged on other models times
-        the ratio given for it, images by its provider's rule (``logs.retarget``)."""
+        the ratio given for it, images by its provider's rule (``logs.retarget``), tool-use
+        overhead swapped for its own (``logs.tool_overhead``)."""
         from tokenexport_cli.logs.retarget import (
             REASONING_NOTE,
             given_reasoning_note,
@@ -217,6 +228,10 @@ class RecordedUsageSource:
                     table = table.with_reasoning(Fraction(given), others)
         if table.images:
             table = target_images(table, model, self.models, ratios, notes)
+        if table.tools:
+            from tokenexport_cli.logs.tool_overhead import target_tools
+
+            table = target_tools(table, model, self.models, ratios, notes)
         return table
 
 
