@@ -124,3 +124,23 @@ def test_the_sample_stays_bounded_and_keeps_each_call_once(sources: list[int]) -
         assert len(kept) == min(offered, SAMPLE_CALLS)
         assert len(set(kept)) == len(kept)
         assert all(sources[int(text.split()[1])] == source for text in kept)
+
+
+def test_reconstruction_is_bounded_for_the_whole_log_and_counts_each_text_once() -> None:
+    from tokenexport_cli.logs.measured_ratio import TOTAL_RECONSTRUCT_BYTES, Counter
+    from tokenexport_cli.tokens.families import family_spec
+
+    claude = family_spec(open_catalog(PINNED), "claude")
+    texts = [f"第{n}次：今天天气很好，我们去公园散步。" for n in range(MIN_CALLS)]
+    counter = Counter()
+    first = measure(texts, "o200k_base", claude, counter=counter)
+    spent = counter.reconstructed
+    assert first is not None and spent == sum(len(t.encode()) for t in texts)
+    # the same texts for another target: counted from the memo, no reconstruction spent
+    assert measure(texts, claude, "cl100k_base", counter=counter) is not None
+    assert counter.reconstructed == spent
+    # once the log's budget is spent, a pair needing the reconstruction keeps the catalog ratio
+    counter.reconstructed = TOTAL_RECONSTRUCT_BYTES
+    others = [text + "。" for text in texts]
+    assert measure(others, "o200k_base", claude, counter=counter) is None
+    assert measure(others, "o200k_base", "cl100k_base", counter=counter) is not None

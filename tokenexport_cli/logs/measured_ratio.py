@@ -6,7 +6,9 @@ replacement, seeded), widened by the counting error of a non-exact family (the
 reconstruction's bound, an approximate family's band).
 
 Reconstruction runs at about 0.1 MB/s, so a reconstructed family counts the sample's calls in a
-seeded random order until ``RECONSTRUCT_BYTES`` are spent (at least ``MIN_CALLS`` calls)."""
+seeded random order until ``RECONSTRUCT_BYTES`` are spent (at least ``MIN_CALLS`` calls), each
+text once per family, and no more than ``TOTAL_RECONSTRUCT_BYTES`` for the whole log (a few
+seconds at most): beyond that, the pairs left keep the catalog's family ratio."""
 
 from __future__ import annotations
 
@@ -30,6 +32,34 @@ if TYPE_CHECKING:
 MIN_CALLS = 10
 BOOTSTRAP = 1000
 RECONSTRUCT_BYTES = 64 << 10
+TOTAL_RECONSTRUCT_BYTES = 256 << 10
+
+
+class _Spent(Exception):
+    """The log's reconstruction budget is spent."""
+
+
+class Counter:
+    """Token counts of sampled texts, each text counted once per family, reconstruction within
+    ``TOTAL_RECONSTRUCT_BYTES``."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, str], int] = {}
+        self.reconstructed = 0  # bytes
+
+    def counts(self, text: str, specs: Sequence[FamilySpec]) -> list[int]:
+        from tokenexport_cli.tokens.counting import family_name
+
+        missing = [spec for spec in specs if (text, family_name(spec)) not in self._memo]
+        if missing:
+            if any(isinstance(spec, ReconstructedFamily) for spec in missing):
+                size = len(text.encode("utf-8", "surrogatepass"))
+                if self.reconstructed + size > TOTAL_RECONSTRUCT_BYTES:
+                    raise _Spent
+                self.reconstructed += size
+            for spec, counted in zip(missing, count_text(text, missing), strict=True):
+                self._memo[(text, family_name(spec))] = counted.tokens
+        return [self._memo[(text, family_name(spec))] for spec in specs]
 
 
 @dataclass(frozen=True)
@@ -84,15 +114,23 @@ def _budgeted(texts: Sequence[str], specs: Sequence[FamilySpec], seed: int) -> l
 
 
 def measure(
-    texts: Sequence[str], source: FamilySpec, target: FamilySpec, seed: int = 0
+    texts: Sequence[str],
+    source: FamilySpec,
+    target: FamilySpec,
+    seed: int = 0,
+    counter: Counter | None = None,
 ) -> MeasuredRatio | None:
     """The ratio measured on ``texts`` (one per call); None with fewer than ``MIN_CALLS`` calls
-    that have text."""
+    that have text, or when ``counter``'s reconstruction budget runs out."""
+    counter = counter or Counter()
     pairs: list[tuple[int, int]] = []
-    for text in _budgeted(texts, (source, target), seed):
-        source_count, target_count = count_text(text, [source, target])
-        if source_count.tokens > 0:
-            pairs.append((target_count.tokens, source_count.tokens))
+    try:
+        for text in _budgeted(texts, (source, target), seed):
+            source_count, target_count = counter.counts(text, [source, target])
+            if source_count > 0:
+                pairs.append((target_count, source_count))
+    except _Spent:
+        return None
     if len(pairs) < MIN_CALLS:
         return None
     factor = Fraction(sum(t for t, _ in pairs), sum(s for _, s in pairs))
@@ -121,6 +159,7 @@ def measure_log(
     found: dict[tuple[int, str], MeasuredRatio] = {}
     if sample is None:
         return found
+    counter = Counter()
     families = sorted(set(targets))
     for position, model in enumerate(sources):
         texts = sample.of(position)
@@ -134,7 +173,7 @@ def measure_log(
                 target_spec = family_spec(index, family)
             except UsageError:  # a family tokx cannot count: the catalog ratio, as without text
                 continue
-            measured = measure(texts, source_spec, target_spec, seed=position)
+            measured = measure(texts, source_spec, target_spec, position, counter)
             if measured is not None:
                 found[(position, family)] = measured
     return found
