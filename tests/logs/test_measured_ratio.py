@@ -144,3 +144,20 @@ def test_reconstruction_is_bounded_for_the_whole_log_and_counts_each_text_once()
     others = [text + "。" for text in texts]
     assert measure(others, "o200k_base", claude, counter=counter) is None
     assert measure(others, "o200k_base", "cl100k_base", counter=counter) is not None
+
+
+def test_the_sample_is_uniform_over_the_calls() -> None:
+    """Over many seeds, each part of a long log is kept in proportion to its length (a sample
+    biased to the log's start or end fails)."""
+    kept = [0] * 4
+    for seed in range(200):
+        sample = TextSample(seed)
+        for number in range(2000):
+            slot = sample.slot(0)
+            if slot is not None:
+                sample.put(0, slot, str(number))
+        for text in sample.of(0):
+            kept[int(text) * 4 // 2000] += 1
+    assert sum(kept) == 200 * SAMPLE_CALLS
+    for quarter in kept:  # 3,200 expected in each; a binomial sd is about 49
+        assert abs(quarter - 200 * SAMPLE_CALLS / 4) < 300

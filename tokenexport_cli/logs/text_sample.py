@@ -2,16 +2,17 @@
 what a replay measures the tokenizer-family ratio of the log's own traffic on
 (``logs.measured_ratio``).
 
-Each source keeps a reservoir of at most ``SAMPLE_CALLS`` calls (Algorithm R, seeded, so the
+Each source keeps a reservoir of at most ``SAMPLE_CALLS`` calls (Algorithm L, seeded, so the
 same log gives the same sample), each call's text cut to its first ``CALL_CHARS`` characters,
 for at most ``MAX_SOURCES`` sources: a few MB whatever the size of the log. Whether a call enters
 the reservoir is decided before its text is taken out of the line, so a call that is not kept
-costs one random draw. Only new calls are offered (the usage table's row count grows), so a
+costs one comparison. Only new calls are offered (the usage table's row count grows), so a
 call logged twice is sampled at most once."""
 
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Mapping
 from typing import Any
@@ -21,25 +22,54 @@ CALL_CHARS = 2048
 MAX_SOURCES = 32
 
 
+class _Reservoir:
+    """One source's reservoir: calls offered, the number of the next one kept, Algorithm L's
+    weight."""
+
+    __slots__ = ("next", "seen", "weight")
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.next = 1
+        self.weight = 1.0
+
+
 class TextSample:
-    """Per source (the usage table's source index): up to ``SAMPLE_CALLS`` request texts."""
+    """Per source (the usage table's source index): up to ``SAMPLE_CALLS`` request texts, a
+    uniform sample of its calls (Algorithm L: once the reservoir is full, the number of calls
+    to skip is drawn, so a call not kept costs one comparison)."""
 
     def __init__(self, seed: int = 0) -> None:
         self._rng = random.Random(seed)
-        self.seen: dict[int, int] = {}  # source -> new calls offered so far
+        self._reservoirs: dict[int, _Reservoir] = {}
         self.texts: dict[int, list[str]] = {}
+
+    def _draw(self, reservoir: _Reservoir) -> None:
+        """The next call to keep after the ``seen`` ones (Li 1994, Algorithm L)."""
+        uniform = self._rng.random
+        reservoir.weight *= math.exp(math.log(1.0 - uniform()) / SAMPLE_CALLS)
+        weight = min(reservoir.weight, 1.0 - 1e-12)
+        skip = math.floor(math.log(1.0 - uniform()) / math.log1p(-weight))
+        reservoir.next = reservoir.seen + skip + 1
 
     def slot(self, source: int) -> int | None:
         """Where the next new call of ``source`` goes in its reservoir, or None when it is not
         kept; counts the call as offered."""
-        if source not in self.seen and len(self.seen) >= MAX_SOURCES:
+        reservoir = self._reservoirs.get(source)
+        if reservoir is None:
+            if len(self._reservoirs) >= MAX_SOURCES:
+                return None
+            reservoir = self._reservoirs[source] = _Reservoir()
+        reservoir.seen += 1
+        seen = reservoir.seen
+        if seen != reservoir.next:
             return None
-        seen = self.seen.get(source, 0) + 1
-        self.seen[source] = seen
-        if seen <= SAMPLE_CALLS:
+        if seen < SAMPLE_CALLS:
+            reservoir.next = seen + 1
             return seen - 1
-        slot = self._rng.randrange(seen)
-        return slot if slot < SAMPLE_CALLS else None
+        slot = seen - 1 if seen == SAMPLE_CALLS else self._rng.randrange(SAMPLE_CALLS)
+        self._draw(reservoir)
+        return slot
 
     def put(self, source: int, slot: int, text: str) -> None:
         """The text of the call given ``slot`` (its first ``CALL_CHARS`` characters)."""
