@@ -127,12 +127,12 @@ def test_the_sample_stays_bounded_and_keeps_each_call_once(sources: list[int]) -
 
 
 def test_reconstruction_is_bounded_for_the_whole_log_and_counts_each_text_once() -> None:
-    from tokenexport_cli.logs.measured_ratio import TOTAL_RECONSTRUCT_BYTES, Counter
+    from tokenexport_cli.logs.measured_ratio import TOTAL_RECONSTRUCT_BYTES, TextCounts
     from tokenexport_cli.tokens.families import family_spec
 
     claude = family_spec(open_catalog(PINNED), "claude")
     texts = [f"第{n}次：今天天气很好，我们去公园散步。" for n in range(MIN_CALLS)]
-    counter = Counter()
+    counter = TextCounts()
     first = measure(texts, "o200k_base", claude, counter=counter)
     spent = counter.reconstructed
     assert first is not None and spent == sum(len(t.encode()) for t in texts)

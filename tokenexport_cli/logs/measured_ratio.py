@@ -39,7 +39,7 @@ class _Spent(Exception):
     """The log's reconstruction budget is spent."""
 
 
-class Counter:
+class TextCounts:
     """Token counts of sampled texts, each text counted once per family, reconstruction within
     ``TOTAL_RECONSTRUCT_BYTES``."""
 
@@ -118,11 +118,11 @@ def measure(
     source: FamilySpec,
     target: FamilySpec,
     seed: int = 0,
-    counter: Counter | None = None,
+    counter: TextCounts | None = None,
 ) -> MeasuredRatio | None:
     """The ratio measured on ``texts`` (one per call); None with fewer than ``MIN_CALLS`` calls
     that have text, or when ``counter``'s reconstruction budget runs out."""
-    counter = counter or Counter()
+    counter = counter or TextCounts()
     pairs: list[tuple[int, int]] = []
     try:
         for text in _budgeted(texts, (source, target), seed):
@@ -151,15 +151,17 @@ def measure_log(
     sources: Sequence[Model | None],
     targets: Iterable[str],
     index: CatalogIndex,
+    counter: TextCounts | None = None,
 ) -> dict[tuple[int, str], MeasuredRatio]:
     """(source position, target family) -> the ratio measured on that source's sampled calls,
-    for every pair of different families with enough calls."""
+    for every pair of different families with enough calls (``counter``: counts already made,
+    and the log's reconstruction budget, when measuring one target family at a time)."""
     from tokenexport_cli.tokens.families import family_spec
 
     found: dict[tuple[int, str], MeasuredRatio] = {}
     if sample is None:
         return found
-    counter = Counter()
+    counter = counter or TextCounts()
     families = sorted(set(targets))
     for position, model in enumerate(sources):
         texts = sample.of(position)

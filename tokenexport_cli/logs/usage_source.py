@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.logs.detect import LogGroup, LogRead, read_log_groups
@@ -29,6 +29,9 @@ from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
 from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.tokens.family_ratio import family_ratio
+
+if TYPE_CHECKING:
+    from tokenexport_cli.logs.measured_ratio import TextCounts
 
 #: Sample calls kept for pricing: the engine sorts the samples once per offer.
 MAX_SAMPLES = 20_000
@@ -68,6 +71,7 @@ class RecordedUsageSource:
         self.models = [resolve_model(index, model) for model, _ in table.sources]
         self.requests_per_month = requests_per_month or self.recorded_rate()
         self._usages: dict[tuple[str, str, Decimal | None], Usage] = {}
+        self._counter: TextCounts | None = None  # sampled texts' counts, shared by every family
 
     def recorded_rate(self) -> Decimal:
         """Calls a month at the rate the logs recorded (first to last timestamp)."""
@@ -124,7 +128,7 @@ class RecordedUsageSource:
         return self._usages[key]
 
     def _usage(self, model: Model) -> Usage:
-        from tokenexport_cli.logs.measured_ratio import measure_log
+        from tokenexport_cli.logs.measured_ratio import TextCounts, measure_log
 
         table = self.read.table
         ratios = [
@@ -135,7 +139,11 @@ class RecordedUsageSource:
         ]
         extra: set[str] = set()
         # where the logs carry request text: the ratio measured on it (as ``tokx replay``)
-        measured = measure_log(self.read.sample, self.models, [model.tokenizer], self.index)
+        if self._counter is None:
+            self._counter = TextCounts()
+        measured = measure_log(
+            self.read.sample, self.models, [model.tokenizer], self.index, self._counter
+        )
         for (position, _), found in measured.items():
             source = self.models[position]
             assert source is not None  # measured only for catalog models
