@@ -145,3 +145,19 @@ def test_a_logs_workload_swaps_the_overhead_as_replay_does(tmp_path: Path) -> No
     assert "tool-use overhead of 1 calls with tool definitions swapped" in line["notes"][0]
     # the call as Sonnet 4 bills it ($0.004551, above) a thousand times a month
     assert line["monthly"] == "4.551"
+
+
+def test_a_request_counted_locally_swaps_its_overhead_too(tmp_path: Path) -> None:
+    # anthropic_requests.jsonl line 1 (no usage): Haiku 4.5 counts 620 input (the tool-use
+    # prompt's 496 included) and 640 image tokens; on Sonnet 4, 620 - 496 + 313 = 437 input
+    # and the same 640 image tokens (Anthropic's rule both): 1,077 x $3/M = $0.003231
+    logs = Path(__file__).parent.parent / "fixtures" / "logs"
+    one = tmp_path / "one.jsonl"
+    one.write_text((logs / "anthropic_requests.jsonl").read_text().splitlines()[0] + "\n")
+    result = _target(one, "claude-sonnet-4", "anthropic")
+    assert (result.sources[0].counts["input"], result.sources[0].counts["image_input"]) == (
+        620,
+        640,
+    )
+    (line,) = [line for line in result.lines if line.role == "target"]
+    assert str(line.cost.breakdown["input"]) == "0.003231"

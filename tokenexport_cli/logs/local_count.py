@@ -131,6 +131,7 @@ class LocalCounter:
             batch=prompt.batch,
             request_id=prompt.request_id or _line_id(obj, prompt.timestamp),
             images=tuple(size for _, size in sized),
+            tools=tool_shape(prompt),  # its overhead is in the count: swapped on other models
         )
 
     def with_request(self, record: UsageRecord, obj: Mapping[str, Any]) -> UsageRecord:

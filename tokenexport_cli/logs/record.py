@@ -139,8 +139,14 @@ class UsageTable:
             record.cost,
             record.request_id,
             record.images,
-            record.tools,
         )
+        if record.tools is not None or self.tools:  # off the session-log reader's hot path
+            row = self._rows_by_id.get(record.request_id) if record.request_id else None
+            row = len(self.prompt) - 1 if row is None else row
+            if record.tools is None:
+                self.tools.pop(row, None)
+            else:
+                self.tools[row] = record.tools
 
     def add_row(
         self,
@@ -152,7 +158,6 @@ class UsageTable:
         cost: Decimal | None,
         request_id: str | None,
         images: tuple[ImageSize, ...] = (),
-        tools: ToolShape | None = None,
     ) -> None:
         """``add`` without building a record first: the hot path of the session-log reader.
         ``counts`` are in ``COUNT_FIELDS`` order."""
@@ -185,13 +190,10 @@ class UsageTable:
             self.batch[row] = 1 if batch else 0
             self.cost.pop(row, None)
             self.images.pop(row, None)
-            self.tools.pop(row, None)
         if cost is not None:
             self.cost[row] = cost
         if images:
             self.images[row] = images
-        if tools is not None:
-            self.tools[row] = tools
 
     def with_reasoning(self, ratio: Fraction, sources: Collection[int]) -> UsageTable:
         """A copy whose reasoning tokens of rows from ``sources`` are ``ratio`` times the logged
