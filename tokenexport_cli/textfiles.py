@@ -16,7 +16,13 @@ from tokenexport_cli.errors import UsageError
 
 BINARY_SNIFF_BYTES = 8 * 1024
 WarningKind = Literal[
-    "binary", "invalid_utf8", "empty", "non_text", "skipped_lines", "counted_locally"
+    "binary",
+    "invalid_utf8",
+    "empty",
+    "non_text",
+    "skipped_lines",
+    "counted_locally",
+    "duplicate_file",
 ]
 
 

@@ -125,3 +125,24 @@ def test_a_table_in_no_known_format_through_column_roles() -> None:
         ["replay", log, "--column", "model=engine", "--column", "input=x", "--column", "output=y"],
     )
     assert absent.exit_code == 3 and "no column x, y" in absent.stderr
+
+
+def test_a_log_with_request_text_converts_by_the_ratio_measured_on_it() -> None:
+    """Claude counts measured on the log's own (Chinese) text: the JSON line names the calls,
+    the ratio and its interval, and its band contains the ratio."""
+    data = replay_json(
+        str(LOGS / "openai_chinese_pairs.jsonl"),
+        "-m",
+        "claude-sonnet-4.5",
+        "--provider",
+        "anthropic",
+    )
+    target = data["lines"][1]
+    (note,) = [n for n in target["notes"] if "ratio measured on 12 calls of this log" in n]
+    point, low, high = (
+        float(x)
+        for x in note.rsplit(": ", 1)[1].replace("[", "").replace("]", "").replace(",", "").split()
+    )
+    band = float(target["approximate_band_percent"]) / 100
+    assert low <= point <= high
+    assert point * (1 - band) <= low and high <= point * (1 + band)

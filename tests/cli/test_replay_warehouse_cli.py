@@ -167,3 +167,20 @@ def test_an_aggregate_without_cell_columns_or_cut_for_another_model(tmp_path: Pa
         f"tokx: error: {spanning}: cell 1: prompts from 100000 to 300000 tokens in one cell"
     )
     assert "--emit-sql with -m gemini-2.5-pro" in err
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_table_given_twice_is_read_once_with_a_warning(tmp_path: Path, engine: str) -> None:
+    """An OTel table without request ids, and a copy of it in another folder: each row counts
+    once on both engines, and stderr says which file was read once."""
+    path = table(tmp_path, "gemini-2.5-pro,1000,0,100,2026-08-03T10:00:00Z")
+    (tmp_path / "copy").mkdir()
+    copy = tmp_path / "copy" / "spans.csv"
+    copy.write_bytes(path.read_bytes())
+    code, once, _ = replay(str(path), *GEMINI, "--engine", engine, "--format", "json")
+    assert code == 0
+    code, twice, err = replay(str(path), str(copy), *GEMINI, "--engine", engine, "--format", "json")
+    assert code == 0
+    assert json.loads(twice)["requests"] == json.loads(once)["requests"] == 1
+    assert json.loads(twice)["lines"] == json.loads(once)["lines"]
+    assert f"{copy}: the same content as {path} (size and sha256): read once" in err

@@ -298,3 +298,34 @@ def test_a_logs_workload_counts_images_by_the_target_providers_rule(tmp_path: Pa
     (offer,) = [o for o in index.offers("gpt-4o") if o.provider == "openrouter"]
     apart = abs(Decimal(line["monthly"]) - target.cost.period_cost / 2 * 1000)
     assert apart <= (offer.input + offer.output) * Decimal("1.1") / 1_000_000 * 1000
+
+
+def test_a_logs_workload_converts_by_the_ratio_measured_on_its_text_as_replay_does() -> None:
+    """The Chinese log on Claude: estimate's line notes the same measured ratio replay uses,
+    and its band is the one replay shows."""
+    payload = estimate_json(
+        "--input",
+        str(LOGS / "openai_chinese_pairs.jsonl"),
+        "-m",
+        "claude-sonnet-4.5",
+        "--provider",
+        "anthropic",
+    )
+    replayed = runner.invoke(
+        app,
+        [
+            "replay",
+            str(LOGS / "openai_chinese_pairs.jsonl"),
+            "-m",
+            "claude-sonnet-4.5",
+            "--provider",
+            "anthropic",
+            "--format",
+            "json",
+        ],
+    )
+    assert replayed.exit_code == 0, replayed.stderr
+    (target,) = [x for x in json.loads(replayed.stdout)["lines"] if x["role"] == "target"]
+    (note,) = [n for n in target["notes"] if "measured on 12 calls" in n]
+    (line,) = payload["lines"]
+    assert line["notes"] == [f"recorded usage of 12 calls; {note}"]

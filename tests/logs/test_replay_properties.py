@@ -62,11 +62,11 @@ def _costs(
 
 
 #: a table read through columns without a request_id role cannot tell a repeated row from a
-#: repeated call (README): given twice, it counts twice
+#: repeated call (README): only the same file given twice (or a copy) is read once
 WITHOUT_IDS = ["custom_usage.csv"]
 
 
-@pytest.mark.parametrize("name", [*(n for n in FILES if n not in WITHOUT_IDS), "claude-projects"])
+@pytest.mark.parametrize("name", [*FILES, "claude-projects"])
 def test_the_same_log_given_twice_doubles_nothing(name: str, tmp_path: Path) -> None:
     once = _costs(LOGS / name, name=name)
     copies = _twice(name, tmp_path)
@@ -74,19 +74,53 @@ def test_the_same_log_given_twice_doubles_nothing(name: str, tmp_path: Path) -> 
     assert once[0] > 0 and once[1]  # the format was read and priced
 
 
-def test_a_table_without_ids_given_twice_counts_twice(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_table_without_ids_given_twice_is_read_once_with_a_warning(
+    engine: str, tmp_path: Path
+) -> None:
+    (name,) = WITHOUT_IDS
+    columns = COLUMNS[name]
+    once = replay(
+        ReplayRequest(
+            paths=(LOGS / name,), catalog=PINNED, alternatives=0, columns=columns, engine=engine
+        )
+    )
+    first, second = _twice(name, tmp_path)
+    twice = replay(
+        ReplayRequest(
+            paths=(first, second, first),
+            catalog=PINNED,
+            alternatives=0,
+            columns=columns,
+            engine=engine,  # type: ignore[arg-type]
+        )
+    )
+    assert twice.requests == once.requests
+    assert [line.cost for line in twice.lines] == [line.cost for line in once.lines]
+    messages = [w.message for w in twice.warnings if w.kind == "duplicate_file"]
+    assert messages == [
+        f"{second}: the same content as {first} (size and sha256): read once",
+        f"{first}: given more than once: read once",
+    ]
+
+
+def test_a_table_without_ids_counts_repeated_rows_of_other_files_twice(tmp_path: Path) -> None:
     (name,) = WITHOUT_IDS
     requests, lines, spend = _costs(LOGS / name, name=name)
     assert spend is not None
-    twice = _costs(*_twice(name, tmp_path), name=name)
+    table = (LOGS / name).read_text().splitlines()
+    # the same rows in another order: another file, whose rows cannot be told from new calls
+    (tmp_path / "reordered.csv").write_text("\n".join([table[0], *reversed(table[1:])]) + "\n")
+    twice = _costs(LOGS / name, tmp_path / "reordered.csv", name=name)
     assert twice == (2 * requests, {key: 2 * cost for key, cost in lines.items()}, 2 * spend)
     # mapping an id column counts each call once again
-    table = (LOGS / name).read_text().splitlines()
     with_ids = [f"{table[0]},call"] + [f"{row},c{number}" for number, row in enumerate(table[1:])]
-    for folder in ("first", "second"):
-        (tmp_path / folder / "ids.csv").write_text("\n".join(with_ids) + "\n")
+    (tmp_path / "ids.csv").write_text("\n".join(with_ids) + "\n")
+    (tmp_path / "ids_reordered.csv").write_text(
+        "\n".join([with_ids[0], *reversed(with_ids[1:])]) + "\n"
+    )
     mapping = {**COLUMNS[name], "request_id": "call"}
-    paths = [tmp_path / folder / "ids.csv" for folder in ("first", "second")]
+    paths = [tmp_path / "ids.csv", tmp_path / "ids_reordered.csv"]
     assert _costs(*paths, name=name, columns=mapping) == (requests, lines, spend)
 
 

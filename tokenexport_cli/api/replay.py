@@ -4,6 +4,7 @@ other models and paths, for the recorded period and as a monthly projection."""
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from tokenexport_cli.api.choices import open_catalog
@@ -180,6 +181,7 @@ def _check(request: ReplayRequest) -> None:
 def replay(request: ReplayRequest) -> ReplayResult:
     """``tokx replay``: the logs' calls priced as billed and on each chosen model and path."""
     from tokenexport_cli.logs.local_count import LocalCounter
+    from tokenexport_cli.logs.measured_ratio import measure_log
     from tokenexport_cli.logs.resolve import billed_offer
     from tokenexport_cli.pricing.fx import Fx
     from tokenexport_cli.pricing.replay import CellMismatch
@@ -224,7 +226,12 @@ def replay(request: ReplayRequest) -> ReplayResult:
         planned = [offer for offer, _ in billed.values()] + targets + chosen
         families = {model.tokenizer for model in sources if model}
         pricer.table = traffic.table if isinstance(traffic, LogTraffic) else None
-        pricer.plan = offers_plan(index, planned, families)
+        targets_families = {index.models[offer.model].tokenizer for offer in planned}
+        pricer.measured = measure_log(summary.text_sample, sources, targets_families, index)
+        by_family: dict[str, list[Fraction]] = {}
+        for (_, family), measured in pricer.measured.items():
+            by_family.setdefault(family, []).append(measured.factor)
+        pricer.plan = offers_plan(index, planned, families, by_family)
         cells = traffic.cells(pricer.plan)
         try:
             lines = [

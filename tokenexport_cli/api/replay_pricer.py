@@ -3,6 +3,7 @@ ratios, a given reasoning ratio, images by the target provider's rule) and the n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from tokenexport_cli.api.replay_types import (
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.logs.measured_ratio import MeasuredRatio
     from tokenexport_cli.logs.record import UsageTable
     from tokenexport_cli.pricing.fx import Fx
     from tokenexport_cli.pricing.replay import ReplayCost
@@ -33,7 +35,10 @@ def ratios_for(
     target: Model,
     only: frozenset[int] | None,
     reasoning: Decimal | None = None,
+    measured: Mapping[tuple[int, str], MeasuredRatio] | None = None,
 ) -> tuple[list[FamilyRatio | None], set[str]]:
+    """Per source, the ratio converting its counts to ``target``'s tokens: the one measured on
+    the log's own text where there is one, else the catalog's measured family ratio."""
     from tokenexport_cli.tokens.family_ratio import family_ratio, ratio_known
 
     ratios: list[FamilyRatio | None] = []
@@ -43,7 +48,11 @@ def ratios_for(
             ratios.append(None)
             continue
         ratio = family_ratio(source.tokenizer, target.tokenizer, index.tokenizers)
-        if source.tokenizer != target.tokenizer:
+        on_text = (measured or {}).get((position, target.tokenizer))
+        if on_text is not None and source.tokenizer != target.tokenizer:
+            ratio = on_text.ratio
+            notes.add(on_text.note(source.tokenizer, target.tokenizer))
+        elif source.tokenizer != target.tokenizer:
             if ratio_known(source.tokenizer, index.tokenizers) and ratio_known(
                 target.tokenizer, index.tokenizers
             ):
@@ -71,6 +80,8 @@ class Pricer:
         self.unresolved = ""
         self.table: UsageTable | None = None  # the Python path's calls, for per-call changes
         self.plan: CellPlan | None = None
+        #: (source position, target family) -> the ratio measured on the log's own text
+        self.measured: dict[tuple[int, str], MeasuredRatio] = {}
         self._priced: dict[
             tuple[tuple[str, str, str], tuple[int, ...], Decimal | None], ReplayCost
         ] = {}
@@ -115,6 +126,10 @@ class Pricer:
             from tokenexport_cli.logs.retarget import target_images
 
             changed = target_images(changed, model, sources, ratios, notes)
+        if changed.tools:
+            from tokenexport_cli.logs.tool_overhead import target_tools
+
+            changed = target_tools(changed, model, sources, ratios, notes)
         if changed is table:
             return cells
         assert self.plan is not None  # set before any line is priced
@@ -137,7 +152,7 @@ class Pricer:
         model = self.index.models[offer.model]
         provider = self.index.providers[offer.provider]
         given = self.request.reasoning_ratios.get(model.id)
-        ratios, notes = ratios_for(self.index, sources, model, only, given)
+        ratios, notes = ratios_for(self.index, sources, model, only, given, self.measured)
         reasoning_index = COUNT_FIELDS.index("reasoning")
         reasons = any(total.counts[reasoning_index] for total in self.summary.totals)
         if not reasons:

@@ -166,7 +166,10 @@ def replay_command(
     through --column. Shows the recorded period, the cost on the logged models at
     list prices (cache reads and writes, reasoning, tiers, time bands and batch as recorded),
     the recorded spend where the log has it, and each chosen model with a monthly projection
-    (30.44 days). Without -m, the cheapest other models that fit every call.
+    (30.44 days). Without -m, the cheapest other models that fit every call. On another
+    model, counts convert by the tokenizer ratio measured on the log's own request text where
+    it has some (else the catalog's family ratio), and a call's tool-use overhead is swapped
+    for the target's. The same file given twice (or a copy) is read once.
     """
     from tokenexport_cli.api.replay import ReplayRequest, replay
     from tokenexport_cli.render.replay import replay_view

@@ -24,6 +24,8 @@ from tokenexport_cli.logs.exports import (
 from tokenexport_cli.logs.langfuse import is_observation, observation_record
 from tokenexport_cli.logs.otel import otel_records
 from tokenexport_cli.logs.record import UsageRecord, UsageTable
+from tokenexport_cli.logs.same_files import SameFiles
+from tokenexport_cli.logs.text_sample import TextSample, call_text, observation_text
 from tokenexport_cli.logs.vendors import LineError, NoUsage, record_from_response
 from tokenexport_cli.textfiles import InputWarning, expand_paths, looks_binary
 
@@ -61,6 +63,7 @@ class LogRead:
     skipped: int
     warnings: tuple[InputWarning, ...]
     counted_locally: int = 0  # calls without usage, counted from their request text
+    sample: TextSample | None = None  # request text of calls, where the log carries it
 
 
 def check_log_format(name: str | None) -> None:
@@ -88,10 +91,17 @@ def detect_object(obj: Any) -> str:
 class _FileReader:
     """State while reading one file: line numbers, the first bad line, records added."""
 
-    def __init__(self, path: Path, table: UsageTable, counter: LocalCounter | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        table: UsageTable,
+        counter: LocalCounter | None,
+        sample: TextSample | None = None,
+    ) -> None:
         self.path = path
         self.table = table
         self.counter = counter
+        self.sample = sample
         self.records = 0
         self.lines = 0
         self.bad = 0
@@ -103,10 +113,23 @@ class _FileReader:
         if self.first_bad is None:
             self.first_bad = (line, problem)
 
-    def add(self, record: UsageRecord | None) -> None:
-        if record is not None:
-            self.table.add(record)
-            self.records += 1
+    def add(self, record: UsageRecord | None) -> bool:
+        """Add a call; True when it is a new one (not a call already read)."""
+        if record is None:
+            return False
+        rows = len(self.table)
+        self.table.add(record)
+        self.records += 1
+        return len(self.table) > rows
+
+    def offer_text(self, text_of: Any, obj: Any) -> None:
+        """The request text of the call just added, into the sample if its reservoir keeps
+        it (decided before the text is taken out of ``obj``)."""
+        if self.sample is not None:
+            source = self.table.source[-1]
+            slot = self.sample.slot(source)
+            if slot is not None:
+                self.sample.put(source, slot, text_of(obj))
 
     def add_response(self, obj: Any, fmt: str) -> None:
         """An API response's record; a request without usage counted from its text."""
@@ -116,12 +139,15 @@ class _FileReader:
             if self.counter is None:
                 raise
             found = self.counter.record(obj)
+            has_text = True
         else:
-            if found is not None and self.counter is not None and "request" in obj:
-                found = self.counter.with_request_images(found, obj)
+            has_text = "request" in obj
+            if found is not None and self.counter is not None and has_text:
+                found = self.counter.with_request(found, obj)
         if found is not None and self.vendor is None:
             self.vendor = VENDOR_FORMATS.get(found.provider or "", fmt)
-        self.add(found)
+        if self.add(found) and has_text:
+            self.offer_text(call_text, obj)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -161,7 +187,8 @@ def _read_jsonl(reader: _FileReader, fmt: str | None) -> str:
             elif fmt == "codex":
                 reader.add(codex.record(obj))
             elif fmt == "langfuse":
-                reader.add(observation_record(obj))
+                if reader.add(observation_record(obj)):
+                    reader.offer_text(observation_text, obj)
             else:
                 reader.add_response(obj, fmt)
         except (LineError, msgspec.DecodeError) as exc:
@@ -197,7 +224,8 @@ def _read_json_document(reader: _FileReader) -> str:
                 for record in otel_records(item):
                     reader.add(record)
             elif fmt == "langfuse":
-                reader.add(observation_record(item))
+                if reader.add(observation_record(item)):
+                    reader.offer_text(observation_text, item)
             else:
                 reader.add_response(item, fmt)
         except LineError as exc:
@@ -253,8 +281,9 @@ def _read_file(
     forced: str | None,
     columns: Mapping[str, str] | None,
     counter: LocalCounter | None,
+    sample: TextSample | None = None,
 ) -> tuple[str, _FileReader]:
-    reader = _FileReader(path, table, counter)
+    reader = _FileReader(path, table, counter, sample)
     suffix = path.suffix.lower()
     if (
         columns
@@ -277,7 +306,8 @@ def read_logs(
     columns: Mapping[str, str] | None = None,
     counter: LocalCounter | None = None,
 ) -> LogRead:
-    """Every record of every log file under ``paths``; the same file named twice is read once.
+    """Every record of every log file under ``paths``; the same file named twice (or a copy of
+    it: the same size and sha256) is read once, with a warning.
     ``columns`` maps roles to the headers of a CSV/TSV table in no known format; ``counter``
     counts requests that record no usage from their text (without it they are bad lines)."""
     return read_log_groups([(paths, columns)], log_format, counter)
@@ -293,16 +323,17 @@ def read_log_groups(
         if columns:
             check_columns(columns)
     table = UsageTable()
+    sample = TextSample()
     files: dict[str, str] = {}
     warnings: list[InputWarning] = []
-    seen: set[Path] = set()
+    seen = SameFiles()
     lines = skipped = 0
     for paths, columns in groups:
         for path in expand_paths(list(paths)):
-            resolved = path.resolve()
-            if resolved in seen:
+            repeat = seen.repeat(path)
+            if repeat is not None:
+                warnings.append(repeat)
                 continue
-            seen.add(resolved)
             with path.open("rb") as handle:
                 head = handle.read(8192)
             if not head.strip():
@@ -313,7 +344,7 @@ def read_log_groups(
                     InputWarning(str(path), "binary", f"{path}: binary file, not a log")
                 )
                 continue
-            fmt, reader = _read_file(path, table, log_format, columns, counter)
+            fmt, reader = _read_file(path, table, log_format, columns, counter, sample)
             files[str(path)] = fmt
             lines += reader.lines
             if counter is not None:
@@ -323,7 +354,7 @@ def read_log_groups(
         every = [str(path) for paths, _ in groups for path in paths]
         raise DataError("no API call with recorded usage found in " + ", ".join(every))
     counted = counter.total if counter is not None else 0
-    return LogRead(table, files, lines, skipped, tuple(warnings), counted)
+    return LogRead(table, files, lines, skipped, tuple(warnings), counted, sample)
 
 
 def _binary_table(path: Path) -> bool:

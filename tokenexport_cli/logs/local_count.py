@@ -32,7 +32,7 @@ from typing import Any
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.logs.images import decode_prefix, image_size, image_tokens
 from tokenexport_cli.logs.prompts import Prompt, prompt_from_object
-from tokenexport_cli.logs.record import ImageSize, UsageRecord
+from tokenexport_cli.logs.record import ImageSize, ToolShape, UsageRecord
 from tokenexport_cli.logs.resolve import resolve_model
 from tokenexport_cli.logs.vendors import LineError, timestamp
 from tokenexport_cli.textfiles import InputWarning
@@ -131,16 +131,21 @@ class LocalCounter:
             batch=prompt.batch,
             request_id=prompt.request_id or _line_id(obj, prompt.timestamp),
             images=tuple(size for _, size in sized),
+            tools=tool_shape(prompt),  # its overhead is in the count: swapped on other models
         )
 
-    def with_request_images(self, record: UsageRecord, obj: Mapping[str, Any]) -> UsageRecord:
+    def with_request(self, record: UsageRecord, obj: Mapping[str, Any]) -> UsageRecord:
         """A call with recorded usage whose request is logged beside it: its images' sizes
         kept for other providers' rules, and their tokens by the source provider's rule moved
-        out of the input count into the image count (where the usage does not split them)."""
+        out of the input count into the image count (where the usage does not split them); the
+        shape of its tool definitions kept, to swap their overhead on another model."""
         try:
             prompt = prompt_from_object(obj)
         except LineError:
             return record
+        tools = tool_shape(prompt)
+        if tools is not None:
+            record = replace(record, tools=tools)
         if not prompt.images:
             return record
         model = resolve_model(self.index, record.model)
@@ -244,10 +249,37 @@ class _Tokens:
         return self.text(text) + self.overhead
 
 
-def _openai_tools(tools: list[Mapping[str, Any]], model_id: str, tokens: _Tokens) -> int:
-    legacy = model_id.startswith(("gpt-3.5", "gpt-4")) and not model_id.startswith(
+def openai_legacy(model_id: str) -> bool:
+    """gpt-3.5-turbo and gpt-4 frame each function with 10 tokens, later models with 7."""
+    return model_id.startswith(("gpt-3.5", "gpt-4")) and not model_id.startswith(
         ("gpt-4o", "gpt-4.1", "gpt-4.5")
     )
+
+
+def tool_shape(prompt: Prompt) -> ToolShape | None:
+    """The request's tool definitions as ``logs.tool_overhead`` frames them: the OpenAI
+    cookbook's framing tokens apart from the per-function ones (``_openai_tools`` without the
+    text), whoever the request went to."""
+    if not prompt.tools:
+        return None
+    framing = OPENAI_FUNCTIONS_END
+    for function in prompt.tools:
+        parameters = function.get("parameters")
+        properties = parameters.get("properties") if isinstance(parameters, Mapping) else None
+        if not isinstance(properties, Mapping) or not properties:
+            continue
+        framing += OPENAI_FUNCTION["property_init"]
+        for schema in properties.values():
+            framing += OPENAI_FUNCTION["property"]
+            if isinstance(schema, Mapping) and isinstance(schema.get("enum"), list):
+                framing += OPENAI_FUNCTION["enum_init"] + OPENAI_FUNCTION["enum"] * len(
+                    schema["enum"]
+                )
+    return (prompt.vendor, prompt.tool_choice, len(prompt.tools), framing)
+
+
+def _openai_tools(tools: list[Mapping[str, Any]], model_id: str, tokens: _Tokens) -> int:
+    legacy = openai_legacy(model_id)
     total = 0
     for function in tools:
         total += OPENAI_LEGACY_FUNCTION_INIT if legacy else OPENAI_FUNCTION["init"]

@@ -34,10 +34,16 @@ PROMPT_FIELDS: tuple[str, ...] = (
     "image_input",
     "audio_input",
 )
+#: where a prompt's opening part (tool definitions) sits, first to last
+PREFIX_ORDER: tuple[str, ...] = ("cache_read", "cache_write_1h", "cache_write_5m", "input")
 NO_TIME = -(2**62)
 #: One image of a prompt: width and height in pixels (0, 0 when the log does not carry it) and
 #: OpenAI's ``detail`` where given: what another provider's image rule needs.
 ImageSize = tuple[int, int, str | None]
+#: A call's tool definitions as the providers frame them (``logs.tool_overhead``): the request's
+#: vendor, its ``tool_choice``, the number of functions, and OpenAI's framing tokens besides the
+#: per-function ones.
+ToolShape = tuple[str, str | None, int, int]
 
 
 class Counts(TypedDict, total=False):
@@ -78,6 +84,7 @@ class UsageRecord:
     cost: Decimal | None = None
     request_id: str | None = None  # counts a call once when several lines repeat it
     images: tuple[ImageSize, ...] = ()  # where the log carries the request's images
+    tools: ToolShape | None = None  # where the log carries the request's tool definitions
 
     @property
     def prompt(self) -> int:
@@ -113,6 +120,7 @@ class UsageTable:
         self.batch: array[int] = array("b")
         self.cost: dict[int, Decimal] = {}  # row -> recorded cost, only rows that have one
         self.images: dict[int, tuple[ImageSize, ...]] = {}  # row -> its images, where known
+        self.tools: dict[int, ToolShape] = {}  # row -> its tool definitions, where known
         self.sources: list[tuple[str, str | None]] = []
         self._source_index: dict[tuple[str, str | None], int] = {}
         self._rows_by_id: dict[str, int] = {}
@@ -132,6 +140,13 @@ class UsageTable:
             record.request_id,
             record.images,
         )
+        if record.tools is not None or self.tools:  # off the session-log reader's hot path
+            row = self._rows_by_id.get(record.request_id) if record.request_id else None
+            row = len(self.prompt) - 1 if row is None else row
+            if record.tools is None:
+                self.tools.pop(row, None)
+            else:
+                self.tools[row] = record.tools
 
     def add_row(
         self,
@@ -215,6 +230,29 @@ class UsageTable:
                 counted[row] = _half_even(Fraction(tokens_of(images)) / factors[source])
                 prompt[row] += counted[row] - logged[row]
         copy.columns = {**self.columns, "image_input": counted}
+        copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
+        copy.prompt = prompt
+        return copy
+
+    def with_swapped_overhead(self, swaps: Mapping[int, tuple[int, int]]) -> UsageTable:
+        """A copy where each row of ``swaps`` loses ``remove`` prompt tokens and gains ``add``
+        (a tool-use overhead swapped for another model's), both in the row's own tokens, in
+        the first of cache read, 1-hour write, 5-minute write and input that holds the part
+        removed: tool definitions open the prompt, so a cached prefix holds them."""
+        copy = UsageTable.__new__(UsageTable)
+        copy.__dict__.update(self.__dict__)
+        changed = {name: array("q", self.columns[name]) for name in PREFIX_ORDER}
+        prompt = array("q", self.prompt)
+        for row, (remove, add) in swaps.items():
+            name = next(
+                (n for n in PREFIX_ORDER if changed[n][row] and changed[n][row] >= remove),
+                "input",
+            )
+            column = changed[name]
+            removed = min(remove, column[row])
+            column[row] += add - removed
+            prompt[row] += add - removed
+        copy.columns = {**self.columns, **changed}
         copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
         copy.prompt = prompt
         return copy

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.logs.detect import LogGroup, LogRead, read_log_groups
@@ -29,6 +29,9 @@ from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
 from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.tokens.family_ratio import family_ratio
+
+if TYPE_CHECKING:
+    from tokenexport_cli.logs.measured_ratio import TextCounts
 
 #: Sample calls kept for pricing: the engine sorts the samples once per offer.
 MAX_SAMPLES = 20_000
@@ -68,6 +71,7 @@ class RecordedUsageSource:
         self.models = [resolve_model(index, model) for model, _ in table.sources]
         self.requests_per_month = requests_per_month or self.recorded_rate()
         self._usages: dict[tuple[str, str, Decimal | None], Usage] = {}
+        self._counter: TextCounts | None = None  # sampled texts' counts, shared by every family
 
     def recorded_rate(self) -> Decimal:
         """Calls a month at the rate the logs recorded (first to last timestamp)."""
@@ -113,9 +117,10 @@ class RecordedUsageSource:
 
     def usage_for(self, model: Model) -> Usage:
         # one usage per tokenizer family, unless images or a reasoning ratio make it per model
+        table = self.read.table
         key = (
             model.tokenizer,
-            model.id if self.read.table.images else "",
+            model.id if table.images or table.tools else "",
             self.reasoning_ratios.get(model.id),
         )
         if key not in self._usages:
@@ -123,6 +128,8 @@ class RecordedUsageSource:
         return self._usages[key]
 
     def _usage(self, model: Model) -> Usage:
+        from tokenexport_cli.logs.measured_ratio import TextCounts, measure_log
+
         table = self.read.table
         ratios = [
             None
@@ -131,6 +138,17 @@ class RecordedUsageSource:
             for found in self.models
         ]
         extra: set[str] = set()
+        # where the logs carry request text: the ratio measured on it (as ``tokx replay``)
+        if self._counter is None:
+            self._counter = TextCounts()
+        measured = measure_log(
+            self.read.sample, self.models, [model.tokenizer], self.index, self._counter
+        )
+        for (position, _), found in measured.items():
+            source = self.models[position]
+            assert source is not None  # measured only for catalog models
+            ratios[position] = found.ratio
+            extra.add(found.note(source.tokenizer, model.tokenizer))
         table = self._retargeted(model, ratios, extra)
         rows = [row for row, source in enumerate(table.source) if ratios[source] is not None]
         if not rows:
@@ -193,7 +211,8 @@ class RecordedUsageSource:
 
     def _retargeted(self, model: Model, ratios: list[Any], notes: set[str]) -> UsageTable:
         """The calls as ``model`` bills them: reasoning of calls logged on other models times
-        the ratio given for it, images by its provider's rule (``logs.retarget``)."""
+        the ratio given for it, images by its provider's rule (``logs.retarget``), tool-use
+        overhead swapped for its own (``logs.tool_overhead``)."""
         from tokenexport_cli.logs.retarget import (
             REASONING_NOTE,
             given_reasoning_note,
@@ -217,6 +236,10 @@ class RecordedUsageSource:
                     table = table.with_reasoning(Fraction(given), others)
         if table.images:
             table = target_images(table, model, self.models, ratios, notes)
+        if table.tools:
+            from tokenexport_cli.logs.tool_overhead import target_tools
+
+            table = target_tools(table, model, self.models, ratios, notes)
         return table
 
 

@@ -18,6 +18,7 @@ from tokenexport_cli.warehouse.engine import CSV, JSONL, PARQUET
 
 if TYPE_CHECKING:
     from tokenexport_cli.logs.local_count import LocalCounter
+    from tokenexport_cli.textfiles import InputWarning
     from tokenexport_cli.warehouse.summary import Traffic
 
 
@@ -83,6 +84,7 @@ def _table_kind(path: Path, columns: Mapping[str, str] | None, log_format: str |
 
 
 def open_traffic(request: TrafficSource) -> Traffic:
+    from tokenexport_cli.logs.same_files import distinct_files
     from tokenexport_cli.textfiles import expand_paths
 
     if request.aggregate is not None:
@@ -93,7 +95,7 @@ def open_traffic(request: TrafficSource) -> Traffic:
         return AggregateTraffic(request.aggregate)
     if not request.paths:
         raise InvalidValue("no log file given", "paths")
-    files = expand_paths(list(request.paths))
+    files, repeats = distinct_files(expand_paths(list(request.paths)))
     columns = request.columns or None
     kinds = [_table_kind(path, columns, request.log_format) for path in files]
     tables = bool(files) and "log" not in kinds
@@ -110,14 +112,25 @@ def open_traffic(request: TrafficSource) -> Traffic:
                 "known column layout or mapped with columns); read it on the Python path",
                 "engine",
             )
+        from dataclasses import replace
+
         from tokenexport_cli.warehouse.engine import DuckTraffic
 
-        return DuckTraffic(files, columns)
-    return _python_traffic(request, files, kinds, tables)
+        traffic = DuckTraffic(files, columns)
+        if repeats:  # read once; the Python readers say so themselves
+            traffic.summary = replace(
+                traffic.summary, warnings=(*repeats, *traffic.summary.warnings)
+            )
+        return traffic
+    return _python_traffic(request, files, kinds, tables, repeats)
 
 
 def _python_traffic(
-    request: TrafficSource, files: Sequence[Path], kinds: list[str], tables: bool
+    request: TrafficSource,
+    files: Sequence[Path],
+    kinds: list[str],
+    tables: bool,
+    repeats: Sequence[InputWarning],
 ) -> Traffic:
     from tokenexport_cli.logs.detect import LogRead, read_logs
     from tokenexport_cli.warehouse.summary import LogTraffic
@@ -135,7 +148,8 @@ def _python_traffic(
         finally:
             duck.close()
         skipped = sum(warning.count or 0 for warning in summary.warnings)
-        read = LogRead(table, summary.files, len(table) + skipped, skipped, summary.warnings)
+        warnings = (*repeats, *summary.warnings)
+        read = LogRead(table, summary.files, len(table) + skipped, skipped, warnings)
         return LogTraffic(read)
     return LogTraffic(
         read_logs(request.paths, request.log_format, request.columns or None, request.counter)

@@ -3,7 +3,8 @@ tokenizer family that may be priced on them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.schema import Offer
@@ -11,13 +12,20 @@ from tokenexport_cli.tokens.family_ratio import family_ratio
 from tokenexport_cli.warehouse.cells import CellPlan, Limits, plan_for
 
 
-def offers_plan(index: CatalogIndex, offers: Sequence[Offer], families: Iterable[str]) -> CellPlan:
-    """Cells every offer can be priced from, for sources of the given tokenizer families."""
+def offers_plan(
+    index: CatalogIndex,
+    offers: Sequence[Offer],
+    families: Iterable[str],
+    measured: Mapping[str, Iterable[Fraction]] | None = None,
+) -> CellPlan:
+    """Cells every offer can be priced from, for sources of the given tokenizer families
+    (and, per target family, the ratios measured on the log's own text)."""
     sources = set(families)
     entries = []
     for offer in offers:
         model = index.models[offer.model]
         factors = [family_ratio(f, model.tokenizer, index.tokenizers).factor for f in sources]
+        factors += (measured or {}).get(model.tokenizer, ())
         entries.append((Limits.of(offer, model), factors))
     return plan_for(entries)
 

@@ -14,6 +14,7 @@ from tokenexport_cli.warehouse.cells import CellPlan, Cells
 
 if TYPE_CHECKING:
     from tokenexport_cli.logs.detect import LogRead
+    from tokenexport_cli.logs.text_sample import TextSample
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Summary:
     files: dict[str, str]  # file -> format
     warnings: tuple[InputWarning, ...]
     counted_locally: int = 0  # calls without recorded usage, counted from their text
+    text_sample: TextSample | None = None  # request text per source, where the log has it
 
     @property
     def requests(self) -> int:
@@ -65,6 +67,7 @@ class LogTraffic:
             files=read.files,
             warnings=read.warnings,
             counted_locally=read.counted_locally,
+            text_sample=read.sample,
         )
 
     def cells(self, plan: CellPlan) -> Cells:
