@@ -89,7 +89,7 @@ def test_a_pair_with_usage_moves_its_image_tokens_out_of_the_input(tmp_path: Pat
     # OpenAI's rule for a 1024 x 512 image at high detail: 85 + 2 x 170 = 425 of the 1,000
     assert source.counts["input"] == 575 and source.counts["image_input"] == 425
     (target,) = [line for line in result.lines if line.role == "target"]
-    assert "images of 1 calls counted by anthropic's image rule for claude-haiku-4.5" in (
+    assert "images of 1 call counted by anthropic's image rule for claude-haiku-4.5" in (
         target.cost.notes
     )
 

@@ -118,7 +118,7 @@ def test_claude_code_folder_at_list_prices_with_the_long_context_tier() -> None:
     # $7.50, $22.50) for the whole call: 30 + 114,000 + 112,500 + 45,000 -> $0.27153
     source, target = result.lines
     assert source.cost.period_cost == target.cost.period_cost == Decimal("0.39375")
-    assert "1 calls at long-context tier prices" in source.cost.notes
+    assert "1 call at long-context tier prices" in source.cost.notes
     # first call 2026-08-03 09:00:09 to last 2026-08-09 17:30:00 -> 6.3540625 days
     assert result.days == Decimal("6.3540625")
     assert source.monthly == Decimal("0.39375") * Decimal("30.44") / Decimal("6.3540625")

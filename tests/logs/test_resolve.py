@@ -91,4 +91,4 @@ def test_each_unresolved_model_is_listed_with_its_calls_and_share() -> None:
     (unknown,) = [s for s in result.sources if s.resolved is None]
     share = f"{unknown.token_share * 100:.1f}%"
     (line,) = [x for x in result.lines if x.role == "alternative"]
-    assert f"mistralai/mystery-model-2509 (1 calls, {share})" in " ".join(line.cost.notes)
+    assert f"mistralai/mystery-model-2509 (1 call, {share})" in " ".join(line.cost.notes)

@@ -71,7 +71,7 @@ def test_uncached_call_on_sonnet_4(tmp_path: Path) -> None:
     result = _target(_log(tmp_path, {"input_tokens": 1200}), "claude-sonnet-4", "anthropic")
     (line,) = [line for line in result.lines if line.role == "target"]
     assert str(line.cost.period_cost) == "0.004551"
-    assert any("tool-use overhead of 1 calls" in note for note in line.cost.notes)
+    assert any("tool-use overhead of 1 call" in note for note in line.cost.notes)
 
 
 def test_cached_prefix_holds_the_tool_prompt(tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_a_logs_workload_swaps_the_overhead_as_replay_does(tmp_path: Path) -> No
     )
     assert result.exit_code == 0, result.stderr
     (line,) = json.loads(result.stdout)["lines"]
-    assert "tool-use overhead of 1 calls with tool definitions swapped" in line["notes"][0]
+    assert "tool-use overhead of 1 call with tool definitions swapped" in line["notes"][0]
     # the call as Sonnet 4 bills it ($0.004551, above) a thousand times a month
     assert line["monthly"] == "4.551"
 

@@ -16,6 +16,7 @@ from tokenexport_cli.api.replay_types import (
     Role,
     SourceModel,
 )
+from tokenexport_cli.wording import calls as calls_of
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
@@ -92,10 +93,10 @@ class Pricer:
             calls = sum(s.requests for s in missing)
             share = sum((s.token_share for s in missing), Decimal(0)) * 100
             each = "; ".join(
-                f"{s.model} ({s.requests} calls, {s.token_share * 100:.1f}%)" for s in missing
+                f"{s.model} ({calls_of(s.requests)}, {s.token_share * 100:.1f}%)" for s in missing
             )
             self.unresolved = (
-                f"{calls} calls ({share:.1f}% of tokens) of models not in the catalog left out: "
+                f"{calls_of(calls)} ({share:.1f}% of tokens) of models not in the catalog left out: "
                 f"{each}"
             )
 
@@ -183,7 +184,7 @@ class Pricer:
             notes.add(self.unresolved)
         if self.summary.counted_locally:
             notes.add(
-                f"{self.summary.counted_locally} calls without recorded usage counted locally "
+                f"{calls_of(self.summary.counted_locally)} without recorded usage counted locally "
                 "from their request text"
             )
         for fee in provider.fees:

@@ -28,6 +28,7 @@ from tokenexport_cli.logs.same_files import SameFiles
 from tokenexport_cli.logs.text_sample import TextSample, call_text, observation_text
 from tokenexport_cli.logs.vendors import LineError, NoUsage, record_from_response
 from tokenexport_cli.textfiles import InputWarning, expand_paths, looks_binary
+from tokenexport_cli.wording import counted as counted_noun
 
 if TYPE_CHECKING:
     from tokenexport_cli.logs.local_count import LocalCounter
@@ -354,6 +355,17 @@ def read_log_groups(
         every = [str(path) for paths, _ in groups for path in paths]
         raise DataError("no API call with recorded usage found in " + ", ".join(every))
     counted = counter.total if counter is not None else 0
+    if table.batch_paired:
+        counted = max(0, counted - table.batch_paired)
+        warnings.append(
+            InputWarning(
+                "logs",
+                "counted_locally",
+                f"{counted_noun(table.batch_paired, 'batch request')} without usage paired by custom_id with "
+                "their recorded results in an output file: each counted once, as recorded",
+                table.batch_paired,
+            )
+        )
     return LogRead(table, files, lines, skipped, tuple(warnings), counted, sample)
 
 

@@ -36,6 +36,7 @@ from tokenexport_cli.logs.record import ImageSize, ToolShape, UsageRecord
 from tokenexport_cli.logs.resolve import resolve_model
 from tokenexport_cli.logs.vendors import LineError, timestamp
 from tokenexport_cli.textfiles import InputWarning
+from tokenexport_cli.wording import calls
 
 # (tool_choice auto or none, any or tool), from the pricing table of the tool-use overview
 # (https://platform.claude.com/docs/en/agents-and-tools/tool-use/overview); models that page no
@@ -69,9 +70,9 @@ OPENAI_LEGACY_FUNCTION_INIT = 10  # gpt-3.5-turbo, gpt-4
 
 
 def _line_id(obj: Mapping[str, Any], stamp: object) -> str | None:
-    """An id for a logged request without one: the same request logged at the same moment is
-    the same call (a log given twice counts it once); without a timestamp, identical requests
-    may be separate calls, so they get none."""
+    """An id for a logged request without one: the same request logged at the same moment (or
+    the same batch line, ``custom_id`` and all) is the same call (a log given twice counts it
+    once); without a timestamp, identical requests may be separate calls, so they get none."""
     if not stamp:
         return None
     import hashlib
@@ -129,9 +130,11 @@ class LocalCounter:
             image_input=sum(tokens for tokens, _ in sized),
             output=output,
             batch=prompt.batch,
-            request_id=prompt.request_id or _line_id(obj, prompt.timestamp),
+            request_id=prompt.request_id or _line_id(obj, prompt.timestamp or prompt.batch_key),
             images=tuple(size for _, size in sized),
             tools=tool_shape(prompt),  # its overhead is in the count: swapped on other models
+            batch_key=prompt.batch_key,
+            local=True,
         )
 
     def with_request(self, record: UsageRecord, obj: Mapping[str, Any]) -> UsageRecord:
@@ -201,7 +204,7 @@ class LocalCounter:
                 InputWarning(
                     origin,
                     "counted_locally",
-                    f"{origin}: {self.counted} calls without recorded usage: their prompts were "
+                    f"{origin}: {calls(self.counted)} without recorded usage: their prompts were "
                     "counted "
                     f"locally with each model's tokenizer{unanswered}",
                     self.counted,

@@ -23,6 +23,7 @@ from tokenexport_cli.errors import UsageError
 from tokenexport_cli.tokens.counting import FamilySpec, count_text
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.tokens.results import ApproximateFamily, ReconstructedFamily
+from tokenexport_cli.wording import calls
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
@@ -83,7 +84,7 @@ class MeasuredRatio:
     def note(self, source: str, target: str) -> str:
         return (
             f"counts converted from {source} to {target} tokens by the ratio measured on "
-            f"{self.calls} calls of this log: {float(self.factor):.3f} "
+            f"{calls(self.calls)} of this log: {float(self.factor):.3f} "
             f"[{float(self.low):.3f}, {float(self.high):.3f}]"
         )
 

@@ -47,6 +47,7 @@ class Prompt:
     timestamp: Any = None
     batch: bool = False
     request_id: str | None = None
+    batch_key: str | None = None  # a Batch API request's custom_id
     messages: list[str] = field(default_factory=list)
     tools: list[Mapping[str, Any]] = field(default_factory=list)  # name, description, parameters
     tool_choice: str | None = None
@@ -262,10 +263,13 @@ def _prompt_from_object(obj: Mapping[str, Any]) -> Prompt:
     request_id = None
     response: Any = None
     body: Any = obj
+    batch_key = None
+    # a custom_id is unique only within its batch: the call is keyed by the whole line, and the
+    # custom_id pairs it with its result where the batch's output file is read too
     if isinstance(obj.get("body"), Mapping) and "custom_id" in obj:  # OpenAI Batch input
-        body, batch, request_id = obj["body"], True, obj.get("custom_id")
+        body, batch, batch_key = obj["body"], True, obj.get("custom_id")
     elif isinstance(obj.get("params"), Mapping) and "custom_id" in obj:  # Anthropic batch
-        body, batch, request_id = obj["params"], True, obj.get("custom_id")
+        body, batch, batch_key = obj["params"], True, obj.get("custom_id")
     elif isinstance(obj.get("request"), Mapping):  # {request, response} or Gemini batch input
         body, response = obj["request"], obj.get("response")
         batch = "key" in obj and "response" not in obj
@@ -290,6 +294,7 @@ def _prompt_from_object(obj: Mapping[str, Any]) -> Prompt:
         or obj.get("created"),
         batch=batch,
         request_id=f"request:{request_id}" if request_id else None,
+        batch_key=str(batch_key) if batch_key is not None else None,
     )
     if vendor == "google":
         _gemini(body, prompt)

@@ -85,6 +85,10 @@ class UsageRecord:
     request_id: str | None = None  # counts a call once when several lines repeat it
     images: tuple[ImageSize, ...] = ()  # where the log carries the request's images
     tools: ToolShape | None = None  # where the log carries the request's tool definitions
+    #: a Batch API request's ``custom_id``: pairs a request without usage (an input file) with
+    #: its recorded result (an output file), so that the call counts once, as recorded
+    batch_key: str | None = None
+    local: bool = False  # counted from the request's text, not recorded by the provider
 
     @property
     def prompt(self) -> int:
@@ -124,12 +128,20 @@ class UsageTable:
         self.sources: list[tuple[str, str | None]] = []
         self._source_index: dict[tuple[str, str | None], int] = {}
         self._rows_by_id: dict[str, int] = {}
+        self._batch = _BatchPairs()
         self._column_list = [self.columns[name] for name in COUNT_FIELDS]
 
     def __len__(self) -> int:
         return len(self.prompt)
 
+    @property
+    def batch_paired(self) -> int:
+        """Batch requests without usage that were paired with their recorded results."""
+        return self._batch.paired
+
     def add(self, record: UsageRecord) -> None:
+        if record.batch_key is not None and self._batch.absorbs(record, self._rows_by_id):
+            return
         self.add_row(
             record.model,
             record.provider,
@@ -147,6 +159,8 @@ class UsageTable:
                 self.tools.pop(row, None)
             else:
                 self.tools[row] = record.tools
+        if record.batch_key is not None and record.request_id is not None:
+            self._batch.added(record, self._rows_by_id[record.request_id])
 
     def add_row(
         self,
@@ -292,3 +306,43 @@ def _half_even(value: Fraction) -> int:
     if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2):
         return floor + 1
     return floor
+
+
+class _BatchPairs:
+    """Batch requests without usage (input files) and recorded batch results (output files),
+    paired one to one by (provider, ``custom_id``): the pair is one call with the recorded
+    usage, whichever file is read first. One to one, so that two batches reusing the same
+    ``custom_id`` values still count every call of the larger side."""
+
+    def __init__(self) -> None:
+        self.local: dict[tuple[str | None, str], list[int]] = {}  # unpaired rows, per key
+        self.recorded: dict[tuple[str | None, str], list[int]] = {}
+        self.rows: set[int] = set()  # rows that hold a pair
+        self.paired = 0
+
+    def absorbs(self, record: UsageRecord, rows_by_id: dict[str, int]) -> bool:
+        """True when ``record`` needs no row of its own: a repeat of a paired call, or a
+        request whose recorded result is already in; a recorded result whose request is in
+        takes over the request's row (``rows_by_id`` points its id there)."""
+        if record.request_id is None:
+            return False
+        known = rows_by_id.get(record.request_id)
+        if known is not None:
+            return known in self.rows  # a paired call keeps its recorded usage
+        key = (record.provider, record.batch_key or "")
+        waiting = (self.recorded if record.local else self.local).get(key)
+        if not waiting:
+            return False
+        row = waiting.pop()
+        self.rows.add(row)
+        self.paired += 1
+        rows_by_id[record.request_id] = row
+        return record.local  # a result goes on to overwrite the request's row
+
+    def added(self, record: UsageRecord, row: int) -> None:
+        if row in self.rows:
+            return
+        key = (record.provider, record.batch_key or "")
+        side = self.local if record.local else self.recorded
+        if row not in side.get(key, ()):
+            side.setdefault(key, []).append(row)

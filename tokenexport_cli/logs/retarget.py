@@ -10,6 +10,7 @@ from tokenexport_cli.logs.images import image_rule, images_tokens
 from tokenexport_cli.logs.record import UsageTable
 from tokenexport_cli.schema import Model
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
+from tokenexport_cli.wording import calls
 
 REASONING_NOTE = "reasoning tokens carried over 1:1 from the source model (an assumption)"
 
@@ -39,7 +40,7 @@ def target_images(
     if vendor is None:
         notes.add(f"no image rule known for {model.id}: image tokens converted like text")
         return table
-    notes.add(f"images of {rows} calls counted by {vendor}'s image rule for {model.id}")
+    notes.add(f"images of {calls(rows)} counted by {vendor}'s image rule for {model.id}")
     factors = {i: ratio.factor for i, ratio in enumerate(ratios) if ratio is not None}
     return table.with_images(
         lambda images: images_tokens(vendor, images, model.id), factors, others

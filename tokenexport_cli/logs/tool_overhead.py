@@ -20,6 +20,7 @@ from tokenexport_cli.logs.local_count import (
 from tokenexport_cli.logs.record import ToolShape, UsageTable
 from tokenexport_cli.schema import Model
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
+from tokenexport_cli.wording import calls
 
 _WHAT = {
     "anthropic": "Anthropic's tool-use system prompt",
@@ -78,12 +79,12 @@ def target_tools(
     target = _WHAT.get(image_rule(model.id) or "")
     if target is None or unknown_target:
         notes.add(
-            f"tool-use overhead of {len(swaps)} calls with tool definitions taken out; "
+            f"tool-use overhead of {calls(len(swaps))} with tool definitions taken out; "
             f"none published for {model.id}, none added"
         )
     else:
         notes.add(
-            f"tool-use overhead of {len(swaps)} calls with tool definitions swapped for "
+            f"tool-use overhead of {calls(len(swaps))} with tool definitions swapped for "
             f"{target} for {model.id}"
         )
     if unknown_source:

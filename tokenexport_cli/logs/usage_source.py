@@ -29,6 +29,7 @@ from tokenexport_cli.pricing.engine import Shape, Usage
 from tokenexport_cli.schema import Model
 from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.tokens.family_ratio import family_ratio
+from tokenexport_cli.wording import calls as calls_of
 
 if TYPE_CHECKING:
     from tokenexport_cli.logs.measured_ratio import TextCounts
@@ -93,7 +94,7 @@ class RecordedUsageSource:
             InputWarning(
                 model,
                 "skipped_lines",
-                f"{model}: {calls} calls of a model not in the catalog left out",
+                f"{model}: {calls_of(calls)} of a model not in the catalog left out",
                 calls,
             )
             for model, calls in unresolved
@@ -185,7 +186,7 @@ class RecordedUsageSource:
         band = max((r.band_percent or Decimal(0) for r in ratios if r is not None), default=None)
         note = "; ".join(
             [
-                f"recorded usage of {len(rows):,} calls"
+                f"recorded usage of {calls_of(len(rows), grouped=True)}"
                 + (f" (every {step}th of them as a sample)" if step > 1 else ""),
                 *sorted(extra),
             ]

@@ -272,5 +272,6 @@ def record_from_response(obj: Mapping[str, Any], provider: str | None = None) ->
         timestamp=timestamp(stamp),
         batch=batch,
         request_id=f"{vendor}:{request_id or envelope_id}" if request_id or envelope_id else None,
+        batch_key=str(envelope_id) if batch and envelope_id is not None else None,
         **counts,
     )

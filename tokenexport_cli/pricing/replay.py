@@ -22,6 +22,7 @@ from tokenexport_cli.pricing.traffic import band_slots
 from tokenexport_cli.schema import Model, Offer, Provider
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.warehouse.cells import Cells, Limits, plan_for, table_cells
+from tokenexport_cli.wording import calls
 
 LongInputs = Literal["cap", "exclude", "split"]
 LONG_INPUTS: tuple[str, ...] = ("cap", "exclude", "split")
@@ -349,27 +350,27 @@ def _assemble(
 def _stat_notes(offer: Offer, stats: dict[str, int]) -> list[str]:
     notes = []
     if stats["tier"]:
-        notes.append(f"{stats['tier']} calls at long-context tier prices")
+        notes.append(f"{calls(stats['tier'])} at long-context tier prices")
     if stats["banded"]:
-        notes.append(f"{stats['banded']} calls inside a time-of-day price band")
+        notes.append(f"{calls(stats['banded'])} inside a time-of-day price band")
     if stats["untimed"]:
-        notes.append(f"{stats['untimed']} calls without a timestamp priced outside time bands")
+        notes.append(f"{calls(stats['untimed'])} without a timestamp priced outside time bands")
     if stats["batch"]:
         if offer.batch is None:
             notes.append(f"{stats['batch']} batch calls at real-time prices (no batch price)")
         else:
-            notes.append(f"{stats['batch']} calls at batch prices")
+            notes.append(f"{calls(stats['batch'])} at batch prices")
     if stats["long"]:
-        notes.append(f"{stats['long']} calls longer than the context window")
+        notes.append(f"{calls(stats['long'])} longer than the context window")
     if stats["capped"]:
         notes.append(f"{stats['capped']} long calls priced as if compacted to fit the window")
     if stats["excluded"]:
-        notes.append(f"{stats['excluded']} calls too long for the context window left out")
+        notes.append(f"{calls(stats['excluded'])} too long for the context window left out")
     if stats["split_calls"]:
-        notes.append(f"long calls split into {stats['split_calls']} calls")
+        notes.append(f"long calls split into {calls(stats['split_calls'])}")
     if stats["uncacheable"]:
         notes.append(
-            f"{stats['uncacheable']} calls shorter than the minimum cacheable prompt "
+            f"{calls(stats['uncacheable'])} shorter than the minimum cacheable prompt "
             f"({offer.cache_min_tokens} tokens): cache reads and writes billed as input"
         )
     return notes

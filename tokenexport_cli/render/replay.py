@@ -9,6 +9,7 @@ from tokenexport_cli.api.replay import ReplayLine, ReplayResult
 from tokenexport_cli.render import payloads_replay as out
 from tokenexport_cli.render.cost import decimal_str
 from tokenexport_cli.render.output import View
+from tokenexport_cli.wording import calls
 
 
 def _optional(value: Decimal | None) -> str | None:
@@ -100,7 +101,7 @@ def replay_table(result: ReplayResult) -> list[Any]:
         if result.recorded_spend is not None
         else ""
     )
-    header = Text(f"{result.requests:,} calls, {period}{spent}")
+    header = Text(f"{calls(result.requests, grouped=True)}, {period}{spent}")
     sources = Table(title="Recorded calls per model", title_justify="left")
     for name in (
         "model",
