@@ -156,7 +156,7 @@ def test_compact_form_is_cached_and_rebuilt_when_corrupted(tmp_path, monkeypatch
     source = get_exact_family("gemini").source
     shutil.copy(DATA_DIR / source.data_file, tmp_path / source.data_file)
     first = hf_words.build_lean(source, tmp_path, read_verified)
-    cached = parsed_cache.cache_path(source, hf_words.CACHE_KIND)
+    cached = parsed_cache.cache_path(source, "bpe")
     assert cached.is_file()
     blob = bytearray(cached.read_bytes())
     blob[-5] ^= 0xFF
