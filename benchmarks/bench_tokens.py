@@ -1,7 +1,7 @@
 """Benchmark of the tokens stage: tokx counting vs raw tiktoken batch, peak memory, warm-cache re-run.
 
 Usage: python benchmarks/bench_tokens.py [--mb 104] [--family o200k_base] [--jobs 2] [--repeat 3]
-       [--gigabyte] [--per-family [--families glm,gemini,...] [--per-family-repeat 3]]
+       [--gigabyte] [--progress] [--per-family [--families glm,gemini,...] [--per-family-repeat 3]]
 
 Builds a deterministic corpus (English, Chinese, code, chat JSONL) from text found on this
 machine (Python's stdlib sources and docs, its CJK test files, /work/shared) in a temp
@@ -18,6 +18,11 @@ default-path throughput and peak memory on the same corpus next to ``o200k_base`
 the same run, and for the reconstructed Claude families the time of ``o200k_base`` plus the
 reconstruction against ``o200k_base`` alone; with ``--gigabyte``, also each HF-tokenizers
 family's peak memory on one 1 GB file.
+
+``--progress`` runs every tokx count with the CLI's progress bar drawing (``LazyProgress``
+with no delay, rendered by rich to a forced terminal on /dev/null, its refresh thread running),
+as ``tokx tokens`` does on a terminal, so peak memory and speed can be compared with the
+quiet path that pipes and CI take.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 FILE_BYTES = 2 << 20
+# Set by --progress: every tokx count runs with the CLI's progress bar drawing.
+PROGRESS_BAR = False
 
 
 def _lines(paths: list[Path]) -> list[str]:
@@ -138,17 +145,27 @@ def run_tokx(
             f"{reconstructed!r}, 'o200k_base', __import__('decimal').Decimal(1),"
             " __import__('decimal').Decimal('0.2'), 'bench')"
         )
+    bar = "bar=None;"
+    if PROGRESS_BAR:
+        bar = (
+            "import os; from rich.console import Console;"
+            "from tokenexport_cli.cli.tokens_cmd import LazyProgress;"
+            "bar=LazyProgress(sum(p.stat().st_size for p in paths), delay=0,"
+            " console=Console(file=open(os.devnull, 'w'), force_terminal=True));"
+        )
     code = (
-        "import sys, time, json; from pathlib import Path;"
+        "import contextlib, sys, time, json; from pathlib import Path;"
         "from tokenexport_cli.tokens.counting import count_paths;"
         "from tokenexport_cli.tokens.cache import CountCache;"
         "paths=[Path(p) for p in json.load(sys.stdin)];"
+        f"{bar}"
         f"cache=CountCache() if {use_cache} else None;"
         "from tokenexport_cli.tokens.registry import encoder;"
         "t=time.perf_counter();"
         f"encoder({family!r}, {fast});"
-        "load=time.perf_counter()-t;"
-        f"r=count_paths(paths, [{specs}], cache=cache, jobs={jobs}, fast={fast});"
+        "load=time.perf_counter()-t\n"
+        "with bar or contextlib.nullcontext():\n"
+        f" r=count_paths(paths, [{specs}], cache=cache, jobs={jobs}, fast={fast}, progress=bar)\n"
         "print(time.perf_counter()-t, load, r.totals[-1].tokens)"
     )
     env = {**os.environ, "TOKX_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
@@ -315,6 +332,11 @@ def main() -> int:
     parser.add_argument(
         "--per-family", action="store_true", help="every family next to o200k_base instead"
     )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="count with the CLI's progress bar drawing (as on a terminal)",
+    )
     parser.add_argument("--families", help="comma-separated families for --per-family")
     parser.add_argument(
         "--per-family-repeat",
@@ -323,6 +345,8 @@ def main() -> int:
         help="interleaved rounds for --per-family (ratios: median of per-round ratios)",
     )
     args = parser.parse_args()
+    global PROGRESS_BAR
+    PROGRESS_BAR = args.progress
     with tempfile.TemporaryDirectory(prefix="tokx-bench-") as temp:
         folder = Path(temp)
         corpus = folder / "corpus"
@@ -331,6 +355,7 @@ def main() -> int:
         megabytes = sum(p.stat().st_size for p in paths) / 1e6
         print(
             f"corpus: {len(paths)} files, {megabytes:.1f} MB, family {args.family}, {args.jobs} jobs"
+            + (", progress bar drawing" if args.progress else "")
         )
         if args.per_family:
             from tokenexport_cli.tokens.registry import exact_family_names

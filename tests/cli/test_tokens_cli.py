@@ -156,6 +156,54 @@ def test_progress_bar_appears_only_after_a_second() -> None:
     assert "counting" in stream.getvalue()
 
 
+def test_counting_under_a_drawn_bar_starts_workers_like_the_quiet_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar is redrawn from the callback, never by a thread of its own, so workers start the
+    same way with it on screen as without (forked, sharing one loaded tokenizer, where the
+    process has no other thread) and give the same counts, even for a count started while
+    the bar is already drawn."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from tokenexport_cli.cli.tokens_cmd import LazyProgress
+    from tokenexport_cli.tokens import counting
+
+    text = "".join(TEXTS.values())
+    paths = []
+    for index in range(4):
+        path = tmp_path / f"part{index}.txt"
+        path.write_text(text[index * 7 :] * 20, encoding="utf-8")
+        paths.append(path)
+    monkeypatch.setattr(counting, "PARALLEL_MIN_BYTES", 0)
+    starts: list[str] = []
+    make_pool = counting._executor
+
+    def recording(*args: object) -> object:
+        pool = make_pool(*args)  # type: ignore[arg-type]
+        starts.append(pool._mp_context.get_start_method())  # type: ignore[attr-defined]
+        return pool
+
+    monkeypatch.setattr(counting, "_executor", recording)
+    single_threaded = threading.active_count() == 1
+    families = ["gemini", "o200k_base"]
+    quiet = counting.count_paths(paths, families, jobs=2, chunk_bytes=4096)
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=True, width=100)
+    total = sum(path.stat().st_size for path in paths)
+    with LazyProgress(total, delay=0, console=console) as bar:
+        first = counting.count_paths(paths, families, jobs=2, chunk_bytes=4096, progress=bar)
+        assert bar.bar is not None
+        second = counting.count_paths(paths, families, jobs=2, chunk_bytes=4096, progress=bar)
+    assert first == quiet and second == quiet
+    assert len(starts) == 3 and len(set(starts)) == 1
+    if single_threaded:
+        assert starts[0] == "fork"
+    assert "counting" in stream.getvalue()
+
+
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -47,6 +47,9 @@ class TerminalNotice:
             yield
         finally:
             timer.cancel()
+            # Gone before the command goes on: counting forks its workers only from a
+            # single-threaded process, and a lingering timer thread would stop it.
+            timer.join()
             with self.lock:
                 state["done"] = True
                 if state["shown"]:  # wipe it: the command's own output follows

@@ -36,9 +36,14 @@ class LazyProgress:
     """A byte progress bar on stderr that appears only once counting has taken ``delay`` seconds.
 
     Used as a context manager and as the counting engine's progress callback. Nothing is
-    drawn (and no refresh thread runs) before the delay, so quick counts print nothing and
-    worker processes can still be forked from a single-threaded parent.
+    drawn before the delay, so quick counts print nothing. The bar is redrawn from the
+    callback, in this process, as worker results arrive (at most every ``REFRESH`` seconds),
+    never by rich's refresh thread: the counting engine forks its workers only from a
+    single-threaded process (so they share one loaded tokenizer), and a bar that ran a thread
+    would make it start them fresh, each loading its own copy (Gemma 3's is ~90 MB).
     """
+
+    REFRESH = 0.1
 
     def __init__(
         self,
@@ -55,6 +60,7 @@ class LazyProgress:
         self.done = 0
         self.bar: Any = None
         self.task: Any = None
+        self.drawn = 0.0
 
     def __enter__(self) -> LazyProgress:
         return self
@@ -65,9 +71,13 @@ class LazyProgress:
 
     def __call__(self, finished: int) -> None:
         self.done += finished
+        now = self.clock()
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done)
-        elif self.clock() - self.started >= self.delay:
+            if now - self.drawn >= self.REFRESH:
+                self.drawn = now
+                self.bar.refresh()
+        elif now - self.started >= self.delay:
             from rich.console import Console
             from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
@@ -78,9 +88,12 @@ class LazyProgress:
                 TransferSpeedColumn(),
                 console=self.console or Console(stderr=True),
                 transient=True,
+                auto_refresh=False,
             )
             self.task = self.bar.add_task("count", total=self.total, completed=self.done)
             self.bar.start()
+            self.drawn = now
+            self.bar.refresh()
 
 
 def progress_bar(total_bytes: int) -> tuple[Any, Any]:

@@ -228,9 +228,10 @@ def _executor(jobs: int, families: tuple[str, ...], fast: bool) -> Executor:
 
     Forking after loading the encoders here saves every worker the load time and shares the
     encoder tables copy-on-write (one copy of Gemma 3's 40 MB model instead of one per worker,
-    and its load peak paid once). Fork is avoided when other threads run (a progress bar,
-    say). HF tokenizers' own thread pool does not survive a fork: the workers count word by
-    word and need no batch parallelism, so ``TOKENIZERS_PARALLELISM`` is set to ``false``
+    and its load peak paid once). Fork is avoided when other threads run (the CLI's progress
+    bar is redrawn from the ``progress`` callback so that it runs none). HF tokenizers' own
+    thread pool does not survive a fork: the workers count word by word and need no batch
+    parallelism, so ``TOKENIZERS_PARALLELISM`` is set to ``false``
     (unless the user set it) before forking, which also keeps tokenizers from warning in each
     child; without fork, workers start from a fork server and load what they need themselves.
     """
