@@ -146,3 +146,27 @@ def test_a_log_with_request_text_converts_by_the_ratio_measured_on_it() -> None:
     band = float(target["approximate_band_percent"]) / 100
     assert low <= point <= high
     assert point * (1 - band) <= low and high <= point * (1 + band)
+
+
+def test_table_shows_a_converted_lines_band_on_the_period_and_the_month() -> None:
+    # Claude counts converted to DeepSeek's tokens carry the family ratio's band; the monthly
+    # projection is the same figure scaled, so it carries the same band
+    result = runner.invoke(
+        app,
+        [
+            "replay",
+            str(LOGS / "claude-projects"),
+            "-m",
+            "deepseek-v3.2",
+            "--provider",
+            "deepseek",
+            "--catalog-version",
+            "2026-08-21",
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "deepseek-v3.2" in line)
+    bands = [cell.strip() for cell in row.split("│") if "±" in cell]
+    assert len(bands) == 2
+    assert bands[0].split("±")[1] == bands[1].split("±")[1]

@@ -146,7 +146,7 @@ def replay_table(result: ReplayResult) -> list[Any]:
             cost.provider,
             cost.path_kind,
             period_cost + band,
-            month,
+            month + band,  # the projection carries the same uncertainty
             "; ".join(cost.notes),
         )
     return [header, sources, lines]
