@@ -219,7 +219,7 @@ class UsageTable:
         scaled = array("q", logged)
         for row, source in enumerate(self.source):
             if source in sources and logged[row]:
-                scaled[row] = _half_even(logged[row] * ratio)
+                scaled[row] = half_even(logged[row] * ratio)
         copy.columns = {**self.columns, "reasoning": scaled}
         copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
         return copy
@@ -241,7 +241,7 @@ class UsageTable:
         for row, images in self.images.items():
             source = self.source[row]
             if source in sources:
-                counted[row] = _half_even(Fraction(tokens_of(images)) / factors[source])
+                counted[row] = half_even(Fraction(tokens_of(images)) / factors[source])
                 prompt[row] += counted[row] - logged[row]
         copy.columns = {**self.columns, "image_input": counted}
         copy._column_list = [copy.columns[name] for name in COUNT_FIELDS]
@@ -300,7 +300,7 @@ class UsageTable:
         return result
 
 
-def _half_even(value: Fraction) -> int:
+def half_even(value: Fraction) -> int:
     floor = math.floor(value)
     rest = value - floor
     if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2):

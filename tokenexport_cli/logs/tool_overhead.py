@@ -7,7 +7,6 @@ Models of other providers publish no overhead: none is added for them (the note 
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from tokenexport_cli.logs.images import image_rule
@@ -17,7 +16,7 @@ from tokenexport_cli.logs.local_count import (
     anthropic_tool_prompt,
     openai_legacy,
 )
-from tokenexport_cli.logs.record import ToolShape, UsageTable
+from tokenexport_cli.logs.record import ToolShape, UsageTable, half_even
 from tokenexport_cli.schema import Model
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.wording import calls
@@ -44,12 +43,6 @@ def overhead(shape: ToolShape, model_id: str) -> int | None:
     return None
 
 
-def _half_even(value: Fraction) -> int:
-    floor = math.floor(value)
-    rest = value - floor
-    return floor + 1 if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2) else floor
-
-
 def target_tools(
     table: UsageTable,
     model: Model,
@@ -73,7 +66,7 @@ def target_tools(
             unknown_source.add(source.id)
         added = overhead(shape, model.id)
         unknown_target = unknown_target or added is None
-        swaps[row] = (removed or 0, _half_even(Fraction(added or 0) / ratio.factor))
+        swaps[row] = (removed or 0, half_even(Fraction(added or 0) / ratio.factor))
     if not swaps:
         return table
     target = _WHAT.get(image_rule(model.id) or "")
