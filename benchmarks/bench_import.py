@@ -4,7 +4,9 @@ The input is a synthetic OpenRouter ``/api/v1/models`` response (made up ids and
 shape of ``tests/sync/fixtures/openrouter.json``) whose models match no catalog model: a plain
 import reports each one as unmatched, ``--add-models`` writes each as a new model and offer.
 Both import into a new catalog version in a temporary data directory, on the newest bundled
-catalog; the rounds alternate plain and ``--add-models`` imports. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
+catalog; the rounds alternate plain and ``--add-models`` imports. A third figure is a plain
+import that writes as much: every entry matches a catalog model (the large response added
+first with ``--add-models``) and changes its price. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
 and a large response: per entry = (large - small) / (large entries - small entries). Prints
 figures; asserts nothing.
 
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 
-def response(entries: int) -> bytes:
+def response(entries: int, prompt: str = "0.000003") -> bytes:
     """A synthetic OpenRouter response of ``entries`` priced models from 50 vendors."""
     data = [
         {
@@ -32,7 +34,7 @@ def response(entries: int) -> bytes:
             "created": 1767225600,
             "context_length": 128000,
             "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]},
-            "pricing": {"prompt": "0.000003", "completion": "0.000012"},
+            "pricing": {"prompt": prompt, "completion": "0.000012"},
             "top_provider": {"max_completion_tokens": 8192},
         }
         for index in range(entries)
@@ -40,7 +42,7 @@ def response(entries: int) -> bytes:
     return json.dumps({"data": data}).encode()
 
 
-def timed_import(source: Path, base: str, add_models: bool, attempt: int) -> float:
+def timed_import(source: Path, base: str, add_models: bool, attempt: int, label: str = "") -> float:
     """CPU time of one import of ``source`` on ``base`` into a new version, in seconds (CPU,
     not wall time: figures stay comparable on a machine shared with others)."""
     from tokenexport_cli.api.catalog import ImportRequest, import_prices
@@ -50,7 +52,7 @@ def timed_import(source: Path, base: str, add_models: bool, attempt: int) -> flo
         "openrouter",
         source,
         retrieved=dt.date(2026, 11, 27),
-        as_version=f"2026-11-27.bench-{int(add_models)}-{source.stem}-{attempt}",
+        as_version=f"2026-11-27.bench{label}-{int(add_models)}-{source.stem}-{attempt}",
         base=CatalogChoice(base),
         add_models=add_models,
     )
@@ -129,6 +131,37 @@ def steps(sources: dict[int, Path], base_name: str, repeat: int) -> None:
         print(f"  {label:42s} {per_entry * 1e6:6.1f} us an entry")
 
 
+def _repriced(root: Path, sources: dict[int, Path], base: str, repeat: int) -> float:
+    """Per entry CPU seconds of a plain import whose every entry matches a catalog model and
+    changes its price: the base is the large response added with ``--add-models``, the
+    response the same models at a new input price (the import writes each offer anew)."""
+    from tokenexport_cli.api.catalog import ImportRequest, import_prices
+    from tokenexport_cli.api.choices import CatalogChoice
+
+    large = max(sources)
+    added = "2026-11-27.bench-with-models"
+    import_prices(
+        ImportRequest(
+            "openrouter",
+            sources[large],
+            retrieved=dt.date(2026, 11, 27),
+            as_version=added,
+            base=CatalogChoice(base),
+            add_models=True,
+        )
+    )
+    changed = {}
+    for size in sources:
+        changed[size] = root / f"openrouter-{size}-repriced.json"
+        changed[size].write_bytes(response(size, prompt="0.000004"))
+    best = {size: float("inf") for size in sources}
+    for attempt in range(repeat):
+        for size, source in changed.items():
+            best[size] = min(best[size], timed_import(source, added, False, attempt, "-re"))
+    small = min(sources)
+    return (best[large] - best[small]) / (large - small)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", type=int, default=1000, help="entries of the small response")
@@ -171,6 +204,11 @@ def main() -> None:
             )
         ratio = per_entry["--add-models"] / per_entry["plain import"]
         print(f"--add-models / plain import, per entry: {ratio:.2f}x")
+        repriced = _repriced(root, sources, base, args.repeat)
+        print(
+            f"plain import re-pricing every entry (on a catalog that has the models): per entry "
+            f"{repriced * 1000:.3f} ms; --add-models / that: {per_entry['--add-models'] / repriced:.2f}x"
+        )
         if args.steps:
             print("per step (--add-models writes the version; a plain import copies the base):")
             steps(sources, base, args.repeat)
