@@ -16,8 +16,8 @@ the official pattern and with tokx's regrouped equivalent.
 ``--per-family`` instead prints, for every exact family (or those of ``--families``), tokx's
 default-path throughput and peak memory on the same corpus next to ``o200k_base`` measured in
 the same run, and for the reconstructed Claude families the time of ``o200k_base`` plus the
-reconstruction against ``o200k_base`` alone; with ``--gigabyte``, also each HF-tokenizers
-family's peak memory on one 1 GB file.
+reconstruction against ``o200k_base`` alone; with ``--gigabyte``, also each word-by-word
+family's (``gemini``) peak memory on one 1 GB file.
 
 ``--progress`` runs every tokx count with the CLI's progress bar drawing (``LazyProgress``
 with no delay, rendered by rich to a forced terminal on /dev/null, its refresh thread running),
@@ -301,7 +301,7 @@ def per_family(
         for family in families:
             if family in ("claude", "claude-v4.7"):
                 continue
-            if get_exact_family(family).engine != "hf-tokenizers":
+            if get_exact_family(family).engine == "tiktoken":
                 continue
             seconds, _, peak = run_tokx([big], family, jobs, folder / "c4", False, False)
             print(

@@ -8,13 +8,13 @@ from functools import cache
 from typing import Any
 
 import pytest
+from hf_reference import build_hf_tokenizer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from token_samples import SAMPLE
 
 from tokenexport_cli.tokens import patterns
 from tokenexport_cli.tokens.registry import (
-    build_hf_tokenizer,
     build_tiktoken,
     encoder,
     get_exact_family,

@@ -14,8 +14,9 @@ import hashlib
 import unicodedata
 
 import pytest
+from hf_reference import build_hf_tokenizer
 
-from tokenexport_cli.tokens.registry import build_hf_tokenizer, build_tiktoken, get_exact_family
+from tokenexport_cli.tokens.registry import build_tiktoken, get_exact_family
 
 # CHK_TXT of ggml-org/llama.cpp convert_hf_to_gguf_update.py (test data, quoted verbatim).
 CHK_TXT = (

@@ -11,6 +11,7 @@ from token_samples import TIKTOKEN_FAMILIES
 
 from tokenexport_cli.tokens import encoders
 from tokenexport_cli.tokens.registry import (
+    WORD_ENGINE,
     build_tiktoken,
     encoder,
     exact_family_names,
@@ -33,10 +34,10 @@ def test_million_spaces_counts_exactly(family: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "family", [f for f in exact_family_names() if get_exact_family(f).engine == "hf-tokenizers"]
+    "family", [f for f in exact_family_names() if get_exact_family(f).engine == WORD_ENGINE]
 )
-def test_million_spaces_hf_families_match_hf_reference(family: str) -> None:
-    from tokenexport_cli.tokens.registry import build_hf_tokenizer
+def test_million_spaces_word_by_word_families_match_hf_reference(family: str) -> None:
+    from hf_reference import build_hf_tokenizer
 
     reference = build_hf_tokenizer(get_exact_family(family))
     text = " " * MILLION

@@ -227,23 +227,15 @@ def _executor(jobs: int, families: tuple[str, ...], fast: bool) -> Executor:
     """A process pool; forked from a parent that already holds the encoders when that is safe.
 
     Forking after loading the encoders here saves every worker the load time and shares the
-    encoder tables copy-on-write (one copy of Gemma 3's 40 MB model instead of one per worker,
-    and its load peak paid once). Fork is avoided when other threads run (the CLI's progress
-    bar is redrawn from the ``progress`` callback so that it runs none). HF tokenizers' own
-    thread pool does not survive a fork: the workers count word by word and need no batch
-    parallelism, so ``TOKENIZERS_PARALLELISM`` is set to ``false``
-    (unless the user set it) before forking, which also keeps tokenizers from warning in each
-    child; without fork, workers start from a fork server and load what they need themselves.
+    encoder tables copy-on-write. Fork is avoided when other threads run (the CLI's progress
+    bar is redrawn from the ``progress`` callback so that it runs none); then workers start
+    from a fork server and load what they need themselves.
     """
     import multiprocessing
     import threading
 
     methods = multiprocessing.get_all_start_methods()
-    uses_hf = any(get_exact_family(name).engine != "tiktoken" for name in families)
-    if uses_hf:
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    hf_threads = uses_hf and os.environ["TOKENIZERS_PARALLELISM"].lower() not in ("false", "0")
-    if "fork" in methods and threading.active_count() == 1 and not hf_threads:
+    if "fork" in methods and threading.active_count() == 1:
         for name in families:
             encoder(name, fast)
         method = "fork"

@@ -1,4 +1,4 @@
-"""Encoders that count tokens: tiktoken (panic-safe), HF tokenizers, and the optional quicktok fast path."""
+"""Encoders that count tokens: tiktoken (panic-safe) and the optional quicktok fast path."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from tokenexport_cli.tokens.chunking import first_safe_cut, last_safe_cut, split_text
+from tokenexport_cli.tokens.chunking import first_safe_cut, last_safe_cut
 from tokenexport_cli.tokens.patterns import UNUSED_SPECIAL
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ LONG_RUN = 1024
 _STRIDE = 256
 _SAMPLED_RUN = re.compile(r"\s{3,}")
 _LONG_RUN_RE = re.compile(rf"\s{{{LONG_RUN},}}")
-HF_PIECE_CHARS = 1 << 14
 
 
 def may_have_long_whitespace(text: str) -> bool:
@@ -139,23 +138,6 @@ class TiktokenEncoder:
             # finditer found every long run, so the tail holds none.
             total += self._core_count(text[position:])
         return total
-
-
-class HfEncoder:
-    """Counts with a HF ``tokenizers.Tokenizer`` (no special tokens added, none recognised)."""
-
-    def __init__(self, tokenizer: Any) -> None:
-        self._tokenizer = tokenizer
-
-    def count(self, text: str) -> int:
-        # HF's BPE is far slower on one huge string than on many small ones; the pieces are
-        # cut at safe cuts so the sum is exact.
-        pieces = split_text(text, HF_PIECE_CHARS)
-        encodings = self._tokenizer.encode_batch_fast(pieces, add_special_tokens=False)
-        return sum(len(encoding.ids) for encoding in encodings)
-
-    def count_batch(self, texts: list[str]) -> list[int]:
-        return [self.count(text) for text in texts]
 
 
 class FastEncoder:

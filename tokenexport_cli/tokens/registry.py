@@ -55,7 +55,7 @@ class ExactFamily:
 
     name: str
     source: TokenizerSource
-    engine: str  # "tiktoken" or "hf-tokenizers"
+    engine: str  # "tiktoken", or WORD_ENGINE (tiktoken's merge step word by word)
     pattern: str | None  # pre-tokenizer regex for tiktoken families
     nfc: bool  # apply Unicode NFC before encoding (Qwen does)
 
@@ -78,6 +78,9 @@ _BYTE_LEVEL_AS_TIKTOKEN = {
     "deepseek-v3": "deepseek-v3",
 }
 _NFC_NORMALISED = frozenset({"minimax"})
+# SentencePiece-style BPE (Gemma 3) whose merges tiktoken reproduces word by word (gemma.py).
+WORD_ENGINE = "tiktoken-words"
+_WORD_BY_WORD = frozenset({"gemini"})
 
 
 def _make_family(source: TokenizerSource) -> ExactFamily:
@@ -86,8 +89,8 @@ def _make_family(source: TokenizerSource) -> ExactFamily:
         return ExactFamily(
             source.family, source, "tiktoken", split, source.family in _NFC_NORMALISED
         )
-    if source.shipped_format == "hf-json":
-        return ExactFamily(source.family, source, "hf-tokenizers", None, nfc=False)
+    if source.family in _WORD_BY_WORD:
+        return ExactFamily(source.family, source, WORD_ENGINE, None, nfc=False)
     pattern = OFFICIAL_PATTERNS.get(source.family)
     return ExactFamily(source.family, source, "tiktoken", pattern, source.family in _NFC_FAMILIES)
 
@@ -273,61 +276,12 @@ def build_tiktoken(
     )
 
 
-def build_hf_tokenizer(family: ExactFamily, data_dir: Path = DATA_DIR) -> Any:
-    """A ``tokenizers.Tokenizer`` for an HF-format family, with special added tokens removed.
-
-    Dropping them gives ``encode_ordinary`` semantics: special-token text in the input is
-    counted as ordinary text rather than as one special token. Families marked
-    ``keep_added_tokens`` keep their non-special added tokens, which their tokenizer
-    matches in ordinary text too (Gemma's newline runs, GLM's ``<think>``).
-    """
-    from tokenizers import Tokenizer
-
-    content = read_verified(family.source, data_dir)
-    try:
-        keep = family.source.keep_added_tokens
-        return Tokenizer.from_buffer(
-            _filter_added_tokens(content, lambda t: keep and not t["special"])
-        )
-    except Exception as exc:  # tokenizers raises plain Exception on bad specs
-        raise DataError(
-            f"{data_dir / family.source.data_file}: unusable tokenizer.json ({exc})"
-        ) from None
-
-
-def _filter_added_tokens(spec: bytes, keep: Any) -> bytes:
-    """The tokenizer.json bytes with only the added tokens ``keep`` accepts.
-
-    Only the ``added_tokens`` array, which precedes the vocabulary, is decoded, parsed and
-    rewritten in place: parsing or decoding the whole file (20-33 MB of vocabulary and merges)
-    in Python cost 100-200 MB more peak memory per process than the tokenizer itself.
-    """
-    key = spec.find(b'"added_tokens"')
-    if key == -1:
-        raise ValueError("no added_tokens")
-    start = spec.index(b"[", key)
-    # The array's end is found by parsing a growing prefix of it (a few MB at most).
-    window = 1 << 16
-    while True:
-        head = spec[start : start + window].decode("utf-8", "ignore")
-        try:
-            tokens, end_chars = json.JSONDecoder().raw_decode(head)
-            break
-        except ValueError:
-            if start + window >= len(spec):
-                raise
-            window *= 4
-    end = start + len(head[:end_chars].encode("utf-8"))
-    kept = json.dumps([token for token in tokens if keep(token)], ensure_ascii=False)
-    return spec[:start] + kept.encode("utf-8") + spec[end:]
-
-
 _lock = threading.Lock()
 
 
 @cache
 def _loaded(name: str, fast: bool) -> Encoder:
-    from tokenexport_cli.tokens.encoders import FastEncoder, HfEncoder, TiktokenEncoder
+    from tokenexport_cli.tokens.encoders import FastEncoder, TiktokenEncoder
 
     family = get_exact_family(name)
     with step(f"loading tokenizer {name}"):
@@ -335,13 +289,10 @@ def _loaded(name: str, fast: bool) -> Encoder:
             fast_encoder = FastEncoder.try_load(family)
             if fast_encoder is not None:
                 return fast_encoder
-        if family.engine == "hf-tokenizers":
-            from tokenexport_cli.tokens import hf_words
+        if family.engine == WORD_ENGINE:
+            from tokenexport_cli.tokens import gemma
 
-            if name in hf_words.PIECES:
-                tokenizer = hf_words.build_lean(family.source, DATA_DIR, read_verified)
-                return hf_words.HfWordEncoder(tokenizer, hf_words.PIECES[name])
-            return HfEncoder(build_hf_tokenizer(family))
+            return gemma.build(family.source, DATA_DIR, read_verified)
         return TiktokenEncoder(build_tiktoken(family, counting=True), family)
 
 
