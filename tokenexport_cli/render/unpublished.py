@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from tokenexport_cli.pricing.engine import CostLine, Exclusion
 from tokenexport_cli.pricing.unpublished import UNPUBLISHED_KIND
+from tokenexport_cli.pricing.unpublished import LowerBound as Bound
 from tokenexport_cli.render.payloads_bound import LowerBound
 from tokenexport_cli.wording import counted
 
@@ -25,7 +26,10 @@ def at_least(cells: Sequence[str], lines: Sequence[CostLine]) -> list[str]:
 
 
 def lower_bound_payload(line: CostLine) -> LowerBound | None:
-    bound = line.lower_bound
+    return bound_payload(line.lower_bound)
+
+
+def bound_payload(bound: Bound | None) -> LowerBound | None:
     if bound is None:
         return None
     return LowerBound(
@@ -33,6 +37,14 @@ def lower_bound_payload(line: CostLine) -> LowerBound | None:
         requests=bound.requests,
         sample_requests=bound.sample_requests,
     )
+
+
+def alternatives_dropped(bounds: Sequence[Bound]) -> list[str]:
+    """The counted sentence for replay's cheapest other models left out."""
+    groups: dict[str, list[str]] = {}
+    for bound in bounds:
+        groups.setdefault(bound.reason, []).append(f"{bound.provider} {bound.model}")
+    return _sentences(groups, "alternative")
 
 
 def unpublished(exclusions: Iterable[Exclusion]) -> list[Exclusion]:
@@ -45,10 +57,14 @@ def dropped_sentences(exclusions: Iterable[Exclusion]) -> list[str]:
     groups: dict[str, list[str]] = {}
     for item in unpublished(exclusions):
         groups.setdefault(item.reason, []).append(f"{item.provider} {item.model}")
+    return _sentences(groups, "candidate")
+
+
+def _sentences(groups: dict[str, list[str]], noun: str) -> list[str]:
     out = []
     for reason, names in groups.items():
         shown = ", ".join(names[:MAX_NAMED])
         if len(names) > MAX_NAMED:
             shown += f" and {len(names) - MAX_NAMED} more"
-        out.append(f"{counted(len(names), 'candidate')} dropped: {reason} ({shown}).")
+        out.append(f"{counted(len(names), noun)} dropped: {reason} ({shown}).")
     return out
