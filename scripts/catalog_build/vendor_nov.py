@@ -143,9 +143,7 @@ def _zhipu_length_tiers(offer: dict[str, Any], ref: Reference) -> dict[str, Any]
     model_id = offer["provider_model_id"]
     path = ref.data / "genai-prices" / "providers" / "zhipuai.yml"
     data = load_yaml(path)
-    entry = next(
-        (m for m in data["models"] if str(m["id"]).lower() == str(model_id).lower()), None
-    )
+    entry = next((m for m in data["models"] if str(m["id"]).lower() == str(model_id).lower()), None)
     if entry is None:
         add_note(offer, _TIERS_UNKNOWN)
         return offer

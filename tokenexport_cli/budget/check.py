@@ -158,10 +158,11 @@ def _checked_line(
 
 
 def _unknown(line: CostLine) -> str:
-    assert line.lower_bound is not None
+    bound = line.lower_bound
+    assert bound is not None
     return (
-        f"{line.lower_bound.reason}: the cost is at least {_money(line.monthly, line.currency)} "
-        f"a month ({line.lower_bound.note})"
+        f"{bound.reason} ({bound.requests} of {bound.sample_requests} sample requests reach it): "
+        f"at least {_money(line.monthly, line.currency)} a month, so no budget can be confirmed"
     )
 
 
