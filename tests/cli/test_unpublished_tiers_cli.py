@@ -143,17 +143,20 @@ def test_a_budget_check_on_the_offer_fails_saying_the_cost_is_unknown(tmp_path: 
     assert f"glm-5 via zhipu: {REASON} (1 of 2 sample requests reach it)" in result.stderr
 
 
-def test_replay_prices_a_named_target_as_a_lower_bound(tmp_path: Path) -> None:
-    _workload(tmp_path, (40_000, 2_000))
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_replay_prices_a_named_target_as_a_lower_bound(tmp_path: Path, engine: str) -> None:
+    # cells hold calls of one price class: 31,999 and 32,000 must not share one
+    _workload(tmp_path, (40_000, 32_000, 31_999, 2_000))
     columns = ["--column", "model=model", "--column", "input=prompt_tokens"]
     columns += ["--column", "output=completion_tokens", "--column", "timestamp=timestamp"]
+    columns += ["--engine", engine]
     table = str(tmp_path / "calls.csv")
     data = _json(["replay", table, *columns, "-m", "glm-5", "--provider", "zhipu"])
     target = next(line for line in data["lines"] if line["role"] == "target")
     assert target["lower_bound"] == {
         "priced_input_below": 32000,
-        "requests": 1,
-        "sample_requests": 2,
+        "requests": 2,
+        "sample_requests": 4,
     }
     assert all("lower_bound" not in line for line in data["lines"] if line["role"] != "target")
     text = runner.invoke(app, ["replay", table, *columns, "-m", "glm-5", "--provider", "zhipu"])
