@@ -89,6 +89,8 @@ class Recommendation:
 
 
 def _constraint_reason(index: CatalogIndex, line: CostLine, constraints: Constraints) -> str | None:
+    if line.lower_bound is not None:  # never ranked: its cost is only known from below
+        return line.lower_bound.reason
     model = index.models[line.model]
     provider = index.providers.get(line.provider)
     if constraints.open_weights is not None and model.open_weights != constraints.open_weights:

@@ -156,6 +156,16 @@ class Batch(_Strict, frozen=True, kw_only=True):
     note: str | None = None
 
 
+class PricedInputBelow(_Strict, frozen=True, kw_only=True):
+    """Prices are published only for prompts of fewer than ``tokens`` input tokens: the path
+    bills longer prompts at tiers the catalog does not have (``source`` says they exist)."""
+
+    tokens: TokenLimit
+    source: NonEmpty
+    as_of: dt.date
+    note: str | None = None
+
+
 CachingMode = Literal["automatic", "explicit"]
 CACHE_TTLS: tuple[str, ...] = ("5m", "1h")
 CacheTtl = Literal["5m", "1h"]
@@ -179,6 +189,8 @@ class Offer(_Strict, frozen=True, kw_only=True):
     caching: CachingMode | None = None
     cache_min_tokens: TokenLimit | None = None
     tiers: tuple[Tier, ...] = ()
+    # longer prompts bill at tiers the catalog lacks: their cost is only known as a lower bound
+    priced_input_below: PricedInputBelow | None = None
     time_bands: tuple[TimeBand, ...] = ()
     batch: Batch | None = None
     context_window: TokenLimit | None = None

@@ -203,6 +203,7 @@ OFFER_KEYS = (
     "caching",
     "cache_min_tokens",
     "tiers",
+    "priced_input_below",
     "time_bands",
     "batch",
     "context_window",

@@ -5,6 +5,7 @@ from their own Chinese price pages (data/cn_platform_prices.yaml)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
@@ -112,10 +113,69 @@ def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
         + "/".join(f"{v}" for v in usd.values())
         + " (input/output/cache), CNY / 7.25; x 7.25 to the fen = "
         + "/".join(f"{_cny(v)}" for v in usd.values())
-        + ". Prices are the [0, 32K) input tier: no reference gives the longer tiers, so prompts "
-        "over 32K tokens are under-priced here.",
+        + ".",
     )
-    return out
+    return _zhipu_length_tiers(out, ref)
+
+
+ZHIPU_PRICES = "pydantic/genai-prices@47df840:prices/providers/zhipuai.yml"
+# "[0, 32k) input" as genai-prices writes bigmodel.cn's "输入长度 [0, 32K)"
+_LOWEST_TIER = re.compile(r"\[0, (\d+)k\) input")
+#: bigmodel.cn models that genai-prices' price_comments puts in the tiered "GLM-5 series" while
+#: the model's own description (added later) does not repeat it: flagged (earlier, not later)
+_SERIES_TIERED = {"GLM-5.2": "GLM-5 series"}
+_NOT_TIERED = (
+    "genai-prices (price_comments) says bigmodel.cn bills GLM-4 standard models' input and output "
+    "at the same per-token rate: no length tiers."
+)
+_TIERS_UNKNOWN = (
+    "No stored source says whether bigmodel.cn tiers this model's price by input length "
+    "(genai-prices names GLM-4.5-Air, GLM-4.7 and the GLM-5 series as tiered); if it does, "
+    "prompts over 32K tokens are under-priced here."
+)
+
+
+def _zhipu_length_tiers(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
+    """Mark the offers whose bigmodel.cn price is tiered by input length (per genai-prices'
+    copy of the page) with ``priced_input_below``: only the lowest tier is sourced, so a longer
+    prompt's cost is a lower bound. "32k" there is read as 32,000 (no stored source says
+    32,768, and the smaller reading flags prompts earlier)."""
+    model_id = offer["provider_model_id"]
+    path = ref.data / "genai-prices" / "providers" / "zhipuai.yml"
+    data = load_yaml(path)
+    entry = next((m for m in data["models"] if str(m["id"]).lower() == str(model_id).lower()), None)
+    if entry is None:
+        add_note(offer, _TIERS_UNKNOWN)
+        return offer
+    description = " ".join(str(entry.get("description", "")).split())
+    found = _LOWEST_TIER.search(description)
+    series = _SERIES_TIERED.get(str(entry["id"]))
+    if found is None and series is None:
+        standard = str(entry["id"]).startswith("GLM-4-")
+        add_note(offer, _NOT_TIERED if standard else _TIERS_UNKNOWN)
+        return offer
+    tokens = int(found.group(1)) * 1000 if found else 32000
+    said = (
+        f"the model's description: '{found.group(0)}' tier shown, 'Tiered pricing'"
+        if found
+        else f"price_comments: the {series} has 'tiered pricing by input/output length', "
+        f"prices shown for the cheapest tier ([0, 32k) input)"
+    )
+    limit = {
+        "tokens": tokens,
+        "source": f"{ZHIPU_PRICES}#{entry['id']} ({said}; from open.bigmodel.cn/pricing)",
+        "as_of": dt.date.fromisoformat(str(entry["prices_checked"])),
+        "note": f"bigmodel.cn prices this model by input length (输入长度); only [0, 32K) is "
+        f"sourced. 32K read as {tokens:,} (no stored source says 32,768; the smaller "
+        f"reading flags prompts earlier). Tiers above it exist but no stored copy of the "
+        f"vendor page gives them, so a longer prompt's cost is only known as a lower bound.",
+    }
+    if "[0, 0.2k) output" in description:
+        limit["note"] += (
+            " The description also names a [0, 0.2k) output tier: output-length tiers are not "
+            "modelled either."
+        )
+    return dict(offer, priced_input_below=limit)
 
 
 _CN_PRICES = ("input", "output", "cache_read", "cache_write")

@@ -37,6 +37,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.pricing.unpublished import LowerBound
     from tokenexport_cli.schema import Model, Offer
     from tokenexport_cli.warehouse.cells import Cells
     from tokenexport_cli.warehouse.summary import Summary
@@ -133,6 +134,7 @@ def _alternative_lines(
     days: Decimal | None,
     cells: Cells,
     skip_unpriceable: bool,
+    dropped: list[LowerBound],
 ) -> list[ReplayLine]:
     from tokenexport_cli.pricing.replay import CellMismatch
 
@@ -141,10 +143,15 @@ def _alternative_lines(
         if len(lines) >= pricer.request.alternatives:
             break
         try:
-            lines.append(pricer.line("alternative", offer, sources, None, days, cells))
+            line = pricer.line("alternative", offer, sources, None, days, cells)
         except CellMismatch:
             if not skip_unpriceable:
                 raise
+            continue
+        if line.cost.lower_bound is not None:  # a lower bound has no place among the cheapest
+            dropped.append(line.cost.lower_bound)
+            continue
+        lines.append(line)
     return sorted(lines, key=lambda line: line.cost.period_cost)
 
 
@@ -243,9 +250,9 @@ def replay(request: ReplayRequest) -> ReplayResult:
             raise DataError(f"{request.aggregate}: {exc.message}") from None
         # a saved aggregate was cut for other offers: candidates it cannot price give way
         saved = request.aggregate is not None
-        lines.extend(
-            _alternative_lines(pricer, others if saved else chosen, sources, days, cells, saved)
-        )
+        dropped: list[LowerBound] = []
+        candidates = others if saved else chosen
+        lines.extend(_alternative_lines(pricer, candidates, sources, days, cells, saved, dropped))
     finally:
         traffic.close()
     spends = [s.recorded_spend for s in summaries if s.recorded_spend is not None]
@@ -262,4 +269,5 @@ def replay(request: ReplayRequest) -> ReplayResult:
         lines=tuple(lines),
         files=summary.files,
         warnings=summary.warnings,
+        dropped_unpublished=tuple(dropped),
     )

@@ -14,6 +14,7 @@ from tokenexport_cli.api.choices import CatalogChoice
 
 if TYPE_CHECKING:
     from tokenexport_cli.pricing.replay import LongInputs, ReplayCost
+    from tokenexport_cli.pricing.unpublished import LowerBound
     from tokenexport_cli.textfiles import InputWarning
 
 DAYS_PER_MONTH = Decimal("30.44")
@@ -90,3 +91,5 @@ class ReplayResult:
     lines: tuple[ReplayLine, ...]
     files: dict[str, str]
     warnings: tuple[InputWarning, ...]
+    #: cheapest other models left out: their price for calls that long is not published
+    dropped_unpublished: tuple[LowerBound, ...] = ()

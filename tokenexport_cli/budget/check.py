@@ -133,11 +133,11 @@ def _checked_line(
                 f"{where}: {what} of {model.id} by {provider.id} in catalog {index.catalog.version}"
             )
         result = price_offer(offers[0], model, provider, source.usage_for(model), fx, options)
-        return (
-            result
-            if isinstance(result, CostLine)
-            else f"{model.id} via {provider.id}: {result.reason}"
-        )
+        if isinstance(result, CostLine) and result.lower_bound is None:
+            return result
+        # a lower bound cannot show that a budget holds: the check fails, saying why
+        why = result.reason if not isinstance(result, CostLine) else _unknown(result)
+        return f"{model.id} via {provider.id}: {why}"
     from tokenexport_cli.pricing.estimate import Selection, estimate
     from tokenexport_cli.ranking import Constraints, recommend
 
@@ -155,6 +155,15 @@ def _checked_line(
     )
     ranked = recommend(index, found, constraints, rule.objective).ranked
     return ranked[0].line if ranked else "no candidate meets the recommend constraints"
+
+
+def _unknown(line: CostLine) -> str:
+    bound = line.lower_bound
+    assert bound is not None
+    return (
+        f"{bound.reason} ({bound.requests} of {bound.sample_requests} sample requests reach it): "
+        f"at least {_money(line.monthly, line.currency)} a month, so no budget can be confirmed"
+    )
 
 
 def run_checks(

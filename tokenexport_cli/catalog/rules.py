@@ -92,11 +92,31 @@ def _check_offer(
         if tier.above <= previous:
             yield origin.problem(f"tiers[{index}].above", "tiers must be in increasing order")
         previous = tier.above
+    if offer.priced_input_below is not None:
+        yield from _check_priced_below(offer, offer.priced_input_below.tokens, origin, models)
     for index, band in enumerate(offer.time_bands):
         yield from _negative_prices(band, origin, f"time_bands[{index}].")
         yield from _check_time_band(band, origin, f"time_bands[{index}].")
     if offer.batch is not None:
         yield from _check_batch(offer.batch, origin)
+
+
+def _check_priced_below(
+    offer: Offer, tokens: int, origin: Origin, models: dict[Any, Any]
+) -> Iterator[str]:
+    """Prices known below ``tokens``: a tier in force must start below it, and a prompt that
+    long must fit the context window (else nothing is ever priced above it)."""
+    key = "priced_input_below.tokens"
+    found = models.get(offer.model)
+    window = offer.context_window or (found[0].context_window if found else None)
+    if window is not None and tokens >= window:
+        yield origin.problem(key, f"must be below the context window {window:,} (got {tokens:,})")
+    for tier in offer.tiers_in_force:
+        if tier.above >= tokens:
+            yield origin.problem(
+                key, f"must be above every tier in force (a tier starts above {tier.above:,})"
+            )
+            break
 
 
 #: A band of 100% or more would allow a count of zero tokens, or less.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import (
     Context,
     Decimal,
@@ -22,6 +22,7 @@ from itertools import accumulate
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.traffic import band_share_fraction, uniform_weights
+from tokenexport_cli.pricing.unpublished import LowerBound, lower_bound
 from tokenexport_cli.schema import CacheTtl, Model, Offer, Provider
 
 MILLION = 1_000_000
@@ -98,16 +99,7 @@ class Breakdown:
         )
 
 
-BREAKDOWN_FIELDS = (
-    "input",
-    "cached_input",
-    "cache_write",
-    "output",
-    "tier_surcharge",
-    "time_of_day",
-    "batch_savings",
-    "fees",
-)
+BREAKDOWN_FIELDS = tuple(part.name for part in fields(Breakdown))
 
 
 @dataclass(frozen=True)
@@ -127,6 +119,7 @@ class CostLine:
     notes: tuple[str, ...] = ()
     band_percent: Decimal | None = None
     reconstructed: bool = False
+    lower_bound: LowerBound | None = None  # set: every amount is a lower bound (see its note)
 
     @property
     def per_1k_requests(self) -> Decimal:
@@ -381,6 +374,7 @@ def price_offer(
         notes.append("context window unknown")
     if len(shapes) != requests:
         notes.append(f"split into {Decimal(len(shapes)) / requests:.2f} calls per request")
+    bound = lower_bound(offer, shape_set, len(shapes), usage.band_percent)
     return CostLine(
         model=model.id,
         provider=provider.id,
@@ -392,7 +386,8 @@ def price_offer(
         breakdown=breakdown,
         calls_per_request=Decimal(len(shapes)) / requests,
         context_window=context_window,
-        notes=tuple(notes),
+        notes=(*notes, bound.note) if bound else tuple(notes),
         band_percent=usage.band_percent,
         reconstructed=usage.reconstructed,
+        lower_bound=bound,
     )

@@ -28,6 +28,12 @@ class Selection:
     path_kinds: tuple[str, ...] = ()
     include_selfhost: bool = True
 
+    @property
+    def explicit(self) -> bool:
+        """Named offers (models and providers): a cost that is only a lower bound is shown as
+        one; otherwise such a candidate is excluded, with its reason counted."""
+        return bool(self.models and self.providers)
+
 
 @dataclass(frozen=True)
 class Unpriced:
@@ -65,8 +71,9 @@ def estimate(
     selfhost: SelfhostOptions | None = None,
 ) -> Estimate:
     """Price every selected model on every selected offer (plus self-hosting where profiled)."""
-    from tokenexport_cli.pricing.engine import CostLine, price_offer
+    from tokenexport_cli.pricing.engine import CostLine, Exclusion, price_offer
     from tokenexport_cli.pricing.selfhost import selfhost_lines
+    from tokenexport_cli.pricing.unpublished import UNPUBLISHED_KIND
 
     for provider in selection.providers:
         index.provider(provider)  # unknown ids are usage errors with suggestions
@@ -102,7 +109,12 @@ def estimate(
             for offer in offers
         ]
         for result in (*priced, *hosted):
-            if isinstance(result, CostLine):
+            if isinstance(result, CostLine) and result.lower_bound and not selection.explicit:
+                bound = result.lower_bound  # a ranking never places a lower bound: left out
+                exclusions.append(
+                    Exclusion(model.id, bound.provider, bound.reason, UNPUBLISHED_KIND)
+                )
+            elif isinstance(result, CostLine):
                 lines.append(result)
             else:
                 exclusions.append(result)

@@ -19,6 +19,7 @@ from tokenexport_cli.logs.record import COUNT_FIELDS, UsageTable
 from tokenexport_cli.pricing.engine import to_decimal
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.traffic import band_slots
+from tokenexport_cli.pricing.unpublished import LowerBound
 from tokenexport_cli.schema import Model, Offer, Provider
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.warehouse.cells import Cells, Limits, plan_for, table_cells
@@ -77,6 +78,8 @@ class ReplayCost:
     excluded_requests: int
     band_percent: Decimal | None
     notes: tuple[str, ...]
+    #: set when calls reach the offer's ``priced_input_below``: every amount is a lower bound
+    lower_bound: LowerBound | None = None
 
 
 def _levels(offer: Offer) -> list[PriceLevel]:
@@ -242,8 +245,11 @@ def price_cells(
                 raise CellMismatch(_mismatch(number, offer, f"a call longer than {window} tokens"))
         tier = source_limits.tier(prompt_low)
         cacheable = source_limits.cacheable(prompt_low)
-        if tier != source_limits.tier(prompt_high) or cacheable != source_limits.cacheable(
-            prompt_high
+        unpriced = source_limits.unpriced(prompt_low)
+        if (
+            tier != source_limits.tier(prompt_high)
+            or cacheable != source_limits.cacheable(prompt_high)
+            or unpriced != source_limits.unpriced(prompt_high)
         ):
             raise CellMismatch(
                 _mismatch(number, offer, f"prompts from {prompt_low} to {prompt_high} tokens")
@@ -258,6 +264,8 @@ def price_cells(
                     stats["banded"] += cell.requests
         if tier:
             stats["tier"] += cell.requests
+        if unpriced:
+            stats["unpriced"] += cell.requests
         if cell.batch:
             stats["batch"] += cell.requests
         if not cacheable and any(values[i] for i in (READ, WRITE_5M, WRITE_1H)):
@@ -344,6 +352,16 @@ def _assemble(
         excluded_requests=stats["excluded"],
         band_percent=band_percent or None,
         notes=tuple(sorted(notes)),
+        lower_bound=_lower_bound(offer, stats),
+    )
+
+
+def _lower_bound(offer: Offer, stats: dict[str, int]) -> LowerBound | None:
+    limit = offer.priced_input_below
+    if not stats["unpriced"] or limit is None:
+        return None
+    return LowerBound(
+        offer.model, offer.provider, limit.tokens, stats["unpriced"], stats["requests"]
     )
 
 
@@ -368,6 +386,12 @@ def _stat_notes(offer: Offer, stats: dict[str, int]) -> list[str]:
         notes.append(f"{calls(stats['excluded'])} too long for the context window left out")
     if stats["split_calls"]:
         notes.append(f"long calls split into {calls(stats['split_calls'])}")
+    if stats["unpriced"] and offer.priced_input_below is not None:
+        notes.append(
+            f"lower bound: {calls(stats['unpriced'])} with "
+            f"{offer.priced_input_below.tokens:,}+ input tokens, which {offer.provider} bills for "
+            f"{offer.model} at prices the catalog lacks (priced here at the published ones)"
+        )
     if stats["uncacheable"]:
         notes.append(
             f"{calls(stats['uncacheable'])} shorter than the minimum cacheable prompt "

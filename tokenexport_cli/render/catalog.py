@@ -69,6 +69,9 @@ def _extras(offer: Offer) -> str:
             f">{tokens(tier.above)}: {price(tier.input, offer.currency)}/"
             f"{price(tier.output, offer.currency)}{withdrawn}"
         )
+    if offer.priced_input_below is not None:
+        limit = offer.priced_input_below.tokens
+        parts.append(f"{limit:,}+ input tokens: price not published (costs are lower bounds)")
     for band in offer.time_bands:
         days = (
             "weekdays"

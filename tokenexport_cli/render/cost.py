@@ -12,6 +12,8 @@ from tokenexport_cli.pricing.estimate import Estimate
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.output import View
 from tokenexport_cli.render.text import context_window, money, money_column
+from tokenexport_cli.render.unpublished import at_least, lower_bound_payload, unpublished
+from tokenexport_cli.render.unpublished import dropped_sentences as unpublished_sentences
 
 if TYPE_CHECKING:  # an estimate renders without the ranking stage
     from tokenexport_cli.ranking import Recommendation
@@ -47,6 +49,7 @@ def line_payload(line: CostLine, projection: list[Decimal] | None = None) -> pay
         ),
         notes=list(line.notes),
         projection=[decimal_str(value) for value in projection] if projection else None,
+        lower_bound=lower_bound_payload(line),
     )
 
 
@@ -136,19 +139,22 @@ def estimate_table(
         [line.model for line in shown],
         [line.provider + (f" ({line.region})" if line.region else "") for line in shown],
         [line.path_kind for line in shown],
-        money_column([line.monthly for line in shown], currency, bands, rebuilt),
-        money_column([line.per_1k_requests for line in shown], currency, bands, rebuilt),
+        at_least(money_column([line.monthly for line in shown], currency, bands, rebuilt), shown),
+        at_least(
+            money_column([line.per_1k_requests for line in shown], currency, bands, rebuilt),
+            shown,
+        ),
         [context_window(line.context_window) for line in shown],
     ]
     if months:
         columns.append(Column("month 12", right=True))
-        cells.append(
-            money_column([series[-1] for series in months[: len(shown)]], currency, bands, rebuilt)
-        )
+        month12 = [series[-1] for series in months[: len(shown)]]
+        cells.append(at_least(money_column(month12, currency, bands, rebuilt), shown))
     if breakdown:
         for name in BREAKDOWN_FIELDS:
             columns.append(Column(BREAKDOWN_HEADERS[name], right=True, movable=True))
-            cells.append(money_column([getattr(line.breakdown, name) for line in shown], currency))
+            amounts = [getattr(line.breakdown, name) for line in shown]
+            cells.append(at_least(money_column(amounts, currency), shown))
     columns.append(Column("notes", note=True))
     cells.append(["; ".join(line.notes) for line in shown])
     rows = [list(row) for row in zip(*cells, strict=True)] if shown else []
@@ -165,6 +171,7 @@ def estimate_table(
         out.append(
             Text(f"{len(result.exclusions)} offers excluded ({', '.join(kinds)}); see --explain")
         )
+    out.extend(Text(sentence) for sentence in unpublished_sentences(result.exclusions))
     if result.unpriced:
         names = ", ".join(u.model for u in result.unpriced)
         out.append(Text(f"Unpriced (no price on any path, never counted as free): {names}"))
@@ -268,7 +275,7 @@ def compared_note(rec: Recommendation) -> str:
 
 def dropped_sentences(rec: Recommendation) -> list[str]:
     """What unknown facts and missing scores cost the ranking, in plain sentences."""
-    out = []
+    out = unpublished_sentences(rec.estimate.exclusions)
     if rec.dropped_unknown:
         counts = ", ".join(
             f"{count} with {why}" for why, count in sorted(rec.dropped_unknown.items())
@@ -337,6 +344,9 @@ def recommendation_payload(rec: Recommendation) -> payloads.RecommendOutput:
         harnesses=dict(rec.harnesses),
         variants=dict(rec.variants),
         dropped_unknown=dict(rec.dropped_unknown),
+        dropped_unpublished_price=[
+            _excluded(e.model, e.provider, e.reason) for e in unpublished(rec.estimate.exclusions)
+        ],
         missing_scores=payloads.MissingScores(
             count=len(rec.missing_scores),
             cheapest=line_payload(rec.missing_scores[0]) if rec.missing_scores else None,

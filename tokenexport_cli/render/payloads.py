@@ -9,6 +9,7 @@ from typing import Annotated
 
 import msgspec
 
+from tokenexport_cli.render.payloads_bound import LowerBound
 from tokenexport_cli.schema import Benchmark, MarketShare, Model, Offer
 
 DecimalString = Annotated[
@@ -52,6 +53,7 @@ class CostLine(_Out, frozen=True, kw_only=True, omit_defaults=True):
     breakdown: Breakdown
     notes: list[str]
     projection: list[DecimalString] | None = None
+    lower_bound: LowerBound | None = None  # set: the amounts are lower bounds, not the bill
 
 
 class Excluded(_Out, frozen=True, kw_only=True):
@@ -106,6 +108,7 @@ class RecommendOutput(_Out, frozen=True, kw_only=True):
     harnesses: dict[str, str]
     variants: dict[str, str]
     dropped_unknown: dict[str, int]
+    dropped_unpublished_price: list[Excluded] = msgspec.field(default_factory=list)
     missing_scores: MissingScores
     ranked: list[RankedLine]
     excluded: list[Excluded]

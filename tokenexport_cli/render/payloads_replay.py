@@ -3,7 +3,10 @@ both stay small; ``json_schema.OUTPUTS`` publishes it with the others)."""
 
 from __future__ import annotations
 
-from tokenexport_cli.render.payloads import SCHEMA_VERSION, DecimalString, _Out
+import msgspec
+
+from tokenexport_cli.render.payloads import SCHEMA_VERSION, DecimalString, Excluded, _Out
+from tokenexport_cli.render.payloads_bound import LowerBound
 
 
 class ReplayPeriod(_Out, frozen=True, kw_only=True):
@@ -46,7 +49,7 @@ class ReplayBreakdown(_Out, frozen=True, kw_only=True):
     fees: DecimalString
 
 
-class ReplayLine(_Out, frozen=True, kw_only=True):
+class ReplayLine(_Out, frozen=True, kw_only=True, omit_defaults=True):
     """``role``: ``source`` (the log's own calls as billed), ``target`` (a chosen model and
     path) or ``alternative`` (one of the cheapest others, without ``-m``)."""
 
@@ -65,6 +68,7 @@ class ReplayLine(_Out, frozen=True, kw_only=True):
     approximate_band_percent: DecimalString | None
     breakdown: ReplayBreakdown
     notes: list[str]
+    lower_bound: LowerBound | None = None  # set: the amounts are lower bounds, not the bill
 
 
 class ReplayOutput(_Out, frozen=True, kw_only=True):
@@ -80,3 +84,5 @@ class ReplayOutput(_Out, frozen=True, kw_only=True):
     lines: list[ReplayLine]
     files: dict[str, str]
     warnings: list[str]
+    #: cheapest other models left out: their price for calls that long is not published
+    dropped_unpublished_price: list[Excluded] = msgspec.field(default_factory=list)

@@ -9,6 +9,8 @@ from tokenexport_cli.api.replay import ReplayLine, ReplayResult
 from tokenexport_cli.render import payloads_replay as out
 from tokenexport_cli.render.cost import decimal_str
 from tokenexport_cli.render.output import View
+from tokenexport_cli.render.payloads import Excluded
+from tokenexport_cli.render.unpublished import AT_LEAST, alternatives_dropped, bound_payload
 from tokenexport_cli.wording import calls
 
 
@@ -34,6 +36,7 @@ def _line(line: ReplayLine) -> out.ReplayLine:
         approximate_band_percent=_optional(cost.band_percent),
         breakdown=out.ReplayBreakdown(**{k: decimal_str(v) for k, v in cost.breakdown.items()}),
         notes=list(cost.notes),
+        lower_bound=bound_payload(cost.lower_bound),
     )
 
 
@@ -63,6 +66,10 @@ def replay_payload(result: ReplayResult) -> out.ReplayOutput:
         lines=[_line(line) for line in result.lines],
         files=dict(result.files),
         warnings=[warning.message for warning in result.warnings],
+        dropped_unpublished_price=[
+            Excluded(model=bound.model, provider=bound.provider, reason=bound.reason)
+            for bound in result.dropped_unpublished
+        ],
     )
 
 
@@ -140,16 +147,18 @@ def replay_table(result: ReplayResult) -> list[Any]:
     for line, period_cost, month in zip(result.lines, periods, monthly, strict=True):
         cost = line.cost
         band = f" ±{cost.band_percent}%" if cost.band_percent else ""
+        at_least = AT_LEAST if cost.lower_bound is not None else ""
         lines.add_row(
             line.role,
             cost.model,
             cost.provider,
             cost.path_kind,
-            period_cost + band,
-            month + band,  # the projection carries the same uncertainty
+            at_least + period_cost + band,
+            at_least + month + band,  # the projection carries the same uncertainty
             "; ".join(cost.notes),
         )
-    return [header, sources, lines]
+    dropped = [Text(s) for s in alternatives_dropped(result.dropped_unpublished)]
+    return [header, sources, lines, *dropped]
 
 
 def replay_view(result: ReplayResult) -> View:

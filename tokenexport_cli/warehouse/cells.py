@@ -41,13 +41,16 @@ class Limits:
     tiers: tuple[int, ...]  # a prompt of more than tiers[i] bills at tier i + 1
     window: int | None
     cache_min: int | None  # a prompt shorter than this is not cached
+    unpriced_from: int | None = None  # a prompt this long has no published price
 
     @classmethod
     def of(cls, offer: Offer, model: Model) -> Limits:
+        limit = offer.priced_input_below
         return cls(
             tuple(tier.above for tier in offer.tiers_in_force),
             offer.context_window or model.context_window,
             offer.cache_min_tokens,
+            limit.tokens if limit is not None else None,
         )
 
     def in_source(self, factor: Fraction) -> SourceLimits:
@@ -58,6 +61,9 @@ class Limits:
             tuple(math.floor(Fraction(above) / factor) for above in self.tiers),
             None if self.window is None else math.floor(Fraction(self.window) / factor),
             None if self.cache_min is None else math.ceil(Fraction(self.cache_min) / factor) - 1,
+            None
+            if self.unpriced_from is None
+            else math.ceil(Fraction(self.unpriced_from) / factor) - 1,
         )
 
 
@@ -66,12 +72,16 @@ class SourceLimits:
     tiers: tuple[int, ...]
     window: int | None
     uncached_up_to: int | None  # a prompt of at most this many tokens is not cached
+    priced_up_to: int | None = None  # a longer prompt has no published price
 
     def tier(self, prompt: int) -> int:
         return sum(1 for above in self.tiers if prompt > above)
 
     def cacheable(self, prompt: int) -> bool:
         return self.uncached_up_to is None or prompt > self.uncached_up_to
+
+    def unpriced(self, prompt: int) -> bool:
+        return self.priced_up_to is not None and prompt > self.priced_up_to
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,9 @@ def plan_for(limits: Iterable[tuple[Limits, Iterable[Fraction]]]) -> CellPlan:
         for factor in set(factors):
             source = offer_limits.in_source(factor)
             bounds.update(bound for bound in source.tiers if bound >= 0)
-            if source.uncached_up_to is not None and source.uncached_up_to >= 0:
-                bounds.add(source.uncached_up_to)
+            for bound in (source.uncached_up_to, source.priced_up_to):
+                if bound is not None and bound >= 0:
+                    bounds.add(bound)
             if source.window is not None:
                 windows.add(source.window)
     return CellPlan(tuple(sorted(bounds)), min(windows) if windows else None)

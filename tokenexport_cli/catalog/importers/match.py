@@ -138,6 +138,11 @@ def _offer(
             value = getattr(base, name)
             if value:
                 kept[name] = value
+        # prices still unknown above a length stay marked, unless the source now prices it
+        limit = base.priced_input_below
+        fits = limit is not None and limit.tokens < (entry.context_window or limit.tokens + 1)
+        if limit is not None and fits and all(t.above < limit.tokens for t in prices.tiers):
+            kept["priced_input_below"] = limit
         if kept:
             notes.append(
                 f"{', '.join(kept)} kept from {base.source} ({base.as_of}): "

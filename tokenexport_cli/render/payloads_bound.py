@@ -1,0 +1,16 @@
+"""The JSON mark of a cost that is only a lower bound (``payloads.CostLine.lower_bound``), kept
+apart from ``payloads.py`` so that both stay small."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class LowerBound(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """The line's amounts (monthly, per_1k_requests, breakdown, projection) are lower bounds,
+    not the bill: ``requests`` of ``sample_requests`` prompts have ``priced_input_below`` input
+    tokens or more, where the offer's prices are not in the catalog."""
+
+    priced_input_below: int
+    requests: int
+    sample_requests: int
