@@ -7,6 +7,7 @@ an overlay over it is refused before writing."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,7 @@ from tokenexport_cli.catalog.importers.write import FLOW_NOTE, _chunks
 from tokenexport_cli.catalog.load import load_catalog, load_path
 from tokenexport_cli.catalog.parse import CatalogInvalid, parse_file
 from tokenexport_cli.errors import DataError, UsageError
+from tokenexport_cli.render.catalog_import import report_payload
 from tokenexport_cli.safetext import clean
 from tokenexport_cli.schema import Batch, Modalities, Model, Offer, Tier, TimeBand
 from tokenexport_cli.validation import SourceFile
@@ -131,6 +133,21 @@ def test_written_entries_load_back_as_exactly_the_entries_validated(
     for section, entries in (("models", model_list), ("offers", offer_list)):
         encoded, written = zip(*(flow.encode(entry) for entry in entries), strict=True)
         assert _exact(_read_back(section, list(encoded))) == _exact(written)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(models, min_size=1, max_size=6), st.lists(offers, min_size=1, max_size=6))
+def test_a_section_encoded_in_one_call_loads_back_as_the_entries_validated(
+    model_list: list[Model], offer_list: list[Offer]
+) -> None:
+    """What an import writes (``section_lines``: one validating call, one encoding call) reads
+    back through the loader as the entries it returns, line for line what ``encode`` writes."""
+    for section, entries in (("models", model_list), ("offers", offer_list)):
+        body, written = flow.section_lines(section, entries)
+        text = FLOW_NOTE + f"schema_version: 1\n{section}:\n" + body.decode()
+        read = getattr(parse_file(SourceFile(Path("w.yaml"), text)).data, section)
+        assert _exact(read) == _exact(written)
+        assert body == flow.lines(flow.encode(entry)[0] for entry in entries)
 
 
 @settings(max_examples=100, deadline=None)
@@ -297,6 +314,34 @@ def test_additions_over_the_file_limit_are_split_and_load_as_one_catalog(
     assert {m.id for m in load_path(again.path).models} == {m.id for m in one.models}
 
 
+@pytest.mark.parametrize("limit", [1, 300, 700, 2_000, None])
+def test_chunks_hold_every_entry_once_in_order_under_the_limit(limit: int | None) -> None:
+    """Files of at most ``limit`` bytes (but for a line longer than that, which goes alone),
+    each holding as many entries as fit."""
+    model = Model(
+        id="m", name="M", vendor="v", origin="ZZ", open_weights=False, tokenizer="t",
+        source="s", as_of=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    sections = {
+        "models": [msgspec.structs.replace(model, id=f"m{index}") for index in range(7)],
+        "offers": [],
+        "providers": [],
+    }
+    head = b"schema_version: 1\n"
+    chunks = list(_chunks(sections, head, limit, Path("imported.yaml")))
+    ids = [entry.id for _, contents in chunks for entry in contents.models]
+    assert ids == [f"m{index}" for index in range(7)]
+    for text, contents in chunks:
+        one_line = len(contents.models) == 1
+        assert limit is None or len(text) <= limit or one_line
+        read = parse_file(SourceFile(Path("imported.yaml"), text.decode())).data
+        assert _exact(read) == _exact(contents)
+    # each file is as full as it may be: the next file's first line would not have fitted
+    for (text, _), (_, following) in itertools.pairwise(chunks):
+        assert limit is not None
+        assert len(text) + len(flow.lines([flow.encode(following.models[0])[0]])) > limit
+
+
 def test_an_overlay_over_the_file_limit_is_refused_before_anything_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,6 +350,25 @@ def test_an_overlay_over_the_file_limit_is_refused_before_anything_is_written(
     with pytest.raises(UsageError, match="over the 4,096"):
         _run(_openrouter(tmp_path, 60), ImportTarget(output=target))
     assert list(tmp_path.iterdir()) == [tmp_path / "openrouter.json"]
+
+
+def test_models_and_offers_keep_the_source_order_and_the_report_lists_them_by_key(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "openrouter.json"
+    data = [
+        {"id": f"newco/{name}", "pricing": {"prompt": "0.000001", "completion": "0.000002"}}
+        for name in ("zeta", "alpha", "mu")
+    ]
+    source.write_text(json.dumps({"data": data}))
+    result = _run(source, ImportTarget(as_version="2026-06-15.order"))
+    assert [model.id for model in result.plan.models] == ["zeta", "alpha", "mu"]
+    assert [offer.model for offer in result.plan.offers] == ["zeta", "alpha", "mu"]
+    text = (result.path / "imported-openrouter.yaml").read_text()
+    assert text.index('"id":"zeta"') < text.index('"id":"alpha"') < text.index('"id":"mu"')
+    report = report_payload(result)
+    assert report.models_added == ["alpha", "mu", "zeta"]
+    assert [offer.model for offer in report.offers_added] == ["alpha", "mu", "zeta"]
 
 
 def test_an_id_with_nothing_after_its_vendor_becomes_a_model_without_an_empty_alias(

@@ -1,5 +1,7 @@
-"""Semantic checks on a merged catalog: references, prices, currencies, time bands, tiers,
-sourced provider facts and serving units that hold their weights."""
+"""Semantic checks on a merged catalog: references, currencies, cache fields, time bands, tiers,
+batch terms, sourced provider facts and serving units that hold their weights. The sign and range
+of a price is the bounds table's (``bounds.BOUNDS``), checked once where a file or a source is
+read (``validation.check_bounds``, ``importers.base.check_entry``), not again here."""
 
 from __future__ import annotations
 
@@ -19,18 +21,9 @@ from tokenexport_cli.schema import (
 )
 from tokenexport_cli.suggest import did_you_mean
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
-
 
 def _suggest(name: str, known: Iterable[Any]) -> str:
     return did_you_mean(name, known, limit=1, cutoff=0.6)
-
-
-def _negative_prices(entry: Any, origin: Origin, prefix: str = "") -> Iterator[str]:
-    for name in PRICE_FIELDS:
-        value = getattr(entry, name, None)
-        if isinstance(value, Decimal) and value < 0:
-            yield origin.problem(prefix + name, f"price must not be negative (got {value})")
 
 
 def _check_time_band(band: TimeBand, origin: Origin, prefix: str) -> Iterator[str]:
@@ -59,10 +52,6 @@ def _check_batch(batch: Batch, origin: Origin) -> Iterator[str]:
         yield origin.problem("batch", "give either 'discount' or 'input'/'output' prices")
     if batch.discount is not None and not Decimal(0) < batch.discount < Decimal(1):
         yield origin.problem("batch.discount", f"must be between 0 and 1 (got {batch.discount})")
-    for name in ("input", "output"):
-        value = getattr(batch, name)
-        if value is not None and value < 0:
-            yield origin.problem(f"batch.{name}", f"price must not be negative (got {value})")
 
 
 def _check_offer(
@@ -81,19 +70,16 @@ def _check_offer(
         yield origin.problem(
             "currency", f"unknown currency '{offer.currency}' (no exchange rate in the manifest)"
         )
-    yield from _negative_prices(offer, origin)
     if offer.cache_read is None:
         for name in ("caching", "cache_min_tokens", "cache_write_1h"):
             if getattr(offer, name) is not None:
                 yield origin.problem(name, "needs a cache_read price (the offer caches nothing)")
     previous = 0
     for index, tier in enumerate(offer.tiers):
-        yield from _negative_prices(tier, origin, f"tiers[{index}].")
         if tier.above <= previous:
             yield origin.problem(f"tiers[{index}].above", "tiers must be in increasing order")
         previous = tier.above
     for index, band in enumerate(offer.time_bands):
-        yield from _negative_prices(band, origin, f"time_bands[{index}].")
         yield from _check_time_band(band, origin, f"time_bands[{index}].")
     if offer.batch is not None:
         yield from _check_batch(offer.batch, origin)

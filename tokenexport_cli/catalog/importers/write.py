@@ -232,31 +232,45 @@ def _chunks(
     sections: Mapping[str, list[Any]], head: bytes, limit: int | None, where: Path
 ) -> Iterator[tuple[bytes, CatalogFile]]:
     """The entries of ``sections`` validated and encoded (``flow``), as the text of files of at
-    most ``limit`` bytes each (None: one file) with the entries each holds; an entry that breaks
-    the schema is a CatalogInvalid naming ``where``, the entry and the key."""
-    parts: list[tuple[str, list[bytes], list[Any]]] = []
+    most ``limit`` bytes each (None: one file; a line longer than that goes alone) with the
+    entries each holds; an entry that breaks the schema is a CatalogInvalid naming ``where``,
+    the entry and the key."""
+    parts: list[tuple[str, bytes, list[Any]]] = []
     size = len(head)
     for section, entries in sections.items():
-        items, written = _encoded(section, entries, where)
-        for item, entry in zip(items, written, strict=True):
-            item_size = len(item) + len(section) + 5
-            if parts and limit is not None and size + item_size > limit:
+        if not entries:
+            continue
+        body, written = _encoded(section, entries, where)
+        label = len(section) + 2  # "name:\n"
+        start = first = 0  # where the rest of the body begins, in bytes and in entries
+        while start < len(body):
+            room = len(body) - start if limit is None else limit - size - label
+            if len(body) - start <= room:
+                cut = len(body)
+            else:  # after the last whole line that fits (none: 0)
+                cut = body.rfind(b"\n", start, start + room) + 1 if room > 0 else 0
+            if cut <= start and parts:  # not one more line fits: the next file
                 yield _chunk(head, parts)
                 parts, size = [], len(head)
-            if not parts or parts[-1][0] != section:
-                parts.append((section, [], []))
-            parts[-1][1].append(item)
-            parts[-1][2].append(entry)
-            size += item_size
+                continue
+            if cut <= start:
+                cut = body.index(b"\n", start) + 1
+            count = body.count(b"\n", start, cut)
+            parts.append((section, body[start:cut], written[first : first + count]))
+            size += label + cut - start
+            start, first = cut, first + count
+            if start < len(body):
+                yield _chunk(head, parts)
+                parts, size = [], len(head)
     yield _chunk(head, parts)
 
 
-def _encoded(section: str, entries: list[Any], where: Path) -> tuple[list[bytes], list[Any]]:
-    """Each entry's line and the entry as written (``flow.encode``)."""
+def _encoded(section: str, entries: list[Any], where: Path) -> tuple[bytes, list[Any]]:
+    """The section's lines and the entries as written (``flow.section_lines``)."""
     try:
-        pairs = [flow.encode(entry) for entry in entries]
+        return flow.section_lines(section, entries)
     except msgspec.ValidationError:
-        for index, entry in enumerate(entries):
+        for index, entry in enumerate(entries):  # the first entry that breaks the schema
             try:
                 flow.encode(entry)
             except msgspec.ValidationError as exc:
@@ -268,13 +282,10 @@ def _encoded(section: str, entries: list[Any], where: Path) -> tuple[list[bytes]
                 problem += f" (entry from {one_line(source)})" if isinstance(source, str) else ""
                 raise CatalogInvalid([located(where, None, key, problem)]) from None
         raise
-    return [item for item, _ in pairs], [entry for _, entry in pairs]
 
 
-def _chunk(
-    head: bytes, parts: list[tuple[str, list[bytes], list[Any]]]
-) -> tuple[bytes, CatalogFile]:
-    text = head + b"".join(f"{name}:\n".encode() + flow.lines(items) for name, items, _ in parts)
+def _chunk(head: bytes, parts: list[tuple[str, bytes, list[Any]]]) -> tuple[bytes, CatalogFile]:
+    text = head + b"".join(f"{name}:\n".encode() + body for name, body, _ in parts)
     # no bounds walk: every number here was checked once, where the import read it (the
     # source's entries by ``base.check_entry``, entries kept from the base by its load)
     contents = CatalogFile(schema_version=1, **{name: tuple(written) for name, _, written in parts})
