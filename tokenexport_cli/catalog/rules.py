@@ -54,7 +54,7 @@ def _check_batch(batch: Batch, origin: Origin) -> Iterator[str]:
         yield origin.problem("batch.discount", f"must be between 0 and 1 (got {batch.discount})")
 
 
-def _check_offer(
+def _check_offer_references(
     offer: Offer, origin: Origin, merged: Merged, currencies: set[str]
 ) -> Iterator[str]:
     models = merged.keyed["models"]
@@ -70,6 +70,11 @@ def _check_offer(
         yield origin.problem(
             "currency", f"unknown currency '{offer.currency}' (no exchange rate in the manifest)"
         )
+
+
+def _check_offer_terms(offer: Offer, origin: Origin) -> Iterator[str]:
+    """Cache fields, tiers, time bands and batch terms: what an offer that has none of them
+    (``cache_read`` set, no tiers, bands or batch) cannot get wrong."""
     if offer.cache_read is None:
         for name in ("caching", "cache_min_tokens", "cache_write_1h"):
             if getattr(offer, name) is not None:
@@ -83,6 +88,22 @@ def _check_offer(
         yield from _check_time_band(band, origin, f"time_bands[{index}].")
     if offer.batch is not None:
         yield from _check_batch(offer.batch, origin)
+
+
+def _check_offers(merged: Merged, currencies: set[str]) -> Iterator[str]:
+    """Every offer's references and terms; the checks run for the offers that can fail them
+    (a catalog holds thousands of offers, an import may add tens of thousands)."""
+    models = merged.keyed["models"]
+    providers = merged.keyed["providers"]
+    for offer, origin in merged.keyed["offers"].values():
+        if (
+            offer.model not in models
+            or offer.provider not in providers
+            or offer.currency not in currencies
+        ):
+            yield from _check_offer_references(offer, origin, merged, currencies)
+        if offer.cache_read is None or offer.tiers or offer.time_bands or offer.batch is not None:
+            yield from _check_offer_terms(offer, origin)
 
 
 #: A band of 100% or more would allow a count of zero tokens, or less.
@@ -122,19 +143,23 @@ def _check_references(merged: Merged, section: str, field: str, target: str) -> 
 
 def _check_aliases(merged: Merged) -> Iterator[str]:
     """Model lookups ignore case (CatalogIndex), so names that differ only in case collide."""
-    owner: dict[str, tuple[str, str]] = {
-        str(model_id).lower(): (str(model_id), str(model_id)) for model_id in merged.keyed["models"]
-    }
-    for model_id, (model, origin) in merged.keyed["models"].items():
+    models = merged.keyed["models"]
+    owner: dict[str, tuple[str, str]] = {}
+    for key in models:
+        model_id = str(key)
+        owner[model_id.lower()] = (model_id, model_id)
+    for key, (model, origin) in models.items():
+        model_id = str(key)
         for index, alias in enumerate(model.aliases):
-            other, spelled = owner.get(alias.lower(), (str(model_id), alias))
-            if other != str(model_id):
+            lowered = alias.lower()
+            other, spelled = owner.get(lowered, (model_id, alias))
+            if other != model_id:
                 case = "" if spelled == alias else f" (as '{spelled}'; names ignore case)"
                 yield origin.problem(
                     f"aliases[{index}]", f"alias '{alias}' is already used by model '{other}'{case}"
                 )
                 continue
-            owner[alias.lower()] = (str(model_id), alias)
+            owner[lowered] = (model_id, alias)
 
 
 def _check_provider_facts(provider: Provider, origin: Origin) -> Iterator[str]:
@@ -165,8 +190,7 @@ def check(merged: Merged) -> list[str]:
     for rate, origin in merged.section("fx"):
         if rate.per_usd <= 0:
             problems.append(origin.problem("per_usd", f"must be positive (got {rate.per_usd})"))
-    for offer, origin in merged.section("offers"):
-        problems.extend(_check_offer(offer, origin, merged, currencies))
+    problems.extend(_check_offers(merged, currencies))
     for provider, origin in merged.section("providers"):
         for index, fee in enumerate(provider.fees):
             if fee.percent < 0:

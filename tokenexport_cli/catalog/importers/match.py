@@ -100,12 +100,13 @@ def plan_import(
     prefix = source_ref(source, "")
     for key, ranked in candidates.items():
         base = base_offers.get(key)
+        winner = ranked[0][1]
         if len(ranked) > 1:
             ranked.sort(key=lambda pair: _rank(base, *pair))
-        winner = ranked[0][1]
-        for _, loser in ranked[1:]:
-            detail = f"offer {'/'.join(key[:2])} already imported from '{winner.key}'"
-            unmatched.append(Unmatched(loser.key, loser.provider, "duplicate", detail))
+            winner = ranked[0][1]
+            for _, loser in ranked[1:]:
+                detail = f"offer {'/'.join(key[:2])} already imported from '{winner.key}'"
+                unmatched.append(Unmatched(loser.key, loser.provider, "duplicate", detail))
         offers.append(_offer(key, winner, base, source, module, imported, prefix))
         (added if base is None else replaced).append(key)
     return ImportPlan(
@@ -189,40 +190,39 @@ _NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
 
 
 class _NewModels:
-    """Models created for unmatched entries (``--add-models``), grouped by a slug of their id."""
+    """Models created for unmatched entries (``--add-models``), grouped by a slug of their id:
+    the first entry of a group makes the model, every entry's names it owns are its aliases."""
 
     def __init__(self, index: CatalogIndex, source: SourceInfo) -> None:
         self.index = index
         self.source = source
-        self.source_prefix = source_ref(source, "")
-        self.entries: dict[str, list[SourceEntry]] = {}
+        self.first: dict[str, SourceEntry] = {}
         self.owner: dict[str, str] = {}
-        # a model's aliases: its entries' names it owns (``owner`` never changes an owner, so a
-        # name's owner is known for good when the name is first seen)
+        # ``owner`` never changes a name's owner: a model's aliases are known as names come
         self.aliases: dict[str, list[str]] = {}
         tokenizers = index.tokenizers
         fallback = next(iter(tokenizers), "unknown")
         self.tokenizer = next((t for t in ("unknown", "o200k_base") if t in tokenizers), fallback)
 
     def add(self, entry: SourceEntry) -> str:
-        lowered = [name.lower() for name in entry.names]
+        names = entry.names
+        lowered = [name.lower() for name in names]
         owner = self.owner
         for name in lowered:
             model_id = owner.get(name)
             if model_id is not None:
-                self.entries[model_id].append(entry)
                 self.aliases[model_id] += [
                     name
-                    for name, lower in zip(entry.names, lowered, strict=True)
+                    for name, lower in zip(names, lowered, strict=True)
                     if lower != model_id and owner.get(lower) == model_id
                 ]
                 return model_id
         model_id = self._slug(entry)
-        self.entries[model_id] = [entry]
+        self.first[model_id] = entry
         owner.setdefault(model_id, model_id)
         self.aliases[model_id] = [
             name
-            for name, lower in zip(entry.names, lowered, strict=True)
+            for name, lower in zip(names, lowered, strict=True)
             if owner.setdefault(lower, model_id) == model_id and lower != model_id
         ]
         return model_id
@@ -232,7 +232,7 @@ class _NewModels:
         base = _NOT_SLUG.sub("-", tail.lower()).lstrip("._-")[:72] or "model"
         slug = base
         counter = 2
-        while self.index.find_model(slug) is not None or slug in self.entries:
+        while self.index.find_model(slug) is not None or slug in self.first:
             slug = f"{base}-{counter}"
             counter += 1
         return slug
@@ -245,33 +245,27 @@ class _NewModels:
         # the same few texts and modality pairs on every model: made once, shared
         notes = {True: head + unknown, False: head + unknown + "; open_weights unknown (false)"}
         modalities: dict[tuple[tuple[str, ...], tuple[str, ...]], Modalities] = {}
+        prefix, as_of, tokenizer = source_ref(self.source, ""), self.source.as_of, self.tokenizer
         models = []
-        for model_id, group in self.entries.items():
-            first = group[0]
+        for model_id, first in self.first.items():
             pair = (first.input_modalities or ("text",), first.output_modalities or ("text",))
             if pair not in modalities:
                 modalities[pair] = Modalities(input=pair[0], output=pair[1])
-            note = notes[first.open_weights is not None]
-            models.append(self._model(model_id, group, modalities[pair], note))
+            model = Model(
+                id=model_id,
+                name=first.name or first.provider_model_id,
+                vendor=first.vendor or first.provider,
+                origin=UNKNOWN_ORIGIN,
+                open_weights=bool(first.open_weights),
+                released=first.released,
+                context_window=first.context_window,
+                max_output=first.max_output,
+                tokenizer=tokenizer,
+                modalities=modalities[pair],
+                aliases=tuple(dict.fromkeys(self.aliases[model_id])),
+                source=prefix + first.key,
+                as_of=as_of,
+                note=notes[first.open_weights is not None],
+            )
+            models.append(model)
         return tuple(models)
-
-    def _model(
-        self, model_id: str, group: list[SourceEntry], modalities: Modalities, note: str
-    ) -> Model:
-        first = group[0]
-        return Model(
-            id=model_id,
-            name=first.name or first.provider_model_id,
-            vendor=first.vendor or first.provider,
-            origin=UNKNOWN_ORIGIN,
-            open_weights=bool(first.open_weights),
-            released=first.released,
-            context_window=first.context_window,
-            max_output=first.max_output,
-            tokenizer=self.tokenizer,
-            modalities=modalities,
-            aliases=tuple(dict.fromkeys(self.aliases[model_id])),
-            source=self.source_prefix + first.key,
-            as_of=self.source.as_of,
-            note=note,
-        )
