@@ -76,7 +76,10 @@ def section_lines(section: str, entries: Sequence[Any]) -> tuple[bytes, list[Any
     type; with the entries as written. Validated with one msgspec call (a ValidationError at
     ``$[index].key`` otherwise) and encoded with one."""
     encoded, written = _encode_all(SECTION_TYPES[section], entries)
-    return (b"- " + encoded.replace(b"\n", b"\n- ")[:-2]) if encoded else b"", written
+    if not encoded:
+        return b"", written
+    # "- " before each line, none after the last: one more pass over the text, not three
+    return b"".join((b"- ", memoryview(encoded.replace(b"\n", b"\n- "))[:-2])), written
 
 
 def _encode_all(kind: type, entries: Sequence[Any]) -> tuple[bytes, list[Any]]:

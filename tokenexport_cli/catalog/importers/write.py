@@ -235,7 +235,7 @@ def _chunks(
     most ``limit`` bytes each (None: one file; a line longer than that goes alone) with the
     entries each holds; an entry that breaks the schema is a CatalogInvalid naming ``where``,
     the entry and the key."""
-    parts: list[tuple[str, bytes, list[Any]]] = []
+    parts: list[tuple[str, memoryview, list[Any]]] = []
     size = len(head)
     for section, entries in sections.items():
         if not entries:
@@ -256,7 +256,7 @@ def _chunks(
             if cut <= start:
                 cut = body.index(b"\n", start) + 1
             count = body.count(b"\n", start, cut)
-            parts.append((section, body[start:cut], written[first : first + count]))
+            parts.append((section, memoryview(body)[start:cut], written[first : first + count]))
             size += label + cut - start
             start, first = cut, first + count
             if start < len(body):
@@ -284,8 +284,13 @@ def _encoded(section: str, entries: list[Any], where: Path) -> tuple[bytes, list
         raise
 
 
-def _chunk(head: bytes, parts: list[tuple[str, bytes, list[Any]]]) -> tuple[bytes, CatalogFile]:
-    text = head + b"".join(f"{name}:\n".encode() + body for name, body, _ in parts)
+def _chunk(
+    head: bytes, parts: list[tuple[str, memoryview, list[Any]]]
+) -> tuple[bytes, CatalogFile]:
+    pieces: list[bytes | memoryview] = [head]
+    for name, body, _ in parts:
+        pieces += (f"{name}:\n".encode(), body)
+    text = b"".join(pieces)  # the file's one copy of the encoded entries
     # no bounds walk: every number here was checked once, where the import read it (the
     # source's entries by ``base.check_entry``, entries kept from the base by its load)
     contents = CatalogFile(schema_version=1, **{name: tuple(written) for name, _, written in parts})
