@@ -122,6 +122,33 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
+def entry_lines(text: str, contents: CatalogFile) -> dict[str, list[bytes]] | None:
+    """Each entry's line (``- {...}``) of a file this writer wrote, by section, when the file
+    (``text``, which the loader read as ``contents``) has exactly that shape: comments, then
+    ``schema_version: 1``, then sections of one line an entry, as many as ``contents`` holds.
+    None for any other shape (a file edited by hand into block style, say). A line at the
+    start of a line and ending its mapping holds the whole entry, so it reads the same in any
+    file of this shape: an import copies an earlier import's entries it keeps this way."""
+    found: dict[str, list[bytes]] = {}
+    section: list[bytes] | None = None
+    for line in text.encode("utf-8").split(b"\n"):
+        if section is not None and line.startswith(b"- {") and line.endswith(b"}"):
+            section.append(line)
+        elif not line or line.startswith(b"#") or (line == b"schema_version: 1" and not found):
+            continue
+        elif line.endswith(b":") and line[:-1].decode() in SECTION_TYPES:
+            name = line[:-1].decode()
+            if name in found:
+                return None
+            section = found[name] = []
+        else:
+            return None
+    for name in SECTION_TYPES:
+        if len(found.get(name, ())) != len(getattr(contents, name)):
+            return None
+    return found
+
+
 def lines(encoded: Iterable[bytes]) -> bytes:
     """A section's body: one ``- {...}`` line an entry."""
     return b"".join(b"- " + item + b"\n" for item in encoded)
