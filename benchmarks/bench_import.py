@@ -5,9 +5,9 @@ shape of ``tests/sync/fixtures/openrouter.json``) whose models match no catalog 
 import reports each one as unmatched, ``--add-models`` writes each as a new model and offer.
 Both import into a new catalog version in a temporary data directory, on the newest bundled
 catalog. A third figure is a plain import that writes as much: every entry matches a catalog
-model (the large response added first with ``--add-models``) and changes its price; it rewrites
-the whole file of that earlier import for either response, so its per-entry figure holds no
-writing, and reading that base (seconds of fixed cost) makes it vary from run to run. Each round
+model (the large response added first with ``--add-models``) and changes its price; it writes
+each offer it re-prices (the earlier import's entries it keeps are copied as written) and no
+model, and reading that base (seconds of fixed cost) makes it vary from run to run. Each round
 runs the three imports in turn, so a burst of load from others hits each alike. The fixed cost
 (loading the base catalog, copying it) is taken out by timing a small and a large response:
 per entry = (large - small) / (large entries - small entries). Prints figures; asserts nothing.
