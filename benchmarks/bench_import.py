@@ -4,11 +4,13 @@ The input is a synthetic OpenRouter ``/api/v1/models`` response (made up ids and
 shape of ``tests/sync/fixtures/openrouter.json``) whose models match no catalog model: a plain
 import reports each one as unmatched, ``--add-models`` writes each as a new model and offer.
 Both import into a new catalog version in a temporary data directory, on the newest bundled
-catalog; the rounds alternate plain and ``--add-models`` imports. A third figure is a plain
-import that writes as much: every entry matches a catalog model (the large response added
-first with ``--add-models``) and changes its price. The fixed cost (loading the base catalog, copying it) is taken out by timing a small
-and a large response: per entry = (large - small) / (large entries - small entries). Prints
-figures; asserts nothing.
+catalog. A third figure is a plain import that writes as much: every entry matches a catalog
+model (the large response added first with ``--add-models``) and changes its price; it writes
+each offer it re-prices (the earlier import's entries it keeps are copied as written) and no
+model, and reading that base (seconds of fixed cost) makes it vary from run to run. Each round
+runs the three imports in turn, so a burst of load from others hits each alike. The fixed cost
+(loading the base catalog, copying it) is taken out by timing a small and a large response:
+per entry = (large - small) / (large entries - small entries). Prints figures; asserts nothing.
 
     python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3] [--steps]
 """
@@ -42,7 +44,7 @@ def response(entries: int, prompt: str = "0.000003") -> bytes:
     return json.dumps({"data": data}).encode()
 
 
-def timed_import(source: Path, base: str, add_models: bool, attempt: int, label: str = "") -> float:
+def timed_import(source: Path, base: str, add_models: bool, attempt: int) -> float:
     """CPU time of one import of ``source`` on ``base`` into a new version, in seconds (CPU,
     not wall time: figures stay comparable on a machine shared with others)."""
     from tokenexport_cli.api.catalog import ImportRequest, import_prices
@@ -52,7 +54,7 @@ def timed_import(source: Path, base: str, add_models: bool, attempt: int, label:
         "openrouter",
         source,
         retrieved=dt.date(2026, 11, 27),
-        as_version=f"2026-11-27.bench{label}-{int(add_models)}-{source.stem}-{attempt}",
+        as_version=f"2026-11-27.bench-{int(add_models)}-{source.stem}-{attempt}",
         base=CatalogChoice(base),
         add_models=add_models,
     )
@@ -131,19 +133,17 @@ def steps(sources: dict[int, Path], base_name: str, repeat: int) -> None:
         print(f"  {label:42s} {per_entry * 1e6:6.1f} us an entry")
 
 
-def _repriced(root: Path, sources: dict[int, Path], base: str, repeat: int) -> float:
-    """Per entry CPU seconds of a plain import whose every entry matches a catalog model and
-    changes its price: the base is the large response added with ``--add-models``, the
-    response the same models at a new input price (the import writes each offer anew)."""
+def _with_models(root: Path, sources: dict[int, Path], base: str) -> tuple[str, dict[int, Path]]:
+    """The base of the re-pricing figure: the large response added with ``--add-models``; and
+    responses of the same models at a new input price (the import writes each offer anew)."""
     from tokenexport_cli.api.catalog import ImportRequest, import_prices
     from tokenexport_cli.api.choices import CatalogChoice
 
-    large = max(sources)
     added = "2026-11-27.bench-with-models"
     import_prices(
         ImportRequest(
             "openrouter",
-            sources[large],
+            sources[max(sources)],
             retrieved=dt.date(2026, 11, 27),
             as_version=added,
             base=CatalogChoice(base),
@@ -154,12 +154,7 @@ def _repriced(root: Path, sources: dict[int, Path], base: str, repeat: int) -> f
     for size in sources:
         changed[size] = root / f"openrouter-{size}-repriced.json"
         changed[size].write_bytes(response(size, prompt="0.000004"))
-    best = {size: float("inf") for size in sources}
-    for attempt in range(repeat):
-        for size, source in changed.items():
-            best[size] = min(best[size], timed_import(source, added, False, attempt, "-re"))
-    small = min(sources)
-    return (best[large] - best[small]) / (large - small)
+    return added, changed
 
 
 def main() -> None:
@@ -185,35 +180,42 @@ def main() -> None:
             f"catalog {base}: synthetic OpenRouter responses of "
             f"{args.small:,} and {args.large:,} new models; CPU seconds, best of {args.repeat}"
         )
-        # rounds interleave the two paths, so a burst of load from others hits both alike;
+        print(f"load average at the start (1, 5, 15 min): {_load()}")
+        with_models, repriced = _with_models(root, sources, base)
         # each figure is the least of its runs
-        labels = (("plain import", False), ("--add-models", True))
-        best = {(label, size): float("inf") for label, _ in labels for size in sources}
+        runs = {
+            "plain import": (sources, base, False),
+            "--add-models": (sources, base, True),
+            "re-pricing": (repriced, with_models, False),
+        }
+        best = {(label, size): float("inf") for label in runs for size in sources}
         for attempt in range(args.repeat):
-            for label, add_models in labels:
-                for size, source in sources.items():
-                    spent = timed_import(source, base, add_models, attempt)
+            for label, (files, on, add_models) in runs.items():
+                for size, source in files.items():
+                    spent = timed_import(source, on, add_models, attempt)
                     best[label, size] = min(best[label, size], spent)
         per_entry = {}
-        for label, _ in labels:
+        for label in runs:
             small, large = best[label, args.small], best[label, args.large]
             per_entry[label] = (large - small) / (args.large - args.small)
             print(
                 f"{label:13s} {args.small:>7,}: {small:7.2f} s   {args.large:>7,}: {large:7.2f} s"
                 f"   per entry {per_entry[label] * 1000:.3f} ms"
             )
-        ratio = per_entry["--add-models"] / per_entry["plain import"]
-        print(f"--add-models / plain import, per entry: {ratio:.2f}x")
-        repriced = _repriced(root, sources, base, args.repeat)
+        added = per_entry["--add-models"]
+        print(f"--add-models / plain import, per entry: {added / per_entry['plain import']:.2f}x")
         print(
-            f"plain import re-pricing every entry (on a catalog that has the models): per entry "
-            f"{repriced * 1000:.3f} ms; --add-models / that: {per_entry['--add-models'] / repriced:.2f}x"
+            "--add-models / a plain import re-pricing every entry (on a catalog that has the "
+            f"models), per entry: {added / per_entry['re-pricing']:.2f}x"
         )
         if args.steps:
             print("per step (--add-models writes the version; a plain import copies the base):")
             steps(sources, base, args.repeat)
-        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-        print(f"load average at the end (1, 5, 15 min): {load}")
+        print(f"load average at the end (1, 5, 15 min): {_load()}")
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BASE_VERSION, SYNC_FIXTURES
 
 from tokenexport_cli.catalog.importers import format_module, parse_path
 from tokenexport_cli.catalog.importers.base import SourceInfo
 from tokenexport_cli.catalog.importers.pipeline import ImportTarget, run_import
 from tokenexport_cli.catalog.load import load_path
 
+BASE_VERSION = "2026-06-01"
+SYNC_FIXTURES = Path(__file__).parent / "fixtures"
 MARK = """\
     priced_input_below:
       tokens: 64000

@@ -5,29 +5,39 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
+
+import msgspec
 
 from tokenexport_cli.catalog.parse import ParsedFile, SourceFile
 from tokenexport_cli.schema import Catalog, Manifest
 
 # section name -> the key that identifies an entry (None: entries are never replaced, only added)
 KEYED_SECTIONS: dict[str, Callable[[Any], Hashable] | None] = {
-    "fx": lambda entry: entry.currency,
-    "models": lambda entry: entry.id,
-    "providers": lambda entry: entry.id,
-    "offers": lambda entry: entry.key,
+    "fx": attrgetter("currency"),
+    "models": attrgetter("id"),
+    "providers": attrgetter("id"),
+    "offers": attrgetter("key"),
     "benchmarks": None,
-    "gpus": lambda entry: entry.id,
-    "serving": lambda entry: entry.id,
+    "gpus": attrgetter("id"),
+    "serving": attrgetter("id"),
     "market": None,
-    "tokenizers": lambda entry: entry.id,
+    "tokenizers": attrgetter("id"),
 }
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(msgspec.Struct, frozen=True):
+    """Where an entry was defined: its file, section and index there. One is made for every
+    entry of every load (a Struct: made in C) and its key path only when a problem needs it."""
+
     source: SourceFile
-    key_path: str
+    section: str
+    index: int
+
+    @property
+    def key_path(self) -> str:
+        return f"{self.section}[{self.index}]"
 
     def problem(self, suffix: str, problem: str) -> str:
         key_path = f"{self.key_path}.{suffix}" if suffix else self.key_path
@@ -66,20 +76,25 @@ def merge_layers(
     repeated by a later layer (an overlay) replaces the earlier entry."""
     merged = Merged()
     for index, rate in enumerate(manifest.fx):
-        merged.keyed["fx"][rate.currency] = (rate, Origin(manifest_source, f"fx[{index}]"))
+        merged.keyed["fx"][rate.currency] = (rate, Origin(manifest_source, "fx", index))
     for layer_number, layer in enumerate(layers):
         seen: dict[str, dict[Hashable, Origin]] = {name: {} for name in merged.keyed}
         if layer_number == 0:
             seen["fx"] = {key: origin for key, (_, origin) in merged.keyed["fx"].items()}
         for parsed in layer:
             for section, key_of in KEYED_SECTIONS.items():
-                for index, entry in enumerate(getattr(parsed.data, section)):
-                    origin = Origin(parsed.source, f"{section}[{index}]")
-                    if key_of is None:
-                        merged.unkeyed[section].append((entry, origin))
-                        continue
+                entries = getattr(parsed.data, section)
+                if key_of is None:
+                    merged.unkeyed[section] += [
+                        (entry, Origin(parsed.source, section, index))
+                        for index, entry in enumerate(entries)
+                    ]
+                    continue
+                seen_keys, keyed = seen[section], merged.keyed[section]
+                for index, entry in enumerate(entries):
+                    origin = Origin(parsed.source, section, index)
                     key = key_of(entry)
-                    first = seen[section].get(key)
+                    first = seen_keys.get(key)
                     if first is not None:
                         merged.problems.append(
                             origin.problem(
@@ -91,8 +106,8 @@ def merge_layers(
                             )
                         )
                         continue
-                    seen[section][key] = origin
-                    merged.keyed[section][key] = (entry, origin)
+                    seen_keys[key] = origin
+                    keyed[key] = (entry, origin)
     return merged
 
 

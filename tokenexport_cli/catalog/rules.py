@@ -1,5 +1,7 @@
-"""Semantic checks on a merged catalog: references, prices, currencies, time bands, tiers,
-sourced provider facts and serving units that hold their weights."""
+"""Semantic checks on a merged catalog: references, currencies, cache fields, time bands, tiers,
+batch terms, sourced provider facts and serving units that hold their weights. The sign and range
+of a price is the bounds table's (``bounds.BOUNDS``), checked once where a file or a source is
+read (``validation.check_bounds``, ``importers.base.check_entry``), not again here."""
 
 from __future__ import annotations
 
@@ -19,18 +21,9 @@ from tokenexport_cli.schema import (
 )
 from tokenexport_cli.suggest import did_you_mean
 
-PRICE_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
-
 
 def _suggest(name: str, known: Iterable[Any]) -> str:
     return did_you_mean(name, known, limit=1, cutoff=0.6)
-
-
-def _negative_prices(entry: Any, origin: Origin, prefix: str = "") -> Iterator[str]:
-    for name in PRICE_FIELDS:
-        value = getattr(entry, name, None)
-        if isinstance(value, Decimal) and value < 0:
-            yield origin.problem(prefix + name, f"price must not be negative (got {value})")
 
 
 def _check_time_band(band: TimeBand, origin: Origin, prefix: str) -> Iterator[str]:
@@ -59,13 +52,9 @@ def _check_batch(batch: Batch, origin: Origin) -> Iterator[str]:
         yield origin.problem("batch", "give either 'discount' or 'input'/'output' prices")
     if batch.discount is not None and not Decimal(0) < batch.discount < Decimal(1):
         yield origin.problem("batch.discount", f"must be between 0 and 1 (got {batch.discount})")
-    for name in ("input", "output"):
-        value = getattr(batch, name)
-        if value is not None and value < 0:
-            yield origin.problem(f"batch.{name}", f"price must not be negative (got {value})")
 
 
-def _check_offer(
+def _check_offer_references(
     offer: Offer, origin: Origin, merged: Merged, currencies: set[str]
 ) -> Iterator[str]:
     models = merged.keyed["models"]
@@ -81,21 +70,24 @@ def _check_offer(
         yield origin.problem(
             "currency", f"unknown currency '{offer.currency}' (no exchange rate in the manifest)"
         )
-    yield from _negative_prices(offer, origin)
+
+
+def _check_offer_terms(offer: Offer, origin: Origin, models: dict[Any, Any]) -> Iterator[str]:
+    """Cache fields, tiers, time bands, batch terms and the priced length: what an offer that
+    has none of them (``cache_read`` set, no tiers, bands, batch or priced length) cannot get
+    wrong."""
     if offer.cache_read is None:
         for name in ("caching", "cache_min_tokens", "cache_write_1h"):
             if getattr(offer, name) is not None:
                 yield origin.problem(name, "needs a cache_read price (the offer caches nothing)")
     previous = 0
     for index, tier in enumerate(offer.tiers):
-        yield from _negative_prices(tier, origin, f"tiers[{index}].")
         if tier.above <= previous:
             yield origin.problem(f"tiers[{index}].above", "tiers must be in increasing order")
         previous = tier.above
     if offer.priced_input_below is not None:
         yield from _check_priced_below(offer, offer.priced_input_below.tokens, origin, models)
     for index, band in enumerate(offer.time_bands):
-        yield from _negative_prices(band, origin, f"time_bands[{index}].")
         yield from _check_time_band(band, origin, f"time_bands[{index}].")
     if offer.batch is not None:
         yield from _check_batch(offer.batch, origin)
@@ -117,6 +109,28 @@ def _check_priced_below(
                 key, f"must be above every tier in force (a tier starts above {tier.above:,})"
             )
             break
+
+
+def _check_offers(merged: Merged, currencies: set[str]) -> Iterator[str]:
+    """Every offer's references and terms; the checks run for the offers that can fail them
+    (a catalog holds thousands of offers, an import may add tens of thousands)."""
+    models = merged.keyed["models"]
+    providers = merged.keyed["providers"]
+    for offer, origin in merged.keyed["offers"].values():
+        if (
+            offer.model not in models
+            or offer.provider not in providers
+            or offer.currency not in currencies
+        ):
+            yield from _check_offer_references(offer, origin, merged, currencies)
+        if (
+            offer.cache_read is None
+            or offer.tiers
+            or offer.time_bands
+            or offer.batch is not None
+            or offer.priced_input_below is not None
+        ):
+            yield from _check_offer_terms(offer, origin, models)
 
 
 #: A band of 100% or more would allow a count of zero tokens, or less.
@@ -156,19 +170,23 @@ def _check_references(merged: Merged, section: str, field: str, target: str) -> 
 
 def _check_aliases(merged: Merged) -> Iterator[str]:
     """Model lookups ignore case (CatalogIndex), so names that differ only in case collide."""
-    owner: dict[str, tuple[str, str]] = {
-        str(model_id).lower(): (str(model_id), str(model_id)) for model_id in merged.keyed["models"]
-    }
-    for model_id, (model, origin) in merged.keyed["models"].items():
+    models = merged.keyed["models"]
+    owner: dict[str, tuple[str, str]] = {}
+    for key in models:
+        model_id = str(key)
+        owner[model_id.lower()] = (model_id, model_id)
+    for key, (model, origin) in models.items():
+        model_id = str(key)
         for index, alias in enumerate(model.aliases):
-            other, spelled = owner.get(alias.lower(), (str(model_id), alias))
-            if other != str(model_id):
+            lowered = alias.lower()
+            other, spelled = owner.get(lowered, (model_id, alias))
+            if other != model_id:
                 case = "" if spelled == alias else f" (as '{spelled}'; names ignore case)"
                 yield origin.problem(
                     f"aliases[{index}]", f"alias '{alias}' is already used by model '{other}'{case}"
                 )
                 continue
-            owner[alias.lower()] = (str(model_id), alias)
+            owner[lowered] = (model_id, alias)
 
 
 def _check_provider_facts(provider: Provider, origin: Origin) -> Iterator[str]:
@@ -199,8 +217,7 @@ def check(merged: Merged) -> list[str]:
     for rate, origin in merged.section("fx"):
         if rate.per_usd <= 0:
             problems.append(origin.problem("per_usd", f"must be positive (got {rate.per_usd})"))
-    for offer, origin in merged.section("offers"):
-        problems.extend(_check_offer(offer, origin, merged, currencies))
+    problems.extend(_check_offers(merged, currencies))
     for provider, origin in merged.section("providers"):
         for index, fee in enumerate(provider.fees):
             if fee.percent < 0:

@@ -37,9 +37,10 @@ def report_payload(result: ImportResult) -> ImportOutput:
         written=Written(kind=result.kind, path=str(result.path)),
         catalog_version=result.path.name if result.kind == "version" else plan.base_version,
         entries=plan.entries,
-        offers_replaced=[_offer(key) for key in plan.replaced],
-        offers_added=[_offer(key) for key in plan.added],
-        models_added=[model.id for model in plan.models],
+        # the plan keeps the source's order; the report lists by key, as before
+        offers_replaced=[_offer(key) for key in sorted(plan.replaced)],
+        offers_added=[_offer(key) for key in sorted(plan.added)],
+        models_added=sorted(model.id for model in plan.models),
         unmatched_count=len(plan.unmatched),
         unmatched_by_reason=dict(sorted(Counter(u.reason for u in plan.unmatched).items())),
         unmatched=[
@@ -64,7 +65,11 @@ def report_table(result: ImportResult) -> str:
         f"{len(plan.unmatched)} unmatched",
     ]
     if plan.models:
-        lines += ["", "new models:", *(f"  {model.id}" for model in plan.models)]
+        lines += [
+            "",
+            "new models:",
+            *(f"  {model_id}" for model_id in sorted(m.id for m in plan.models)),
+        ]
     grouped: dict[str, list[Unmatched]] = defaultdict(list)
     for entry in plan.unmatched:
         grouped[entry.reason].append(entry)

@@ -194,7 +194,7 @@ def tier_of(above: int, values: dict[str, Decimal | None]) -> Tier:
 def check_entry(entry: SourceEntry, where: str) -> None:
     """Every number of an entry within the bounds of the catalog field it becomes; a DataError
     naming the entry and the source's key otherwise. Run on every entry before matching: the
-    models and offers an import writes are not walked for bounds again (``write._chunk``)."""
+    models and offers an import writes are not walked for bounds again (``additions._chunk``)."""
     from tokenexport_cli.bounds import check
 
     located = f"{where} ({entry.key})"

@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from tokenexport_cli.catalog.importers.base import SourceEntry, SourceInfo
 from tokenexport_cli.catalog.index import CatalogIndex
@@ -27,20 +28,18 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class ImportPlan:
-    """What an import changes in the base catalog."""
+    """What an import changes in the base catalog. Offers and models are in the order of the
+    source entries that make them: a source's order is stable, and walking the entries in the
+    order they were read is cheaper than sorting them (issue 18); reports sort by key."""
 
     source: SourceInfo
     base_version: str
     entries: int
     offers: tuple[Offer, ...]
     replaced: tuple[OfferKey, ...]
+    added: tuple[OfferKey, ...]
     models: tuple[Model, ...]
     unmatched: tuple[Unmatched, ...]
-
-    @property
-    def added(self) -> tuple[OfferKey, ...]:
-        replaced = set(self.replaced)
-        return tuple(offer.key for offer in self.offers if offer.key not in replaced)
 
 
 def catalog_provider(entry: SourceEntry, module: ModuleType, index: CatalogIndex) -> str | None:
@@ -63,15 +62,18 @@ def plan_import(
     index = CatalogIndex(catalog)
     base_offers = {offer.key: offer for offer in catalog.offers}
     unmatched: list[Unmatched] = []
-    candidates: dict[OfferKey, list[tuple[tuple[int, int, int], SourceEntry]]] = defaultdict(list)
+    candidates: dict[OfferKey, list[tuple[int, SourceEntry]]] = defaultdict(list)
     new_models = _NewModels(index, source)
+    providers: dict[str, str | None] = {}  # a source names a few providers, each looked up once
     for position, entry in enumerate(entries):
-        provider = catalog_provider(entry, module, index)
         if entry.prices is None:
             unmatched.append(
                 Unmatched(entry.key, entry.provider, "no-price", entry.skip_reason or "")
             )
             continue
+        if entry.provider not in providers:
+            providers[entry.provider] = catalog_provider(entry, module, index)
+        provider = providers[entry.provider]
         if provider is None:
             detail = f"source provider '{entry.provider}' is not a catalog provider"
             unmatched.append(Unmatched(entry.key, entry.provider, "no-provider", detail))
@@ -88,35 +90,46 @@ def plan_import(
             detail = "no catalog model has any of these ids or aliases: " + ", ".join(entry.names)
             unmatched.append(Unmatched(entry.key, entry.provider, "no-model", detail))
             continue
-        key = (model_id, provider, "")
-        existing = base_offers.get(key)
-        same_id = existing is not None and existing.provider_model_id == entry.provider_model_id
-        rank = (0 if same_id else 1, entry.key.count("/"), position)
-        candidates[key].append((rank, entry))
-    offers = []
+        candidates[(model_id, provider, "")].append((position, entry))
+    offers: list[Offer] = []
+    replaced: list[OfferKey] = []
+    added: list[OfferKey] = []
     imported = (
         f"imported by tokx from {source.format} ({source.location}), retrieved {source.stamp}"
     )
-    for key, ranked in sorted(candidates.items()):
-        if len(ranked) > 1:
-            ranked.sort(key=lambda pair: pair[0])
+    prefix = source_ref(source, "")
+    for key, ranked in candidates.items():
+        base = base_offers.get(key)
         winner = ranked[0][1]
-        for _, loser in ranked[1:]:
-            detail = f"offer {'/'.join(key[:2])} already imported from '{winner.key}'"
-            unmatched.append(Unmatched(loser.key, loser.provider, "duplicate", detail))
-        offers.append(_offer(key, winner, base_offers.get(key), source, module, imported))
+        if len(ranked) > 1:
+            ranked.sort(key=lambda pair: _rank(base, *pair))
+            winner = ranked[0][1]
+            for _, loser in ranked[1:]:
+                detail = f"offer {'/'.join(key[:2])} already imported from '{winner.key}'"
+                unmatched.append(Unmatched(loser.key, loser.provider, "duplicate", detail))
+        offers.append(_offer(key, winner, base, source, module, imported, prefix))
+        (added if base is None else replaced).append(key)
     return ImportPlan(
         source=source,
         base_version=catalog.version,
         entries=len(entries),
         offers=tuple(offers),
-        replaced=tuple(offer.key for offer in offers if offer.key in base_offers),
+        replaced=tuple(replaced),
+        added=tuple(added),
         models=new_models.models(),
         unmatched=tuple(unmatched),
     )
 
 
+def _rank(base: Offer | None, position: int, entry: SourceEntry) -> tuple[int, int, int]:
+    """Of entries that make the same offer, the first wins: the base offer's own provider
+    model id, then the fewest path segments, then the earliest in the source."""
+    same_id = base is not None and base.provider_model_id == entry.provider_model_id
+    return (0 if same_id else 1, entry.key.count("/"), position)
+
+
 def source_ref(source: SourceInfo, key: str) -> str:
+    """Where an offer or model came from: the format, the URL or file, and the entry's key."""
     return f"{source.format}:{source.location}#{key}"
 
 
@@ -127,36 +140,38 @@ def _offer(
     source: SourceInfo,
     module: ModuleType,
     imported: str,
+    source_prefix: str,
 ) -> Offer:
-    """The offer ``entry`` makes; ``imported`` is the note every offer of the import has."""
+    """The offer ``entry`` makes; ``imported`` is the note every offer of the import has and
+    ``source_prefix`` their ``source_ref`` up to the entry's key."""
     assert entry.prices is not None
     prices = entry.prices
-    kept = {}
-    notes = [imported]
-    if base is not None:
-        for name in module.KEPT_FIELDS:
-            value = getattr(base, name)
-            if value:
-                kept[name] = value
-        # prices still unknown above a length stay marked, unless the source now prices it
-        limit = base.priced_input_below
-        fits = limit is not None and limit.tokens < (entry.context_window or limit.tokens + 1)
-        if limit is not None and fits and all(t.above < limit.tokens for t in prices.tiers):
-            kept["priced_input_below"] = limit
-        if kept:
-            notes.append(
-                f"{', '.join(kept)} kept from {base.source} ({base.as_of}): "
-                f"{source.format} does not publish them"
-            )
-    if entry.checked is not None:
-        notes.append(f"{source.format} prices_checked {entry.checked}")
-    notes.extend(entry.notes)
-    values = {
+    values: dict[str, Any] = {
         "tiers": prices.tiers,
         "time_bands": prices.time_bands,
         "batch": prices.batch,
-        **kept,
     }
+    note = imported
+    if base is not None or entry.checked is not None or entry.notes:
+        notes = [imported]
+        if base is not None:
+            kept = {name: getattr(base, name) for name in module.KEPT_FIELDS}
+            kept = {name: value for name, value in kept.items() if value}
+            # prices still unknown above a length stay marked, unless the source now prices it
+            limit = base.priced_input_below
+            fits = limit is not None and limit.tokens < (entry.context_window or limit.tokens + 1)
+            if limit is not None and fits and all(t.above < limit.tokens for t in prices.tiers):
+                kept["priced_input_below"] = limit
+            if kept:
+                values.update(kept)
+                notes.append(
+                    f"{', '.join(kept)} kept from {base.source} ({base.as_of}): "
+                    f"{source.format} does not publish them"
+                )
+        if entry.checked is not None:
+            notes.append(f"{source.format} prices_checked {entry.checked}")
+        notes.extend(entry.notes)
+        note = "; ".join(notes)
     return Offer(
         model=key[0],
         provider=key[1],
@@ -169,9 +184,9 @@ def _offer(
         cache_write_1h=prices.cache_write_1h,
         context_window=entry.context_window,
         max_output=entry.max_output,
-        source=source_ref(source, entry.key),
+        source=source_prefix + entry.key,
         as_of=source.as_of,
-        note="; ".join(notes),
+        note=note,
         **values,
     )
 
@@ -180,29 +195,41 @@ _NOT_SLUG = re.compile(r"[^a-z0-9._-]+")
 
 
 class _NewModels:
-    """Models created for unmatched entries (``--add-models``), grouped by a slug of their id."""
+    """Models created for unmatched entries (``--add-models``), grouped by a slug of their id:
+    the first entry of a group makes the model, every entry's names it owns are its aliases."""
 
     def __init__(self, index: CatalogIndex, source: SourceInfo) -> None:
         self.index = index
         self.source = source
-        self.entries: dict[str, list[SourceEntry]] = {}
+        self.first: dict[str, SourceEntry] = {}
         self.owner: dict[str, str] = {}
+        # ``owner`` never changes a name's owner: a model's aliases are known as names come
+        self.aliases: dict[str, list[str]] = {}
         tokenizers = index.tokenizers
         fallback = next(iter(tokenizers), "unknown")
         self.tokenizer = next((t for t in ("unknown", "o200k_base") if t in tokenizers), fallback)
 
     def add(self, entry: SourceEntry) -> str:
-        lowered = [name.lower() for name in entry.names]
+        names = entry.names
+        lowered = [name.lower() for name in names]
+        owner = self.owner
         for name in lowered:
-            model_id = self.owner.get(name)
+            model_id = owner.get(name)
             if model_id is not None:
-                self.entries[model_id].append(entry)
+                self.aliases[model_id] += [
+                    name
+                    for name, lower in zip(names, lowered, strict=True)
+                    if lower != model_id and owner.get(lower) == model_id
+                ]
                 return model_id
         model_id = self._slug(entry)
-        self.entries[model_id] = [entry]
-        self.owner.setdefault(model_id, model_id)
-        for name in lowered:
-            self.owner.setdefault(name, model_id)
+        self.first[model_id] = entry
+        owner.setdefault(model_id, model_id)
+        self.aliases[model_id] = [
+            name
+            for name, lower in zip(names, lowered, strict=True)
+            if owner.setdefault(lower, model_id) == model_id and lower != model_id
+        ]
         return model_id
 
     def _slug(self, entry: SourceEntry) -> str:
@@ -210,7 +237,7 @@ class _NewModels:
         base = _NOT_SLUG.sub("-", tail.lower()).lstrip("._-")[:72] or "model"
         slug = base
         counter = 2
-        while self.index.find_model(slug) is not None or slug in self.entries:
+        while self.index.find_model(slug) is not None or slug in self.first:
             slug = f"{base}-{counter}"
             counter += 1
         return slug
@@ -223,39 +250,27 @@ class _NewModels:
         # the same few texts and modality pairs on every model: made once, shared
         notes = {True: head + unknown, False: head + unknown + "; open_weights unknown (false)"}
         modalities: dict[tuple[tuple[str, ...], tuple[str, ...]], Modalities] = {}
+        prefix, as_of, tokenizer = source_ref(self.source, ""), self.source.as_of, self.tokenizer
         models = []
-        for model_id, group in sorted(self.entries.items()):
-            first = group[0]
+        for model_id, first in self.first.items():
             pair = (first.input_modalities or ("text",), first.output_modalities or ("text",))
             if pair not in modalities:
                 modalities[pair] = Modalities(input=pair[0], output=pair[1])
-            note = notes[first.open_weights is not None]
-            models.append(self._model(model_id, group, modalities[pair], note))
+            model = Model(
+                id=model_id,
+                name=first.name or first.provider_model_id,
+                vendor=first.vendor or first.provider,
+                origin=UNKNOWN_ORIGIN,
+                open_weights=bool(first.open_weights),
+                released=first.released,
+                context_window=first.context_window,
+                max_output=first.max_output,
+                tokenizer=tokenizer,
+                modalities=modalities[pair],
+                aliases=tuple(dict.fromkeys(self.aliases[model_id])),
+                source=prefix + first.key,
+                as_of=as_of,
+                note=notes[first.open_weights is not None],
+            )
+            models.append(model)
         return tuple(models)
-
-    def _model(
-        self, model_id: str, group: list[SourceEntry], modalities: Modalities, note: str
-    ) -> Model:
-        first = group[0]
-        aliases = [
-            name
-            for entry in group
-            for name in entry.names
-            if name.lower() != model_id and self.owner.get(name.lower()) == model_id
-        ]
-        return Model(
-            id=model_id,
-            name=first.name or first.provider_model_id,
-            vendor=first.vendor or first.provider,
-            origin=UNKNOWN_ORIGIN,
-            open_weights=bool(first.open_weights),
-            released=first.released,
-            context_window=first.context_window,
-            max_output=first.max_output,
-            tokenizer=self.tokenizer,
-            modalities=modalities,
-            aliases=tuple(dict.fromkeys(aliases)),
-            source=source_ref(self.source, first.key),
-            as_of=self.source.as_of,
-            note=note,
-        )

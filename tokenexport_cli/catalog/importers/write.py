@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +18,11 @@ import msgspec
 
 from tokenexport_cli.atomic import fsync_dir
 from tokenexport_cli.catalog.importers import flow
+from tokenexport_cli.catalog.importers.additions import file_chunks
 from tokenexport_cli.catalog.importers.match import ImportPlan
 from tokenexport_cli.catalog.load import CatalogFiles
 from tokenexport_cli.catalog.locate import VersionDir, release_date
-from tokenexport_cli.catalog.parse import CatalogInvalid
-from tokenexport_cli.errors import DataError, UsageError, located
+from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.safetext import clean, one_line
 from tokenexport_cli.schema import CatalogFile
 from tokenexport_cli.validation import SourceFile
@@ -140,7 +140,7 @@ def write_overlay(plan: ImportPlan, base: BaseFiles, target: Path) -> Path:
     if target.suffix not in (".yaml", ".yml"):
         raise UsageError(f"--to {target}: an overlay file must end in .yaml or .yml")
     sections: dict[str, list[Any]] = {"models": list(plan.models), "offers": list(plan.offers)}
-    encoded, contents = next(_chunks(sections, _head(plan), None, target))
+    encoded, contents = next(file_chunks(sections, _head(plan), None, target))
     if len(encoded) > MAX_FILE_BYTES:
         raise UsageError(
             f"--to {target}: the overlay would be {len(encoded):,} bytes, over the "
@@ -176,6 +176,9 @@ def _build(plan: ImportPlan, base: BaseFiles, tmp: Path, name: str) -> dict[Path
     additions_name = f"{stem}.yaml"
     earlier = re.compile(rf"{re.escape(stem)}(?:-[0-9]+)?\.yaml")
     additions: dict[str, list[Any]] = {section: [] for section in flow.SECTION_TYPES}
+    # each addition's line when it is kept as an earlier import wrote it (None: encode it)
+    verbatim: dict[str, list[bytes | None]] = {section: [] for section in flow.SECTION_TYPES}
+    texts = {source.path: source.text for source in base.files.data}
     had_additions = False
     known: dict[Path, CatalogFile] = {}
     root = base.version.path
@@ -192,12 +195,18 @@ def _build(plan: ImportPlan, base: BaseFiles, tmp: Path, name: str) -> dict[Path
             _write_bytes(out, path.read_bytes())
             continue
         if earlier.fullmatch(relative):
-            # an earlier import of this format (in one or more files): extend it
+            # an earlier import of this format (in one or more files): extend it, its entries
+            # that stay as they are copied as written (validated when the base was loaded)
+            lines = flow.entry_lines(texts[path], contents) or {}
             for section in additions:
-                entries = getattr(contents, section)
+                entries = list(getattr(contents, section))
+                kept = list(lines.get(section, [None] * len(entries)))
                 if section == "offers":
-                    entries = [pending.pop(o.key) if o.key in pending else o for o in entries]
+                    for index, offer in enumerate(entries):
+                        if offer.key in pending:
+                            entries[index], kept[index] = pending.pop(offer.key), None
                 additions[section].extend(entries)
+                verbatim[section].extend(kept)
             had_additions = True
         elif any(offer.key in pending for offer in contents.offers):
             data = parse_yaml(read_text(path), path)
@@ -215,9 +224,11 @@ def _build(plan: ImportPlan, base: BaseFiles, tmp: Path, name: str) -> dict[Path
             known[out] = contents
     additions["models"].extend(plan.models)
     additions["offers"].extend(pending.values())
+    verbatim["models"].extend([None] * len(plan.models))
+    verbatim["offers"].extend([None] * len(pending))
     if any(additions.values()) or had_additions:
         where = tmp.parent / name / additions_name
-        chunks = _chunks(additions, _head(plan), MAX_FILE_BYTES - 4096, where)
+        chunks = file_chunks(additions, _head(plan), MAX_FILE_BYTES - 4096, where, verbatim)
         for index, (encoded, contents) in enumerate(chunks):
             path = tmp / (additions_name if index == 0 else f"{stem}-{index + 1}.yaml")
             _write_bytes(path, encoded)
@@ -226,59 +237,6 @@ def _build(plan: ImportPlan, base: BaseFiles, tmp: Path, name: str) -> dict[Path
     for folder in sorted(folders, key=lambda folder: -len(folder.parts)):
         fsync_dir(folder)
     return known
-
-
-def _chunks(
-    sections: Mapping[str, list[Any]], head: bytes, limit: int | None, where: Path
-) -> Iterator[tuple[bytes, CatalogFile]]:
-    """The entries of ``sections`` validated and encoded (``flow``), as the text of files of at
-    most ``limit`` bytes each (None: one file) with the entries each holds; an entry that breaks
-    the schema is a CatalogInvalid naming ``where``, the entry and the key."""
-    parts: list[tuple[str, list[bytes], list[Any]]] = []
-    size = len(head)
-    for section, entries in sections.items():
-        items, written = _encoded(section, entries, where)
-        for item, entry in zip(items, written, strict=True):
-            item_size = len(item) + len(section) + 5
-            if parts and limit is not None and size + item_size > limit:
-                yield _chunk(head, parts)
-                parts, size = [], len(head)
-            if not parts or parts[-1][0] != section:
-                parts.append((section, [], []))
-            parts[-1][1].append(item)
-            parts[-1][2].append(entry)
-            size += item_size
-    yield _chunk(head, parts)
-
-
-def _encoded(section: str, entries: list[Any], where: Path) -> tuple[list[bytes], list[Any]]:
-    """Each entry's line and the entry as written (``flow.encode``)."""
-    try:
-        pairs = [flow.encode(entry) for entry in entries]
-    except msgspec.ValidationError:
-        for index, entry in enumerate(entries):
-            try:
-                flow.encode(entry)
-            except msgspec.ValidationError as exc:
-                from tokenexport_cli.validation import describe as describe_error
-
-                key_path, problem = describe_error(exc)
-                key = f"{section}[{index}]{'.' if key_path else ''}{key_path}"
-                source = getattr(entry, "source", None)
-                problem += f" (entry from {one_line(source)})" if isinstance(source, str) else ""
-                raise CatalogInvalid([located(where, None, key, problem)]) from None
-        raise
-    return [item for item, _ in pairs], [entry for _, entry in pairs]
-
-
-def _chunk(
-    head: bytes, parts: list[tuple[str, list[bytes], list[Any]]]
-) -> tuple[bytes, CatalogFile]:
-    text = head + b"".join(f"{name}:\n".encode() + flow.lines(items) for name, items, _ in parts)
-    # no bounds walk: every number here was checked once, where the import read it (the
-    # source's entries by ``base.check_entry``, entries kept from the base by its load)
-    contents = CatalogFile(schema_version=1, **{name: tuple(written) for name, _, written in parts})
-    return text, contents
 
 
 def _head(plan: ImportPlan) -> bytes:
