@@ -12,6 +12,7 @@ from tokenexport_cli.schema import (
     FACT_FIELDS,
     Batch,
     Offer,
+    PriceSide,
     Provider,
     ServingProfile,
     TimeBand,
@@ -92,8 +93,8 @@ def _check_offer(
         if tier.above <= previous:
             yield origin.problem(f"tiers[{index}].above", "tiers must be in increasing order")
         previous = tier.above
-    if offer.priced_input_below is not None:
-        yield from _check_priced_below(offer, offer.priced_input_below.tokens, origin, models)
+    for side, limit in offer.priced_below:
+        yield from _check_priced_below(offer, side, limit.tokens, origin, models)
     for index, band in enumerate(offer.time_bands):
         yield from _negative_prices(band, origin, f"time_bands[{index}].")
         yield from _check_time_band(band, origin, f"time_bands[{index}].")
@@ -102,15 +103,24 @@ def _check_offer(
 
 
 def _check_priced_below(
-    offer: Offer, tokens: int, origin: Origin, models: dict[Any, Any]
+    offer: Offer, side: PriceSide, tokens: int, origin: Origin, models: dict[Any, Any]
 ) -> Iterator[str]:
-    """Prices known below ``tokens``: a tier in force must start below it, and a prompt that
-    long must fit the context window (else nothing is ever priced above it)."""
-    key = "priced_input_below.tokens"
+    """Prices known below ``tokens`` of ``side``: a request that long must be possible (below
+    the context window, and for output below the longest response), else nothing is ever
+    priced above it; an input limit must lie above every tier in force."""
+    key = f"priced_{side}_below.tokens"
     found = models.get(offer.model)
-    window = offer.context_window or (found[0].context_window if found else None)
+    model = found[0] if found else None
+    window = offer.context_window or (model.context_window if model else None)
     if window is not None and tokens >= window:
         yield origin.problem(key, f"must be below the context window {window:,} (got {tokens:,})")
+    if side == "output":
+        longest = offer.max_output or (model.max_output if model else None)
+        if longest is not None and tokens >= longest:
+            yield origin.problem(
+                key, f"must be below the maximum output {longest:,} (got {tokens:,})"
+            )
+        return
     for tier in offer.tiers_in_force:
         if tier.above >= tokens:
             yield origin.problem(
