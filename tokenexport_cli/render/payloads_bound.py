@@ -1,5 +1,6 @@
-"""The JSON mark of a cost that is only a lower bound (``payloads.CostLine.lower_bound``), kept
-apart from ``payloads.py`` so that both stay small."""
+"""The JSON of prices not published for long requests: the mark of a cost that is only a lower
+bound (``payloads.CostLine.lower_bound``) and a catalog diff's changed limit
+(``payloads.ChangedOffer.limits``), kept apart from ``payloads.py`` so that both stay small."""
 
 from __future__ import annotations
 
@@ -18,3 +19,11 @@ class LowerBound(
     priced_output_below: int | None = None
     requests: int
     sample_requests: int
+
+
+class LimitChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A length (tokens) from which the offer's prices are not published; null: none."""
+
+    field: str  # priced_input_below or priced_output_below
+    old: int | None
+    new: int | None
