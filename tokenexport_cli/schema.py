@@ -156,9 +156,10 @@ class Batch(_Strict, frozen=True, kw_only=True):
     note: str | None = None
 
 
-class PricedInputBelow(_Strict, frozen=True, kw_only=True):
-    """Prices are published only for prompts of fewer than ``tokens`` input tokens: the path
-    bills longer prompts at tiers the catalog does not have (``source`` says they exist)."""
+class PricedBelow(_Strict, frozen=True, kw_only=True):
+    """Prices are published only for requests of fewer than ``tokens`` input tokens
+    (``priced_input_below``) or output tokens (``priced_output_below``): the path bills longer
+    ones at tiers the catalog does not have (``source`` says they exist)."""
 
     tokens: TokenLimit
     source: NonEmpty
@@ -166,6 +167,8 @@ class PricedInputBelow(_Strict, frozen=True, kw_only=True):
     note: str | None = None
 
 
+#: The side of a request a ``PricedBelow`` limit counts: its prompt or its response
+PriceSide = Literal["input", "output"]
 CachingMode = Literal["automatic", "explicit"]
 CACHE_TTLS: tuple[str, ...] = ("5m", "1h")
 CacheTtl = Literal["5m", "1h"]
@@ -189,8 +192,9 @@ class Offer(_Strict, frozen=True, kw_only=True):
     caching: CachingMode | None = None
     cache_min_tokens: TokenLimit | None = None
     tiers: tuple[Tier, ...] = ()
-    # longer prompts bill at tiers the catalog lacks: their cost is only known as a lower bound
-    priced_input_below: PricedInputBelow | None = None
+    # longer prompts (responses) bill at tiers the catalog lacks: a cost is then a lower bound
+    priced_input_below: PricedBelow | None = None
+    priced_output_below: PricedBelow | None = None
     time_bands: tuple[TimeBand, ...] = ()
     batch: Batch | None = None
     context_window: TokenLimit | None = None
@@ -208,6 +212,15 @@ class Offer(_Strict, frozen=True, kw_only=True):
     def tiers_in_force(self) -> tuple[Tier, ...]:
         """Long-context tiers still billed; a tier with ``until`` was withdrawn on that date."""
         return tuple(tier for tier in self.tiers if tier.until is None)
+
+    @property
+    def priced_below(self) -> tuple[tuple[PriceSide, PricedBelow], ...]:
+        """The lengths from which this path's prices are not published, input first."""
+        limits: tuple[tuple[PriceSide, PricedBelow | None], ...] = (
+            ("input", self.priced_input_below),
+            ("output", self.priced_output_below),
+        )
+        return tuple((side, limit) for side, limit in limits if limit is not None)
 
 
 Attempts = Literal["single", "multiple"]

@@ -204,6 +204,7 @@ OFFER_KEYS = (
     "cache_min_tokens",
     "tiers",
     "priced_input_below",
+    "priced_output_below",
     "time_bands",
     "batch",
     "context_window",

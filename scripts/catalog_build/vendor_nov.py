@@ -73,6 +73,22 @@ def _cny(usd: Decimal) -> Decimal:
     return (usd * GENAI_CNY_PER_USD).quantize(FEN, rounding=ROUND_HALF_EVEN).normalize()
 
 
+#: the USD prices a zhipu offer arrives with, as its note names them
+_USD_FIELDS = {
+    "input": "input",
+    "output": "output",
+    "cache_read": "cache read",
+    "cache_write": "cache write",
+}
+#: reference repositories by the name a note gives them
+_QUOTED = {"pydantic/genai-prices@": "genai-prices", "anomalyco/models.dev@": "models.dev"}
+
+
+def _quoted(source: str) -> str:
+    """The reference an offer's USD prices come from, by name (its source otherwise)."""
+    return next((name for prefix, name in _QUOTED.items() if source.startswith(prefix)), source)
+
+
 # bigmodel.cn CNY rows in vendor_prices (model id -> CSV model column prefix)
 _ZHIPU_ROWS = {"glm-5": "GLM-5", "glm-5.1": "GLM-5.1"}
 
@@ -82,6 +98,7 @@ def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
     exists, else genai-prices' USD converted back at genai-prices' own 7.25."""
     if offer["currency"] != "USD":
         return offer
+    quoted = _quoted(str(offer["source"]))
     out = dict(offer, currency="CNY")
     row = next(
         (
@@ -91,7 +108,7 @@ def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
         ),
         None,
     )
-    usd = {k: offer[k] for k in ("input", "output", "cache_read", "cache_write") if k in offer}
+    usd = {k: offer[k] for k in _USD_FIELDS if k in offer}
     for key, value in usd.items():
         out[key] = _cny(value)
     if row is not None:
@@ -109,9 +126,14 @@ def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
             if row is not None
             else ""
         )
-        + "genai-prices gives USD "
+        + f"{quoted} gives USD "
         + "/".join(f"{v}" for v in usd.values())
-        + " (input/output/cache), CNY / 7.25; x 7.25 to the fen = "
+        + f" ({'/'.join(_USD_FIELDS[k] for k in usd)}), "
+        + (
+            "CNY / 7.25; x 7.25 to the fen = "
+            if quoted == "genai-prices"
+            else "x 7.25 (genai-prices' CNY per USD for bigmodel.cn) to the fen = "
+        )
         + "/".join(f"{_cny(v)}" for v in usd.values())
         + ".",
     )
@@ -121,6 +143,8 @@ def zhipu_cny(offer: dict[str, Any], ref: Reference) -> dict[str, Any]:
 ZHIPU_PRICES = "pydantic/genai-prices@47df840:prices/providers/zhipuai.yml"
 # "[0, 32k) input" as genai-prices writes bigmodel.cn's "输入长度 [0, 32K)"
 _LOWEST_TIER = re.compile(r"\[0, (\d+)k\) input")
+# "[0, 0.2k) output" as genai-prices writes bigmodel.cn's lowest output-length tier
+_LOWEST_OUTPUT_TIER = re.compile(r"\[0, (\d+(?:\.\d+)?)k\) output")
 #: bigmodel.cn models that genai-prices' price_comments puts in the tiered "GLM-5 series" while
 #: the model's own description (added later) does not repeat it: flagged (earlier, not later)
 _SERIES_TIERED = {"GLM-5.2": "GLM-5 series"}
@@ -170,12 +194,29 @@ def _zhipu_length_tiers(offer: dict[str, Any], ref: Reference) -> dict[str, Any]
         f"reading flags prompts earlier). Tiers above it exist but no stored copy of the "
         f"vendor page gives them, so a longer prompt's cost is only known as a lower bound.",
     }
-    if "[0, 0.2k) output" in description:
-        limit["note"] += (
-            " The description also names a [0, 0.2k) output tier: output-length tiers are not "
-            "modelled either."
-        )
-    return dict(offer, priced_input_below=limit)
+    out = dict(offer, priced_input_below=limit)
+    shortest = _LOWEST_OUTPUT_TIER.search(description)
+    if shortest is not None:
+        out["priced_output_below"] = _output_limit(entry, shortest)
+    return out
+
+
+def _output_limit(entry: dict[str, Any], found: re.Match[str]) -> dict[str, Any]:
+    """bigmodel.cn's output-length (输出长度) tier as genai-prices shows its lowest one:
+    "[0, 0.2k) output" read as 200 tokens (0.2 x 1,000, as "32k" is read as 32,000)."""
+    tokens = int(Decimal(found.group(1)) * 1000)
+    return {
+        "tokens": tokens,
+        "source": f"{ZHIPU_PRICES}#{entry['id']} (the model's description: '{found.group(0)}' "
+        f"tier shown, 'Tiered pricing'; price_comments: 'prices shown are for the cheapest "
+        f"tier'; from open.bigmodel.cn/pricing)",
+        "as_of": dt.date.fromisoformat(str(entry["prices_checked"])),
+        "note": f"bigmodel.cn also prices this model by output length; only [0, "
+        f"{found.group(1)}k) output is sourced. {found.group(1)}k read as {tokens:,} tokens "
+        f"({found.group(1)} x 1,000, as 32k is read as 32,000). A response of {tokens:,} output tokens or "
+        f"more bills at a higher tier no stored copy of the vendor page gives, so its cost is "
+        f"only known as a lower bound.",
+    }
 
 
 _CN_PRICES = ("input", "output", "cache_read", "cache_write")

@@ -48,3 +48,29 @@ def test_a_reimported_offer_keeps_its_mark(tmp_path: Path, monkeypatch: pytest.M
         "a contract annex",
     )
     assert "priced_input_below kept from tests/sync/fixtures" in (alpha.note or "")
+
+
+def test_a_reimported_offer_keeps_its_output_mark_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "catalogs"
+    shutil.copytree(SYNC_FIXTURES / "catalogs", root)
+    offers = root / BASE_VERSION / "offers" / "openrouter.yaml"
+    text = offers.read_text()
+    first = "    source: tests/sync/fixtures\n"
+    output_mark = MARK.replace("priced_input_below", "priced_output_below").replace("64000", "200")
+    offers.write_text(text.replace(first, MARK + output_mark + first, 1))
+    monkeypatch.setenv("TOKX_CATALOG_ROOT", str(root))
+    module = format_module("openrouter")
+    retrieved = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+    source = SourceInfo(module.FORMAT, "fixtures/openrouter.json", retrieved)
+    entries = parse_path(module, SYNC_FIXTURES / "openrouter.json", source.as_of)
+    catalog = load_path(run_import(module, entries, source, ImportTarget()).path)
+    alpha = next(o for o in catalog.offers if (o.model, o.provider) == ("alpha-1", "openrouter"))
+    assert [(side, limit.tokens) for side, limit in alpha.priced_below] == [
+        ("input", 64000),
+        ("output", 200),
+    ]
+    assert "priced_input_below, priced_output_below kept from tests/sync/fixtures" in (
+        alpha.note or ""
+    )

@@ -1,5 +1,7 @@
-"""Differences between two catalogs: added and removed models and offers, and per-field price
-changes with absolute and percent change; rendered as plain table, JSON or markdown."""
+"""Differences between two catalogs: added and removed models and offers, per-field price
+changes with absolute and percent change, and changed lengths from which an offer's prices are
+not published (``priced_input_below``, ``priced_output_below``); rendered as plain table, JSON
+or markdown."""
 
 from __future__ import annotations
 
@@ -32,14 +34,29 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class LimitChange:
+    """A length from which the offer's prices are not published, in tokens; ``old`` or ``new``
+    is None when the limit appeared or went."""
+
+    field: str  # "priced_input_below" or "priced_output_below"
+    old: int | None
+    new: int | None
+
+
+@dataclass(frozen=True)
 class OfferChange:
     key: OfferKey
     currency: str  # "USD", or "CNY->USD" when the currency changed
     changes: tuple[FieldChange, ...]
+    limits: tuple[LimitChange, ...] = ()
 
     @property
     def currency_changed(self) -> bool:
         return "->" in self.currency
+
+    @property
+    def priced_differently(self) -> bool:
+        return bool(self.changes) or self.currency_changed
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,11 @@ def price_fields(offer: Offer) -> dict[str, Decimal]:
     return fields
 
 
+def limit_fields(offer: Offer) -> dict[str, int]:
+    """Each published-price limit of an offer, in tokens, by its field name."""
+    return {f"priced_{side}_below": limit.tokens for side, limit in offer.priced_below}
+
+
 def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     old_models = {model.id for model in old.models}
     new_models = {model.id for model in new.models}
@@ -118,8 +140,14 @@ def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
             if before.currency == after.currency
             else f"{before.currency}->{after.currency}"
         )
-        if changes or before.currency != after.currency:
-            changed.append(OfferChange(key, currency, tuple(changes)))
+        limits_before, limits_after = limit_fields(before), limit_fields(after)
+        limits = [
+            LimitChange(name, limits_before.get(name), limits_after.get(name))
+            for name in dict.fromkeys([*limits_before, *limits_after])
+            if limits_before.get(name) != limits_after.get(name)
+        ]
+        if changes or limits or before.currency != after.currency:
+            changed.append(OfferChange(key, currency, tuple(changes), tuple(limits)))
     return CatalogDiff(
         old=old.version,
         new=new.version,

@@ -14,6 +14,7 @@ from tokenexport_cli.schema import (
     FACT_FIELDS,
     Batch,
     Offer,
+    PriceSide,
     Provider,
     ServingProfile,
     TimeBand,
@@ -85,8 +86,8 @@ def _check_offer_terms(offer: Offer, origin: Origin, models: dict[Any, Any]) -> 
         if tier.above <= previous:
             yield origin.problem(f"tiers[{index}].above", "tiers must be in increasing order")
         previous = tier.above
-    if offer.priced_input_below is not None:
-        yield from _check_priced_below(offer, offer.priced_input_below.tokens, origin, models)
+    for side, limit in offer.priced_below:
+        yield from _check_priced_below(offer, side, limit.tokens, origin, models)
     for index, band in enumerate(offer.time_bands):
         yield from _check_time_band(band, origin, f"time_bands[{index}].")
     if offer.batch is not None:
@@ -94,15 +95,24 @@ def _check_offer_terms(offer: Offer, origin: Origin, models: dict[Any, Any]) -> 
 
 
 def _check_priced_below(
-    offer: Offer, tokens: int, origin: Origin, models: dict[Any, Any]
+    offer: Offer, side: PriceSide, tokens: int, origin: Origin, models: dict[Any, Any]
 ) -> Iterator[str]:
-    """Prices known below ``tokens``: a tier in force must start below it, and a prompt that
-    long must fit the context window (else nothing is ever priced above it)."""
-    key = "priced_input_below.tokens"
+    """Prices known below ``tokens`` of ``side``: a request that long must be possible (below
+    the context window, and for output below the longest response), else nothing is ever
+    priced above it; an input limit must lie above every tier in force."""
+    key = f"priced_{side}_below.tokens"
     found = models.get(offer.model)
-    window = offer.context_window or (found[0].context_window if found else None)
+    model = found[0] if found else None
+    window = offer.context_window or (model.context_window if model else None)
     if window is not None and tokens >= window:
         yield origin.problem(key, f"must be below the context window {window:,} (got {tokens:,})")
+    if side == "output":
+        longest = offer.max_output or (model.max_output if model else None)
+        if longest is not None and tokens >= longest:
+            yield origin.problem(
+                key, f"must be below the maximum output {longest:,} (got {tokens:,})"
+            )
+        return
     for tier in offer.tiers_in_force:
         if tier.above >= tokens:
             yield origin.problem(
@@ -129,6 +139,7 @@ def _check_offers(merged: Merged, currencies: set[str]) -> Iterator[str]:
             or offer.time_bands
             or offer.batch is not None
             or offer.priced_input_below is not None
+            or offer.priced_output_below is not None
         ):
             yield from _check_offer_terms(offer, origin, models)
 

@@ -122,7 +122,12 @@ def estimate_command(
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
 ) -> None:
-    """Monthly cost of a workload on every model and delivery path, cheapest first."""
+    """Monthly cost of a workload on every model and delivery path, cheapest first.
+
+    An offer whose prices are published only for shorter prompts or responses than the
+    workload's (README: "Prices not published for long requests") is left out with a counted
+    reason, unless -m and --provider name it: its cost then shows as a lower bound (≥).
+    """
     from tokenexport_cli.api.cost import EstimateRequest, estimate
     from tokenexport_cli.render.cost import estimate_view
 
@@ -188,7 +193,11 @@ def recommend_command(
     as_of: AsOfOption = None,
     catalog: OverlayOption = None,
 ) -> None:
-    """Rank models and paths for a workload under constraints, and explain the choice."""
+    """Rank models and paths for a workload under constraints, and explain the choice.
+
+    Offers whose prices are published only for shorter prompts or responses than the
+    workload's are never ranked: they are left out, counted and named.
+    """
     from tokenexport_cli.api.cost import recommend
     from tokenexport_cli.render.cost import recommendation_view
 

@@ -207,6 +207,7 @@ class RecordedUsageSource:
             traffic_timezone="UTC",
             family=model.tokenizer,
             band_percent=band or None,
+            output_band_percent=band or None,  # outputs scaled like prompts
             note=note,
         )
 

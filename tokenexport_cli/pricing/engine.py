@@ -51,6 +51,7 @@ class Usage:
     traffic_timezone: str = "UTC"
     family: str = "fixed"
     band_percent: Decimal | None = None  # token counts are approximate within this band
+    output_band_percent: Decimal | None = None  # ... and output counts (scaled from logs)
     reconstructed: bool = False  # ... and reconstructed (Claude), not scaled from a reference
     cache_ttl: CacheTtl = "5m"  # how long cache writes are kept: "1h" bills the 1-hour price
     note: str | None = None  # e.g. "tokens calibrated from 120 requests"
@@ -149,8 +150,10 @@ class ShapeSet:
     def __init__(self, shapes: tuple[Shape, ...]) -> None:
         ordered = sorted(shapes, key=lambda shape: shape.input_tokens)
         self.inputs = [shape.input_tokens for shape in ordered]
+        self.outputs = [shape.output_tokens for shape in ordered]  # in prompt order
+        self.sorted_outputs = sorted(self.outputs)  # for output-length limits
         self.cum_input = [0, *accumulate(self.inputs)]
-        self.cum_output = [0, *accumulate(shape.output_tokens for shape in ordered)]
+        self.cum_output = [0, *accumulate(self.outputs)]
 
     def segment(self, above: int | None, upto: int | None) -> tuple[int, int, int]:
         """(count, input tokens, output tokens) of requests with above < prompt <= upto."""
@@ -374,7 +377,8 @@ def price_offer(
         notes.append("context window unknown")
     if len(shapes) != requests:
         notes.append(f"split into {Decimal(len(shapes)) / requests:.2f} calls per request")
-    bound = lower_bound(offer, shape_set, len(shapes), usage.band_percent)
+    bands = (usage.band_percent, usage.output_band_percent)
+    bound = lower_bound(offer, shape_set, len(shapes), *bands)
     return CostLine(
         model=model.id,
         provider=provider.id,

@@ -19,7 +19,12 @@ from tokenexport_cli.logs.record import COUNT_FIELDS, UsageTable
 from tokenexport_cli.pricing.engine import to_decimal
 from tokenexport_cli.pricing.fx import Fx
 from tokenexport_cli.pricing.traffic import band_slots
-from tokenexport_cli.pricing.unpublished import LowerBound
+from tokenexport_cli.pricing.unpublished import (
+    LowerBound,
+    count_unpriced,
+    replay_bound,
+    replay_notes,
+)
 from tokenexport_cli.schema import Model, Offer, Provider
 from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.warehouse.cells import Cells, Limits, plan_for, table_cells
@@ -78,7 +83,8 @@ class ReplayCost:
     excluded_requests: int
     band_percent: Decimal | None
     notes: tuple[str, ...]
-    #: set when calls reach the offer's ``priced_input_below``: every amount is a lower bound
+    #: set when calls reach the offer's ``priced_input_below`` or ``priced_output_below``:
+    #: every amount is a lower bound
     lower_bound: LowerBound | None = None
 
 
@@ -223,6 +229,8 @@ def price_cells(
         stats["requests"] += cell.requests
         values = list(cell.per_call() if cell.exact else cell.counts)
         prompt = sum(values[i] for i in (INPUT, READ, WRITE_5M, WRITE_1H, IMAGE, AUDIO))
+        # the answer of each call (as logged, before any split): the output-length price
+        answers = (values[OUTPUT] + values[REASONING],) * 2 if cell.exact else cell.answer_range()
         whole = prompt + values[OUTPUT] + values[REASONING]
         whole_by_source[cell.source] += whole * (cell.requests if cell.exact else 1)
         window = source_limits.window
@@ -264,8 +272,11 @@ def price_cells(
                     stats["banded"] += cell.requests
         if tier:
             stats["tier"] += cell.requests
-        if unpriced:
-            stats["unpriced"] += cell.requests
+        answer_reached = (
+            source_limits.unpriced_answer(answers[0]),
+            source_limits.unpriced_answer(answers[1]),
+        )
+        count_unpriced(stats, cell.requests, unpriced, answer_reached)
         if cell.batch:
             stats["batch"] += cell.requests
         if not cacheable and any(values[i] for i in (READ, WRITE_5M, WRITE_1H)):
@@ -352,16 +363,7 @@ def _assemble(
         excluded_requests=stats["excluded"],
         band_percent=band_percent or None,
         notes=tuple(sorted(notes)),
-        lower_bound=_lower_bound(offer, stats),
-    )
-
-
-def _lower_bound(offer: Offer, stats: dict[str, int]) -> LowerBound | None:
-    limit = offer.priced_input_below
-    if not stats["unpriced"] or limit is None:
-        return None
-    return LowerBound(
-        offer.model, offer.provider, limit.tokens, stats["unpriced"], stats["requests"]
+        lower_bound=replay_bound(offer, stats),
     )
 
 
@@ -386,12 +388,7 @@ def _stat_notes(offer: Offer, stats: dict[str, int]) -> list[str]:
         notes.append(f"{calls(stats['excluded'])} too long for the context window left out")
     if stats["split_calls"]:
         notes.append(f"long calls split into {calls(stats['split_calls'])}")
-    if stats["unpriced"] and offer.priced_input_below is not None:
-        notes.append(
-            f"lower bound: {calls(stats['unpriced'])} with "
-            f"{offer.priced_input_below.tokens:,}+ input tokens, which {offer.provider} bills for "
-            f"{offer.model} at prices the catalog lacks (priced here at the published ones)"
-        )
+    notes.extend(replay_notes(offer, stats))
     if stats["uncacheable"]:
         notes.append(
             f"{calls(stats['uncacheable'])} shorter than the minimum cacheable prompt "

@@ -69,9 +69,10 @@ def _extras(offer: Offer) -> str:
             f">{tokens(tier.above)}: {price(tier.input, offer.currency)}/"
             f"{price(tier.output, offer.currency)}{withdrawn}"
         )
-    if offer.priced_input_below is not None:
-        limit = offer.priced_input_below.tokens
-        parts.append(f"{limit:,}+ input tokens: price not published (costs are lower bounds)")
+    for side, limit in offer.priced_below:
+        parts.append(
+            f"{limit.tokens:,}+ {side} tokens: price not published (costs are lower bounds)"
+        )
     for band in offer.time_bands:
         days = (
             "weekdays"

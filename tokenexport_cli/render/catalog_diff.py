@@ -7,6 +7,7 @@ from decimal import Decimal
 from tokenexport_cli.catalog.diff import CatalogDiff, FieldChange, OfferKey
 from tokenexport_cli.render import payloads
 from tokenexport_cli.render.output import json_text
+from tokenexport_cli.render.payloads_bound import LimitChange
 
 
 def _number(value: Decimal | None) -> str:
@@ -39,8 +40,24 @@ def _change_rows(diff: CatalogDiff) -> list[list[str]]:
             offer.currency,
         ]
         for offer in diff.changed_offers
+        if offer.priced_differently
         for change in offer.changes or (FieldChange("currency", None, None),)
     ]
+
+
+def _limit_rows(diff: CatalogDiff) -> list[list[str]]:
+    def tokens(value: int | None) -> str:
+        return "none" if value is None else f"{value:,}"
+
+    return [
+        [_label(offer.key), change.field, tokens(change.old), tokens(change.new)]
+        for offer in diff.changed_offers
+        for change in offer.limits
+    ]
+
+
+LIMIT_HEADERS = ["offer", "field", "old", "new"]
+LIMIT_TITLE = "lengths from which prices are not published (tokens)"
 
 
 HEADERS = ["offer", "field", "old", "new", "change", "percent", "currency"]
@@ -75,6 +92,10 @@ def diff_payload(diff: CatalogDiff) -> payloads.CatalogDiffOutput:
                 region=ref.region,
                 currency=offer.currency,
                 changes=changes,
+                limits=[
+                    LimitChange(field=change.field, old=change.old, new=change.new)
+                    for change in offer.limits
+                ],
             )
         )
     return payloads.CatalogDiffOutput(
@@ -93,10 +114,13 @@ def to_json(diff: CatalogDiff) -> str:
 
 
 def _summary(diff: CatalogDiff) -> str:
+    priced = sum(1 for offer in diff.changed_offers if offer.priced_differently)
+    limited = sum(1 for offer in diff.changed_offers if offer.limits)
     return (
         f"{diff.old} -> {diff.new}: {len(diff.added_models)} models added, "
         f"{len(diff.removed_models)} removed; {len(diff.added_offers)} offers added, "
-        f"{len(diff.removed_offers)} removed, {len(diff.changed_offers)} with price changes"
+        f"{len(diff.removed_offers)} removed, {priced} with price changes"
+        + (f", {limited} with changed {LIMIT_TITLE.split(' (')[0]}" if limited else "")
     )
 
 
@@ -116,6 +140,12 @@ def to_markdown(diff: CatalogDiff) -> str:
         lines.append("| " + " | ".join(HEADERS) + " |")
         lines.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(HEADERS))) + "|")
         lines += ["| " + " | ".join(row) + " |" for row in rows]
+    limits = _limit_rows(diff)
+    if limits:
+        lines += ["", f"### {LIMIT_TITLE[0].upper()}{LIMIT_TITLE[1:]}", ""]
+        lines.append("| " + " | ".join(LIMIT_HEADERS) + " |")
+        lines.append("|---|---|---:|---:|")
+        lines += ["| " + " | ".join(row) + " |" for row in limits]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -133,17 +163,25 @@ def to_table(diff: CatalogDiff) -> str:
                 f"{title}:",
                 *(f"  + {item}" if "added" in title else f"  - {item}" for item in items),
             ]
-    rows = _change_rows(diff)
-    if rows:
-        table = [HEADERS, *rows]
-        widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
-        lines += ["", "price changes (per million tokens):"]
-        for number, row in enumerate(table):
-            cells = [
-                cell.ljust(width) if i < 2 or i == 6 else cell.rjust(width)
-                for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-            ]
-            lines.append("  " + "  ".join(cells).rstrip())
-            if number == 0:
-                lines.append("  " + "  ".join("-" * width for width in widths))
+    for title, headers, rows in (
+        ("price changes (per million tokens)", HEADERS, _change_rows(diff)),
+        (LIMIT_TITLE, LIMIT_HEADERS, _limit_rows(diff)),
+    ):
+        if rows:
+            lines += ["", f"{title}:", *_aligned([headers, *rows])]
     return "\n".join(lines) + "\n"
+
+
+def _aligned(table: list[list[str]]) -> list[str]:
+    """Plain columns: the offer, the field and the currency to the left, numbers right."""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for number, row in enumerate(table):
+        cells = [
+            cell.ljust(width) if i < 2 or i == 6 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  " + "  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  " + "  ".join("-" * width for width in widths))
+    return lines

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import msgspec
 
-from tokenexport_cli.render.payloads_bound import LowerBound
+from tokenexport_cli.render.payloads_bound import LimitChange, LowerBound
 from tokenexport_cli.schema import Benchmark, MarketShare, Model, Offer
 
 DecimalString = Annotated[
@@ -383,6 +383,7 @@ class PriceChange(_Out, frozen=True, kw_only=True):
 class ChangedOffer(OfferRef, frozen=True, kw_only=True):
     currency: str
     changes: list[PriceChange]
+    limits: list[LimitChange] = msgspec.field(default_factory=list)
 
 
 class CatalogDiffOutput(_Out, frozen=True, kw_only=True):

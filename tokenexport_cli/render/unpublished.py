@@ -1,6 +1,6 @@
 """How a cost that is only a lower bound reads (``≥ ¥12.40``), in tables and JSON, and the
-counted sentence for candidates left out because their price for long prompts is not published
-(``pricing.unpublished``)."""
+counted sentence for candidates left out because their price for long prompts or responses is
+not published (``pricing.unpublished``)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def bound_payload(bound: Bound | None) -> LowerBound | None:
         return None
     return LowerBound(
         priced_input_below=bound.priced_input_below,
+        priced_output_below=bound.priced_output_below,
         requests=bound.requests,
         sample_requests=bound.sample_requests,
     )
@@ -52,7 +53,7 @@ def unpublished(exclusions: Iterable[Exclusion]) -> list[Exclusion]:
 
 
 def dropped_sentences(exclusions: Iterable[Exclusion]) -> list[str]:
-    """One sentence per limit, e.g. "1 candidate dropped: price for prompts of 32,000+ input
+    """One sentence per reason, e.g. "1 candidate dropped: price for prompts of 32,000+ input
     tokens not published in the catalog (zhipu glm-5)."."""
     groups: dict[str, list[str]] = {}
     for item in unpublished(exclusions):

@@ -28,7 +28,17 @@ REQUIRED = (
     "prompt_max",
     "whole_max",
 )
-OPTIONAL = ("provider", "bucket", "batch", "first_seen", "last_seen", "cost", "costed")
+OPTIONAL = (
+    "provider",
+    "bucket",
+    "batch",
+    "first_seen",
+    "last_seen",
+    "cost",
+    "costed",
+    "answer_min",
+    "answer_max",
+)
 COUNTED = ("input", "cache_read", "cache_write_5m", "output", "reasoning")
 TRUE, FALSE = frozenset({"true", "t", "1", "yes"}), frozenset({"false", "f", "0", "no"})
 
@@ -133,6 +143,12 @@ def _cell(row: _Row, sources: dict[tuple[str, str | None], int]) -> Cell:
     if exact and any(total % requests for total in sums):
         raise row.fail("exact", "an exact cell's sums are whole multiples of its requests")
     first, last = row.whole("first_seen", NO_TIME), row.whole("last_seen", NO_TIME)
+    # answers (output and reasoning): without them, anything up to whole_max - prompt_min
+    shortest, longest = row.whole("answer_min", 0), row.whole("answer_max", whole - low)
+    if shortest > longest or longest > whole:
+        raise row.fail(
+            "answer_min", f"answer_min {shortest}, answer_max {longest}, whole_max {whole}"
+        )
     return Cell(
         source=sources.setdefault(key, len(sources)),
         slot=slot,
@@ -147,6 +163,8 @@ def _cell(row: _Row, sources: dict[tuple[str, str | None], int]) -> Cell:
         last=last,
         cost=row.money("cost"),
         costed=row.whole("costed", 0),
+        answer_min=shortest,
+        answer_max=longest,
     )
 
 

@@ -1,14 +1,16 @@
 """The one definition of a pricing cell, and the Python path that fills cells from a usage table.
 
 Cost is linear in the token counts within a cell, so a cell's request count and count sums price
-it exactly. A cell is (source model and provider, prompt bucket, 15-minute slot of the UTC week,
-batch or not). The prompt buckets split at every boundary where some chosen offer's price
-changes, converted to the source's own tokens: each long-context tier threshold
-(``floor(above / factor)``), and each minimum cacheable prompt (``ceil(min / factor) - 1``), for
-every tokenizer-family factor in play. Calls whose whole length (prompt and answer) exceeds the
-smallest context window in play are priced by a nonlinear rule (``--long-inputs``), so they keep
-their exact counts in the cell key: such a cell holds identical calls only, and is priced call by
-call. The SQL of ``warehouse.sql`` computes the same key from the same ``CellPlan``."""
+it exactly. A cell is (source model and provider, prompt bucket, answer bucket, 15-minute slot of
+the UTC week, batch or not). The prompt buckets split at every boundary where some chosen
+offer's price changes, converted to the source's own tokens: each long-context tier threshold
+(``floor(above / factor)``), each minimum cacheable prompt (``ceil(min / factor) - 1``) and each
+``priced_input_below`` (the same), for every tokenizer-family factor in play; the answer (output
+and reasoning) buckets split at each ``priced_output_below`` (the same). Calls whose whole
+length (prompt and answer) exceeds the smallest context window in play are priced by a nonlinear
+rule (``--long-inputs``), so they keep their exact counts in the cell key: such a cell holds
+identical calls only, and is priced call by call. The SQL of ``warehouse.sql`` computes the same
+key from the same ``CellPlan``."""
 
 from __future__ import annotations
 
@@ -42,15 +44,17 @@ class Limits:
     window: int | None
     cache_min: int | None  # a prompt shorter than this is not cached
     unpriced_from: int | None = None  # a prompt this long has no published price
+    unpriced_answer_from: int | None = None  # nor an answer (output and reasoning) this long
 
     @classmethod
     def of(cls, offer: Offer, model: Model) -> Limits:
-        limit = offer.priced_input_below
+        limits = {side: limit.tokens for side, limit in offer.priced_below}
         return cls(
             tuple(tier.above for tier in offer.tiers_in_force),
             offer.context_window or model.context_window,
             offer.cache_min_tokens,
-            limit.tokens if limit is not None else None,
+            limits.get("input"),
+            limits.get("output"),
         )
 
     def in_source(self, factor: Fraction) -> SourceLimits:
@@ -61,10 +65,14 @@ class Limits:
             tuple(math.floor(Fraction(above) / factor) for above in self.tiers),
             None if self.window is None else math.floor(Fraction(self.window) / factor),
             None if self.cache_min is None else math.ceil(Fraction(self.cache_min) / factor) - 1,
-            None
-            if self.unpriced_from is None
-            else math.ceil(Fraction(self.unpriced_from) / factor) - 1,
+            _below(self.unpriced_from, factor),
+            _below(self.unpriced_answer_from, factor),
         )
+
+
+def _below(limit: int | None, factor: Fraction) -> int | None:
+    """The longest source count n with n * factor < ``limit``."""
+    return None if limit is None else math.ceil(Fraction(limit) / factor) - 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class SourceLimits:
     window: int | None
     uncached_up_to: int | None  # a prompt of at most this many tokens is not cached
     priced_up_to: int | None = None  # a longer prompt has no published price
+    answer_priced_up_to: int | None = None  # a longer answer has no published price
 
     def tier(self, prompt: int) -> int:
         return sum(1 for above in self.tiers if prompt > above)
@@ -83,14 +92,19 @@ class SourceLimits:
     def unpriced(self, prompt: int) -> bool:
         return self.priced_up_to is not None and prompt > self.priced_up_to
 
+    def unpriced_answer(self, answer: int) -> bool:
+        return self.answer_priced_up_to is not None and answer > self.answer_priced_up_to
+
 
 @dataclass(frozen=True)
 class CellPlan:
-    """Prompt boundaries (a bucket holds prompts in ``(bounds[i-1], bounds[i]]``) and the length
-    above which a call keeps its exact counts."""
+    """Prompt boundaries (a bucket holds prompts in ``(bounds[i-1], bounds[i]]``), the length
+    above which a call keeps its exact counts, and answer boundaries (the same for output and
+    reasoning together)."""
 
     bounds: tuple[int, ...]
     exact_above: int | None
+    answer_bounds: tuple[int, ...] = ()
 
     def bucket(self, prompt: int) -> int:
         return bisect_left(self.bounds, prompt)
@@ -100,6 +114,7 @@ def plan_for(limits: Iterable[tuple[Limits, Iterable[Fraction]]]) -> CellPlan:
     """The cells every given offer (its limits, and the factors of the sources it prices) can
     be priced from exactly."""
     bounds: set[int] = set()
+    answers: set[int] = set()
     windows: set[int] = set()
     for offer_limits, factors in limits:
         for factor in set(factors):
@@ -108,15 +123,20 @@ def plan_for(limits: Iterable[tuple[Limits, Iterable[Fraction]]]) -> CellPlan:
             for bound in (source.uncached_up_to, source.priced_up_to):
                 if bound is not None and bound >= 0:
                     bounds.add(bound)
+            if source.answer_priced_up_to is not None and source.answer_priced_up_to >= 0:
+                answers.add(source.answer_priced_up_to)
             if source.window is not None:
                 windows.add(source.window)
-    return CellPlan(tuple(sorted(bounds)), min(windows) if windows else None)
+    return CellPlan(
+        tuple(sorted(bounds)), min(windows) if windows else None, tuple(sorted(answers))
+    )
 
 
 @dataclass(frozen=True)
 class Cell:
     """Calls of one source in one cell: how many, their count sums (``COUNT_FIELDS`` order),
-    the range of their prompts and lengths, and their time span and recorded spend."""
+    the range of their prompts, answers (output and reasoning) and lengths, and their time span
+    and recorded spend."""
 
     source: int  # index into ``Cells.sources``
     slot: int  # NO_SLOT: no timestamp
@@ -131,6 +151,14 @@ class Cell:
     last: int
     cost: Decimal
     costed: int  # calls with a recorded cost
+    answer_min: int = 0
+    answer_max: int | None = None  # None: not known (an aggregate without it), at most whole_max
+
+    def answer_range(self) -> tuple[int, int]:
+        """The shortest and longest answer of the cell (bounded by its lengths if not known)."""
+        if self.answer_max is None:
+            return 0, self.whole_max - self.prompt_min
+        return self.answer_min, self.answer_max
 
     def per_call(self) -> tuple[int, ...]:
         return tuple(total // self.requests for total in self.counts)
@@ -146,6 +174,8 @@ class _Sum:
     """A cell being filled, row by row."""
 
     __slots__ = (
+        "answer_max",
+        "answer_min",
         "costed",
         "counts",
         "first",
@@ -162,6 +192,7 @@ class _Sum:
         self.counts = [0] * len(counts)
         self.prompt_min = self.prompt_max = prompt
         self.whole_max = whole
+        self.answer_min = self.answer_max = whole - prompt
         self.first = self.last = stamp
         self.spend = Decimal(0)
         self.costed = 0
@@ -174,6 +205,8 @@ class _Sum:
         self.prompt_min = min(self.prompt_min, prompt)
         self.prompt_max = max(self.prompt_max, prompt)
         self.whole_max = max(self.whole_max, whole)
+        self.answer_min = min(self.answer_min, whole - prompt)
+        self.answer_max = max(self.answer_max, whole - prompt)
         if stamp != NO_TIME:
             self.first = stamp if self.first == NO_TIME else min(self.first, stamp)
             self.last = max(self.last, stamp)
@@ -183,8 +216,8 @@ def table_cells(table: UsageTable, plan: CellPlan) -> Cells:
     """The Python path: every row of ``table`` summed into its cell."""
     columns = [table.columns[name] for name in COUNT_FIELDS]
     output, reasoning = table.columns["output"], table.columns["reasoning"]
-    sums: dict[tuple[int, int, int, bool, tuple[int, ...] | None], _Sum] = {}
-    bounds, exact_above = plan.bounds, plan.exact_above
+    sums: dict[tuple[int, int, int, int, bool, tuple[int, ...] | None], _Sum] = {}
+    bounds, exact_above, answer_bounds = plan.bounds, plan.exact_above, plan.answer_bounds
     recorded = table.cost
     for row, source in enumerate(table.source):
         prompt = table.prompt[row]
@@ -195,6 +228,7 @@ def table_cells(table: UsageTable, plan: CellPlan) -> Cells:
         key = (
             source,
             bisect_left(bounds, prompt),
+            bisect_left(answer_bounds, whole - prompt) if answer_bounds else 0,
             week_slot(stamp),
             table.batch[row] == 1,
             counts if exact else None,
@@ -207,7 +241,7 @@ def table_cells(table: UsageTable, plan: CellPlan) -> Cells:
             cell.spend += recorded[row]
             cell.costed += 1
     cells = []
-    for (source, _, slot, batch, exact_counts), cell in sums.items():
+    for (source, _, _, slot, batch, exact_counts), cell in sums.items():
         cells.append(
             Cell(
                 source=source,
@@ -223,6 +257,8 @@ def table_cells(table: UsageTable, plan: CellPlan) -> Cells:
                 last=cell.last,
                 cost=cell.spend,
                 costed=cell.costed,
+                answer_min=cell.answer_min,
+                answer_max=cell.answer_max,
             )
         )
     return Cells(tuple(table.sources), tuple(cells))
@@ -245,9 +281,24 @@ def scaled_reasoning(cells: Cells, ratio: Fraction, sources: Collection[int]) ->
             per_call = round(Fraction(logged, cell.requests) * ratio)
             reasoning = per_call * cell.requests
             whole_max = cell.whole_max - logged // cell.requests + per_call
+            output = cell.counts[COUNT_FIELDS.index("output")] // cell.requests
+            answer_min = answer_max = output + per_call
         else:
             reasoning = round(logged * ratio)
             whole_max = cell.whole_max
+            # each answer moves by at most the ratio: a range that may now span a limit
+            # counts as reaching it (``pricing.replay``)
+            shortest, longest = cell.answer_range()
+            answer_min = math.floor(shortest * min(ratio, Fraction(1)))
+            answer_max = math.ceil(longest * max(ratio, Fraction(1)))
         counts = (*cell.counts[:index], reasoning, *cell.counts[index + 1 :])
-        changed.append(replace(cell, counts=counts, whole_max=whole_max))
+        changed.append(
+            replace(
+                cell,
+                counts=counts,
+                whole_max=whole_max,
+                answer_min=answer_min,
+                answer_max=answer_max,
+            )
+        )
     return Cells(cells.sources, tuple(changed))

@@ -246,7 +246,9 @@ def cells_from_rows(
     cells = []
     for row in rows:
         model, provider, _bucket, slot, batch, exact, requests, *counted = row
-        read_in, read, write, out, thought, low, high, whole, first, last, cost, costed = counted
+        read_in, read, write, out, thought, low, high, whole, first, last, cost, costed, *answer = (
+            counted
+        )
         cells.append(
             Cell(
                 source=index[(model, provider)],
@@ -262,6 +264,8 @@ def cells_from_rows(
                 last=NO_TIME if last is None else int(last),
                 cost=Decimal(cost or 0),
                 costed=int(costed),
+                answer_min=int(answer[0]),
+                answer_max=int(answer[1]),
             )
         )
     return Cells(tuple(sources), tuple(cells))

@@ -36,6 +36,8 @@ CELL_COLUMNS: tuple[str, ...] = (
     "last_seen",
     "cost",
     "costed",
+    "answer_min",
+    "answer_max",
 )
 TEXT_TYPES = ("VARCHAR", "JSON")
 MONEY = "DECIMAL(38, 9)"  # the widest scale BigQuery NUMERIC takes
@@ -291,6 +293,13 @@ def cells_select(usage: exp.Select, plan: CellPlan) -> exp.Select:
         exp.alias_(_slot(_col("stamp")), "slot", quoted=True),
         exp.alias_(exact.copy(), "exact", quoted=True),
     ]
+    # answers split only where some offer's price is published for shorter responses alone
+    split = ["answer_bucket"] if plan.answer_bounds else []
+    for name in split:
+        answers = plan.answer_bounds
+        keyed_fields.append(
+            exp.alias_(_bucket(_col("answer"), answers, 0, len(answers)), name, quoted=True)
+        )
     same = [] if plan.exact_above is None else [f"same_{name}" for name in COUNTS]
     for name in same:
         keyed_fields.append(
@@ -315,10 +324,17 @@ def cells_select(usage: exp.Select, plan: CellPlan) -> exp.Select:
         "last_seen": exp.Max(this=_col("stamp")),
         "cost": exp.Sum(this=_col("cost")),
         "costed": exp.Count(this=_col("cost")),
+        "answer_min": exp.Min(this=_col("answer")),
+        "answer_max": exp.Max(this=_col("answer")),
     }
     assert tuple(aggregates) == CELL_COLUMNS
     return (
         exp.select(*(exp.alias_(value, name, quoted=True) for name, value in aggregates.items()))
         .from_(keyed.subquery("keyed_rows"))
-        .group_by(*(_col(name) for name in ("model", "provider", "bucket", "slot", "exact", *same)))
+        .group_by(
+            *(
+                _col(name)
+                for name in ("model", "provider", "bucket", *split, "slot", "exact", *same)
+            )
+        )
     )

@@ -158,10 +158,12 @@ def _offer(
             kept = {name: getattr(base, name) for name in module.KEPT_FIELDS}
             kept = {name: value for name, value in kept.items() if value}
             # prices still unknown above a length stay marked, unless the source now prices it
-            limit = base.priced_input_below
-            fits = limit is not None and limit.tokens < (entry.context_window or limit.tokens + 1)
-            if limit is not None and fits and all(t.above < limit.tokens for t in prices.tiers):
-                kept["priced_input_below"] = limit
+            for side, limit in base.priced_below:
+                longest = (entry.context_window, entry.max_output if side == "output" else None)
+                fits = all(limit.tokens < bound for bound in longest if bound is not None)
+                tiered = side == "input" and any(t.above >= limit.tokens for t in prices.tiers)
+                if fits and not tiered:
+                    kept[f"priced_{side}_below"] = limit
             if kept:
                 values.update(kept)
                 notes.append(
