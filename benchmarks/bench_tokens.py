@@ -14,8 +14,8 @@ the official pattern and with tokx's regrouped equivalent.
 ``--gigabyte`` also measures peak memory on one 1 GB file. Figures, not pass/fail.
 
 ``--per-family`` instead prints, for every exact family (or those of ``--families``), tokx's
-default-path throughput and peak memory on the same corpus next to ``o200k_base`` measured in
-the same run, and for the reconstructed Claude families the time of ``o200k_base`` plus the
+default-path throughput, peak memory and CPU seconds (the run and its workers) on the same
+corpus next to ``o200k_base`` measured in the same run, and for the reconstructed Claude families the time of ``o200k_base`` plus the
 reconstruction against ``o200k_base`` alone; with ``--gigabyte``, also each word-by-word
 family's (``gemini``) peak memory on one 1 GB file.
 
@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -134,10 +135,12 @@ def run_tokx(
     fast: bool,
     use_cache: bool,
     reconstructed: str | None = None,
+    cpu: list[float] | None = None,
 ) -> tuple[float, float, float]:
     """Run tokx in a child process; return (seconds, encoder-load seconds, peak MB of the tree).
 
-    ``reconstructed`` adds that reconstructed family to the count (its total is printed)."""
+    ``reconstructed`` adds that reconstructed family to the count (its total is printed);
+    ``cpu``, when given, gets the CPU seconds (user + system) of the child and its workers."""
     specs = repr(family)
     if reconstructed is not None:
         specs += (
@@ -186,7 +189,12 @@ def run_tokx(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out, _ = child.communicate(json.dumps([str(p) for p in paths]))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        # The workers are waited for by the child, so their time is in the child's.
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     done.set()
     sampler.join()
     if child.returncode != 0:
@@ -260,42 +268,59 @@ def per_family(
         if family not in ("claude", "claude-v4.7"):
             run_tokx(paths[:1], family, 1, cache, False, False)  # warm the parsed-ranks cache
     bases: list[float] = []
+    base_cpu: list[float] = []
     runs: dict[str, list[tuple[float, float]]] = {family: [] for family in families}
+    cpus: dict[str, list[float]] = {family: [] for family in families}
     base_peak = 0.0
     for round_number in range(repeat):
         if repeat > 1:
             print(f"round {round_number + 1} of {repeat}")
-        base, _, peak = run_tokx(paths, "o200k_base", jobs, cache, False, False)
+        base, _, peak = run_tokx(paths, "o200k_base", jobs, cache, False, False, cpu=base_cpu)
         bases.append(base)
         base_peak = max(base_peak, peak)
         for family in families:
             reconstructed = family if family in ("claude", "claude-v4.7") else None
             name = "o200k_base" if reconstructed else family
-            seconds, _, peak = run_tokx(paths, name, jobs, cache, False, False, reconstructed)
+            seconds, _, peak = run_tokx(
+                paths, name, jobs, cache, False, False, reconstructed, cpu=cpus[family]
+            )
             runs[family].append((seconds, peak))
     base = statistics.median(bases)
     rounds = f"median of {repeat} interleaved rounds, " if repeat > 1 else ""
     print(f"\nper family, {megabytes:.0f} MB, {jobs} jobs, tokx default path, no count cache")
-    print(f"({rounds}MB/s of the median time; ratio: median of per-round ratios)")
-    print(f"{'family':<16}{'engine':<15}{'MB/s':>8}{'vs o200k_base':>15}{'peak PSS':>10}")
+    print(f"({rounds}MB/s of the median time; ratio: median of per-round ratios; CPU: user +")
+    print(
+        " system seconds of the run and its workers, which other jobs on the machine disturb less)"
+    )
+    print(
+        f"{'family':<16}{'engine':<15}{'MB/s':>8}{'vs o200k_base':>15}{'peak PSS':>10}"
+        f"{'CPU s':>8}{'CPU vs o200k_base':>19}"
+    )
+    base_seconds = statistics.median(base_cpu)
     print(
         f"{'o200k_base':<16}{'tiktoken':<15}{megabytes / base:>8.1f}{1:>14.2f}x{base_peak:>7.0f} MB"
+        f"{base_seconds:>8.2f}{1:>18.2f}x"
     )
     for family in families:
         seconds = statistics.median(time for time, _ in runs[family])
         ratio = statistics.median(
             b / time for b, (time, _) in zip(bases, runs[family], strict=True)
         )
+        cpu_ratio = statistics.median(b / c for b, c in zip(base_cpu, cpus[family], strict=True))
+        cpu_text = f"{statistics.median(cpus[family]):>8.2f}{cpu_ratio:>18.2f}x"
         peak = max(top for _, top in runs[family])
         if family in ("claude", "claude-v4.7"):
             print(
                 f"{family:<16}{'reconstructed':<15}{megabytes / seconds:>8.1f}"
-                f"{ratio:>14.2f}x{peak:>7.0f} MB  (o200k_base + {family} vs o200k_base"
+                f"{ratio:>14.2f}x{peak:>7.0f} MB{cpu_text}  (o200k_base + {family} vs o200k_base"
                 f" alone: {1 / ratio:.2f}x the time)"
             )
             continue
         engine = get_exact_family(family).engine
-        print(f"{family:<16}{engine:<15}{megabytes / seconds:>8.1f}{ratio:>14.2f}x{peak:>7.0f} MB")
+        print(
+            f"{family:<16}{engine:<15}{megabytes / seconds:>8.1f}{ratio:>14.2f}x{peak:>7.0f} MB"
+            f"{cpu_text}"
+        )
     if gigabyte:
         big = _gigabyte_file(folder, paths)
         for family in families:

@@ -55,10 +55,8 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from collections import Counter
 from collections.abc import Callable
-from itertools import filterfalse, islice
-from operator import mul
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +96,28 @@ def is_word_cut(text: str, position: int) -> bool:
     return (before == "\n") != (after == "\n") or (before == "\t") != (after == "\t")
 
 
+class _WordCounts(dict[str, int]):
+    """Word counts of one process; a word missing from it is counted on the spot (``new``
+    lists the words one text added, ``long`` those counted but not to be kept)."""
+
+    def __init__(self, owner: WordEncoder) -> None:
+        super().__init__({"": 0})
+        self._owner = owner
+        self.new: list[str] = []
+        self.long: list[str] = []
+
+    def __missing__(self, word: str) -> int:
+        owner = self._owner
+        if len(word) > LONG_WORD:
+            self.long.append(word)
+            count = owner._long(word) if len(word) > PIECE_CHARS else owner._word(word)
+        else:
+            self.new.append(word)
+            count = owner._word(word)
+        self[word] = count
+        return count
+
+
 class WordEncoder:
     """Counts Gemma 3 tokens word by word, each distinct word once per process."""
 
@@ -108,7 +128,7 @@ class WordEncoder:
         self._added_lengths = sorted({len(token) for token in added}, reverse=True)
         # Characters tiktoken gets right on its own: the vocabulary's, and all below U+0800.
         self._known = frozenset(known_high) | frozenset(map(chr, range(0x800)))
-        self._cache: dict[str, int] = {"": 0}
+        self._cache = _WordCounts(self)
 
     def _bpe(self, text: str) -> int:
         """One BPE word (no added token, no character outside the vocabulary)."""
@@ -158,25 +178,19 @@ class WordEncoder:
             return self._count(text.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
 
     def _count(self, text: str) -> int:
-        # Per word, only C code runs (the regex, Counter, the map/sum below); Python runs
-        # once per distinct word of the text, and the merge step once per word new to the cache.
-        counts = Counter(self._pieces.findall(text))
+        # Per word, only C code runs (the regex, and map/sum over the cache, a dict whose
+        # ``__missing__`` counts a word new to it); Python runs once per new word.
         cache = self._cache
-        missing = list(filterfalse(cache.__contains__, counts))
-        if not missing:
-            return sum(map(mul, map(cache.__getitem__, counts), counts.values()))
-        found = {word: self._word(word) for word in missing if len(word) <= LONG_WORD}
-        cache.update(found)
-        long_words = [word for word in missing if len(word) > LONG_WORD]
-        for word in long_words:  # counted, not kept
-            cache[word] = self._long(word) if len(word) > PIECE_CHARS else self._word(word)
-        total = sum(map(mul, map(cache.__getitem__, counts), counts.values()))
-        for word in long_words:
+        cache.new.clear()
+        cache.long.clear()
+        total = sum(map(cache.__getitem__, self._pieces.findall(text)))
+        for word in cache.long:  # counted, not kept
             del cache[word]
         if len(cache) > CACHE_WORDS + 1:  # full: start again from this text's new words
+            kept = {word: cache[word] for word in islice(cache.new, CACHE_WORDS) if word in cache}
             cache.clear()
             cache[""] = 0
-            cache.update(islice(found.items(), CACHE_WORDS))
+            cache.update(kept)
         return total
 
     def count_batch(self, texts: list[str]) -> list[int]:
