@@ -176,6 +176,12 @@ def test_lone_surrogates_count_like_their_replacement() -> None:
     text = "broken \ud83d pair and \udc00 alone"
     replaced = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     assert encoder("gemini").count(text) == _reference_count(replaced)
+    # A long word counted before the failing one is still not kept.
+    counter = gemma.build(get_exact_family("gemini").source, DATA_DIR, read_verified)
+    text = "y" * (gemma.LONG_WORD + 1) + " \ud83d"
+    replaced = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    assert counter.count(text) == _reference_count(replaced)
+    assert max(map(len, counter._cache)) <= gemma.LONG_WORD
 
 
 def test_piecewise_parse_of_the_shipped_file_equals_a_whole_parse() -> None:

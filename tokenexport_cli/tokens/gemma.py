@@ -183,9 +183,11 @@ class WordEncoder:
         cache = self._cache
         cache.new.clear()
         cache.long.clear()
-        total = sum(map(cache.__getitem__, self._pieces.findall(text)))
-        for word in cache.long:  # counted, not kept
-            del cache[word]
+        try:
+            total = sum(map(cache.__getitem__, self._pieces.findall(text)))
+        finally:
+            for word in cache.long:  # counted, not kept (also when a word fails to encode)
+                del cache[word]
         if len(cache) > CACHE_WORDS + 1:  # full: start again from this text's new words
             kept = {word: cache[word] for word in islice(cache.new, CACHE_WORDS) if word in cache}
             cache.clear()
