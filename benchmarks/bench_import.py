@@ -10,9 +10,13 @@ each offer it re-prices (the earlier import's entries it keeps are copied as wri
 model, and reading that base (seconds of fixed cost) makes it vary from run to run. Each round
 runs the three imports in turn, so a burst of load from others hits each alike. The fixed cost
 (loading the base catalog, copying it) is taken out by timing a small and a large response:
-per entry = (large - small) / (large entries - small entries). Prints figures; asserts nothing.
+per entry = (large - small) / (large entries - small entries). ``--load`` also times a cold
+load of the catalog the large ``--add-models`` import wrote (each in a new process, with its peak
+memory): its files as written (sealed, read as JSON: ``catalog.sealed``) and the same files
+without their seal (read as YAML, as an edited file is). Prints figures; asserts nothing.
 
     python benchmarks/bench_import.py [--small 1000] [--large 20000] [--repeat 3] [--steps]
+        [--load]
 """
 
 from __future__ import annotations
@@ -133,6 +137,45 @@ def steps(sources: dict[int, Path], base_name: str, repeat: int) -> None:
         print(f"  {label:42s} {per_entry * 1e6:6.1f} us an entry")
 
 
+LOAD = """
+import resource, sys, time
+from pathlib import Path
+from tokenexport_cli.catalog.load import compile_files, read_files
+from tokenexport_cli.catalog.locate import VersionDir
+start = time.process_time()
+catalog, _ = compile_files(read_files(VersionDir("bench", Path(sys.argv[1]), "synced")))
+spent = time.process_time() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{spent:.2f} s CPU, peak {peak:.0f} MB RSS, {len(catalog.models):,} models")
+"""
+
+
+def loads(with_models: str, repeat: int) -> None:
+    """A cold load (parse, validate, merge, no cache) of the catalog ``with_models``, in a new
+    process each time: as written (sealed) and with the seals taken off (YAML)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tokenexport_cli.catalog.locate import resolve_version
+
+    sealed = resolve_version(with_models).path
+    unsealed = sealed.parent / "bench-unsealed"
+    shutil.copytree(sealed, unsealed)
+    for path in unsealed.glob("imported-*.yaml"):
+        path.write_text(path.read_text().split("\n", 1)[1])  # the first line is the seal
+    for attempt in range(repeat):
+        for label, folder in (("sealed (JSON)", sealed), ("unsealed (YAML)", unsealed)):
+            done = subprocess.run(
+                [sys.executable, "-c", LOAD, str(folder)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "TOKX_NO_CACHE": "1"},
+            )
+            print(f"  cold load, {label:15s} round {attempt + 1}: {done.stdout.strip()}")
+
+
 def _with_models(root: Path, sources: dict[int, Path], base: str) -> tuple[str, dict[int, Path]]:
     """The base of the re-pricing figure: the large response added with ``--add-models``; and
     responses of the same models at a new input price (the import writes each offer anew)."""
@@ -163,6 +206,9 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=20000, help="entries of the large one")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--steps", action="store_true", help="also time each step of an import")
+    parser.add_argument(
+        "--load", action="store_true", help="also time a cold load of the catalog it wrote"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -211,6 +257,9 @@ def main() -> None:
         if args.steps:
             print("per step (--add-models writes the version; a plain import copies the base):")
             steps(sources, base, args.repeat)
+        if args.load:
+            print(f"the catalog with the {args.large:,} models added (the base of re-pricing):")
+            loads(with_models, args.repeat)
         print(f"load average at the end (1, 5, 15 min): {_load()}")
 
 

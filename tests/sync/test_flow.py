@@ -15,109 +15,38 @@ from typing import Any
 
 import msgspec
 import pytest
+from flow_entries import (
+    RETRIEVED,
+    exact,
+    limits,
+    models,
+    offers,
+    openrouter_source,
+    optional,
+    run_added,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokenexport_cli.bounds import first_problem
-from tokenexport_cli.catalog.importers import flow, format_module, parse_path
+from tokenexport_cli.catalog.importers import flow, format_module
 from tokenexport_cli.catalog.importers.additions import file_chunks
 from tokenexport_cli.catalog.importers.base import (
     Prices,
     SourceEntry,
     SourceInfo,
     check_entry,
-    norm,
 )
 from tokenexport_cli.catalog.importers.match import plan_import
-from tokenexport_cli.catalog.importers.pipeline import ImportTarget, run_import
+from tokenexport_cli.catalog.importers.pipeline import ImportTarget
 from tokenexport_cli.catalog.importers.write import FLOW_NOTE
 from tokenexport_cli.catalog.load import load_catalog, load_path
 from tokenexport_cli.catalog.parse import CatalogInvalid, parse_file
 from tokenexport_cli.errors import DataError, UsageError
 from tokenexport_cli.render.catalog_import import report_payload
 from tokenexport_cli.safetext import clean
-from tokenexport_cli.schema import Batch, Modalities, Model, Offer, Tier, TimeBand
+from tokenexport_cli.schema import Batch, Model, Offer, Tier
 from tokenexport_cli.validation import SourceFile
-
-RETRIEVED = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
-
-# any text, control characters, escapes, line separators and astral characters included
-texts = st.text(max_size=30)
-required = st.text(min_size=1, max_size=30).filter(lambda text: clean(text) != "")
-slugs = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,20}", fullmatch=True)
-limits = st.integers(min_value=1, max_value=10**9)
-dates = st.dates(min_value=dt.date(1, 1, 1))
-# exact prices in every notation a Decimal takes: 3, 0.30, 3E-7, 1.5E-7, 12.000
-prices = st.integers(min_value=0, max_value=18).flatmap(
-    lambda places: st.decimals(min_value=0, max_value=1_000_000, places=places)
-)
-prices = st.one_of(prices, prices.map(norm), prices.map(lambda value: value.normalize()))
-
-
-def _optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return st.none() | strategy
-
-
-models = st.builds(
-    Model,
-    id=slugs,
-    name=required,
-    vendor=required,
-    origin=st.from_regex(r"[A-Z]{2}", fullmatch=True),
-    open_weights=st.booleans(),
-    license=_optional(texts),
-    released=_optional(dates),
-    context_window=_optional(limits),
-    max_output=_optional(limits),
-    tokenizer=slugs,
-    modalities=st.builds(
-        Modalities,
-        input=st.lists(texts, max_size=3).map(tuple),
-        output=st.lists(texts, max_size=3).map(tuple),
-    ),
-    aliases=st.lists(required, max_size=3).map(tuple),
-    source=required,
-    as_of=dates,
-    note=_optional(texts),
-)
-offers = st.builds(
-    Offer,
-    model=slugs,
-    provider=slugs,
-    region=_optional(texts),
-    provider_model_id=_optional(texts),
-    currency=st.sampled_from(["USD", "CNY", "EUR"]),
-    input=prices,
-    output=prices,
-    cache_read=_optional(prices),
-    cache_write=_optional(prices),
-    tiers=st.lists(
-        st.builds(Tier, above=limits, input=prices, output=prices, cache_read=_optional(prices)),
-        max_size=2,
-    ).map(tuple),
-    time_bands=st.lists(
-        st.builds(
-            TimeBand,
-            name=required,
-            timezone=required,
-            hours=st.just(("00:00-08:00",)),
-            input=prices,
-            output=prices,
-        ),
-        max_size=1,
-    ).map(tuple),
-    batch=_optional(st.builds(Batch, discount=st.just(Decimal("0.5")), note=_optional(texts))),
-    context_window=_optional(limits),
-    effective=_optional(dates),
-    source=required,
-    as_of=dates,
-    note=_optional(texts),
-)
-
-
-def _exact(entries: Any) -> bytes:
-    """Entries as JSON with decimals as written (``0.30`` is not ``0.3``) and types kept."""
-    return msgspec.json.encode(entries)
 
 
 def _read_back(section: str, encoded: list[bytes]) -> tuple[Any, ...]:
@@ -133,7 +62,7 @@ def test_written_entries_load_back_as_exactly_the_entries_validated(
 ) -> None:
     for section, entries in (("models", model_list), ("offers", offer_list)):
         encoded, written = zip(*(flow.encode(entry) for entry in entries), strict=True)
-        assert _exact(_read_back(section, list(encoded))) == _exact(written)
+        assert exact(_read_back(section, list(encoded))) == exact(written)
 
 
 @settings(max_examples=100, deadline=None)
@@ -147,7 +76,7 @@ def test_a_section_encoded_in_one_call_loads_back_as_the_entries_validated(
         body, written = flow.section_lines(section, entries)
         text = FLOW_NOTE + f"schema_version: 1\n{section}:\n" + body.decode()
         read = getattr(parse_file(SourceFile(Path("w.yaml"), text)).data, section)
-        assert _exact(read) == _exact(written)
+        assert exact(read) == exact(written)
         assert body == flow.lines(flow.encode(entry)[0] for entry in entries)
 
 
@@ -218,10 +147,10 @@ entry_numbers = st.one_of(
 
 @settings(max_examples=150, deadline=None)
 @given(
-    prices=st.tuples(entry_numbers, entry_numbers, _optional(entry_numbers)),
-    tier=_optional(st.tuples(limits, entry_numbers, entry_numbers)),
-    discount=_optional(entry_numbers),
-    window=_optional(st.integers(min_value=-5, max_value=10**12)),
+    prices=st.tuples(entry_numbers, entry_numbers, optional(entry_numbers)),
+    tier=optional(st.tuples(limits, entry_numbers, entry_numbers)),
+    discount=optional(entry_numbers),
+    window=optional(st.integers(min_value=-5, max_value=10**12)),
 )
 def test_every_number_an_import_writes_was_bounds_checked_where_it_was_read(
     prices: tuple[Decimal, Decimal, Decimal | None],
@@ -260,37 +189,15 @@ def test_every_number_an_import_writes_was_bounds_checked_where_it_was_read(
     assert refused == any(out_of_range), out_of_range
 
 
-def _openrouter(tmp_path: Path, entries: int) -> Path:
-    data = [
-        {
-            "id": f"vendor/model-{index}",
-            "name": f"Vendor: Model {index}\u2028",
-            "context_length": 128000,
-            "pricing": {"prompt": "0.000003", "completion": f"0.0000{index % 90 + 10}"},
-        }
-        for index in range(entries)
-    ]
-    path = tmp_path / "openrouter.json"
-    path.write_text(json.dumps({"data": data}))
-    return path
-
-
-def _run(source: Path, target: ImportTarget):
-    module = format_module("openrouter")
-    info = SourceInfo(module.FORMAT, "fixtures/openrouter.json", RETRIEVED)
-    entries = parse_path(module, source, info.as_of)
-    return run_import(module, entries, info, target, add_models=True)
-
-
 def test_an_import_loads_back_with_the_models_and_offers_it_planned(tmp_path: Path) -> None:
-    result = _run(_openrouter(tmp_path, 40), ImportTarget(as_version="2026-06-15.round"))
+    result = run_added(openrouter_source(tmp_path, 40), ImportTarget(as_version="2026-06-15.round"))
     catalog = load_path(result.path)
     ids = {model.id for model in result.plan.models}
     keys = {offer.key for offer in result.plan.offers}
     assert len(ids) == 40 and len(keys) == 40
-    assert _exact(tuple(m for m in catalog.models if m.id in ids)) == _exact(result.plan.models)
+    assert exact(tuple(m for m in catalog.models if m.id in ids)) == exact(result.plan.models)
     loaded = {offer.key: offer for offer in catalog.offers if offer.key in keys}
-    assert _exact([loaded[offer.key] for offer in result.plan.offers]) == _exact(result.plan.offers)
+    assert exact([loaded[offer.key] for offer in result.plan.offers]) == exact(result.plan.offers)
     text = (result.path / "imported-openrouter.yaml").read_text()
     assert text.count("\n- {") == 80  # one line an entry
 
@@ -308,20 +215,20 @@ def _respaced(path: Path, model_id: str) -> str:
 def test_a_later_import_copies_the_entries_it_keeps_as_the_earlier_import_wrote_them(
     tmp_path: Path,
 ) -> None:
-    source = _openrouter(tmp_path, 30)
-    first = _run(source, ImportTarget(as_version="2026-06-15.first"))
+    source = openrouter_source(tmp_path, 30)
+    first = run_added(source, ImportTarget(as_version="2026-06-15.first"))
     respaced = _respaced(first.path / "imported-openrouter.yaml", "model-3")
     repriced = json.loads(source.read_text())
     for item in repriced["data"][:10]:
         item["pricing"]["prompt"] = "0.000005"
     source.write_text(json.dumps(repriced))
-    later = _run(source, ImportTarget(as_version="2026-06-16.later"))
+    later = run_added(source, ImportTarget(as_version="2026-06-16.later"))
     text = (later.path / "imported-openrouter.yaml").read_text()
     assert respaced in text.splitlines()  # kept as written, not encoded again
     assert text.count("\n- {") == 60
     catalog, earlier = load_path(later.path), load_path(first.path)
     models = {model.id: model for model in catalog.models}
-    assert _exact([models[model.id] for model in first.plan.models]) == _exact(first.plan.models)
+    assert exact([models[model.id] for model in first.plan.models]) == exact(first.plan.models)
     inputs = {o.model: o.input for o in catalog.offers if o.provider == "openrouter"}
     assert {inputs[f"model-{index}"] for index in range(10)} == {Decimal(5)}
     assert {inputs[f"model-{index}"] for index in range(10, 30)} == {Decimal(3)}
@@ -331,8 +238,8 @@ def test_a_later_import_copies_the_entries_it_keeps_as_the_earlier_import_wrote_
 def test_an_earlier_import_edited_into_block_style_is_encoded_again(tmp_path: Path) -> None:
     import yaml
 
-    source = _openrouter(tmp_path, 12)
-    first = _run(source, ImportTarget(as_version="2026-06-15.first"))
+    source = openrouter_source(tmp_path, 12)
+    first = run_added(source, ImportTarget(as_version="2026-06-15.first"))
     written = first.path / "imported-openrouter.yaml"
     data = yaml.safe_load(written.read_text())
     written.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
@@ -342,12 +249,12 @@ def test_an_earlier_import_edited_into_block_style_is_encoded_again(tmp_path: Pa
         )
         is None
     )
-    later = _run(source, ImportTarget(as_version="2026-06-16.later"))
+    later = run_added(source, ImportTarget(as_version="2026-06-16.later"))
     text = (later.path / "imported-openrouter.yaml").read_text()
     assert text.count("\n- {") == 24
     ids = {model.id for model in first.plan.models}
     loaded = [m for m in load_path(later.path).models if m.id in ids]
-    assert _exact(sorted(loaded, key=lambda m: m.id)) == _exact(
+    assert exact(sorted(loaded, key=lambda m: m.id)) == exact(
         sorted(first.plan.models, key=lambda m: m.id)
     )
 
@@ -355,20 +262,20 @@ def test_an_earlier_import_edited_into_block_style_is_encoded_again(tmp_path: Pa
 def test_additions_over_the_file_limit_are_split_and_load_as_one_catalog(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = _openrouter(tmp_path, 60)
-    whole = _run(source, ImportTarget(as_version="2026-06-15.whole"))
+    source = openrouter_source(tmp_path, 60)
+    whole = run_added(source, ImportTarget(as_version="2026-06-15.whole"))
     monkeypatch.setattr("tokenexport_cli.catalog.importers.write.MAX_FILE_BYTES", 16_384)
-    split = _run(source, ImportTarget(as_version="2026-06-15.split"))
+    split = run_added(source, ImportTarget(as_version="2026-06-15.split"))
     files = sorted(path.name for path in split.path.glob("imported-openrouter*.yaml"))
     assert len(files) > 2
     assert all(path.stat().st_size <= 16_384 for path in split.path.glob("imported-*.yaml"))
     one, parts = load_path(whole.path), load_path(split.path)
-    assert _exact(sorted(parts.models, key=lambda m: m.id)) == _exact(
+    assert exact(sorted(parts.models, key=lambda m: m.id)) == exact(
         sorted(one.models, key=lambda m: m.id)
     )
     assert sorted(o.key for o in parts.offers) == sorted(o.key for o in one.offers)
     # a later import of the same format folds every earlier part in, and drops none
-    again = _run(source, ImportTarget(as_version="2026-06-16.again"))
+    again = run_added(source, ImportTarget(as_version="2026-06-16.again"))
     assert {m.id for m in load_path(again.path).models} == {m.id for m in one.models}
 
 
@@ -393,7 +300,7 @@ def test_chunks_hold_every_entry_once_in_order_under_the_limit(limit: int | None
         one_line = len(contents.models) == 1
         assert limit is None or len(text) <= limit or one_line
         read = parse_file(SourceFile(Path("imported.yaml"), text.decode())).data
-        assert _exact(read) == _exact(contents)
+        assert exact(read) == exact(contents)
     # each file is as full as it may be: the next file's first line would not have fitted
     for (text, _), (_, following) in itertools.pairwise(chunks):
         assert limit is not None
@@ -406,7 +313,7 @@ def test_an_overlay_over_the_file_limit_is_refused_before_anything_is_written(
     monkeypatch.setattr("tokenexport_cli.catalog.importers.write.MAX_FILE_BYTES", 4096)
     target = tmp_path / "overlay.yaml"
     with pytest.raises(UsageError, match="over the 4,096"):
-        _run(_openrouter(tmp_path, 60), ImportTarget(output=target))
+        run_added(openrouter_source(tmp_path, 60), ImportTarget(output=target))
     assert list(tmp_path.iterdir()) == [tmp_path / "openrouter.json"]
 
 
@@ -419,7 +326,7 @@ def test_models_and_offers_keep_the_source_order_and_the_report_lists_them_by_ke
         for name in ("zeta", "alpha", "mu")
     ]
     source.write_text(json.dumps({"data": data}))
-    result = _run(source, ImportTarget(as_version="2026-06-15.order"))
+    result = run_added(source, ImportTarget(as_version="2026-06-15.order"))
     assert [model.id for model in result.plan.models] == ["zeta", "alpha", "mu"]
     assert [offer.model for offer in result.plan.offers] == ["zeta", "alpha", "mu"]
     text = (result.path / "imported-openrouter.yaml").read_text()
@@ -435,6 +342,6 @@ def test_an_id_with_nothing_after_its_vendor_becomes_a_model_without_an_empty_al
     source = tmp_path / "openrouter.json"
     odd = {"id": "odd/", "name": "Odd", "pricing": {"prompt": "0.000001", "completion": "0"}}
     source.write_text(json.dumps({"data": [odd]}))
-    result = _run(source, ImportTarget(output=tmp_path / "overlay.yaml"))
+    result = run_added(source, ImportTarget(output=tmp_path / "overlay.yaml"))
     (model,) = result.plan.models
     assert (model.id, model.aliases) == ("model", ("odd/",))  # the slug of an empty tail

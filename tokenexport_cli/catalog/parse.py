@@ -37,6 +37,12 @@ def parse_file(source: SourceFile, known: CatalogFile | None = None) -> ParsedFi
     (an import's unchanged copies of its base, and the entries it wrote: ``importers.flow``)."""
     if known is not None:
         return ParsedFile(source, known)
+    from tokenexport_cli.catalog import sealed
+
+    contents = sealed.read(source.text)  # an import's file as it wrote it: read as JSON
+    if contents is not None:
+        validation.check_bounds(source, contents, CatalogInvalid)
+        return ParsedFile(source, contents)
     data = parse_yaml(source.text, source.path)
     return ParsedFile(source, convert(source, data, CatalogFile))
 

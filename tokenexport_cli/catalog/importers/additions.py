@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from tokenexport_cli.catalog import sealed
 from tokenexport_cli.catalog.importers import flow
 from tokenexport_cli.catalog.parse import CatalogInvalid
 from tokenexport_cli.errors import located
@@ -25,11 +26,11 @@ def file_chunks(
     verbatim: Mapping[str, list[bytes | None]] | None = None,
 ) -> Iterator[tuple[bytes, CatalogFile]]:
     """The entries of ``sections`` validated and encoded (``flow``), as the text of files of at
-    most ``limit`` bytes each (None: one file; a line longer than that goes alone) with the
-    entries each holds; an entry that breaks the schema is a CatalogInvalid naming ``where``,
+    most ``limit`` bytes each (None: one file; a line longer than that goes alone), each under
+    its seal (``sealed``), with the entries each holds; an entry that breaks the schema is a CatalogInvalid naming ``where``,
     the entry and the key. An entry with a line in ``verbatim`` is written as that line."""
     parts: list[tuple[str, memoryview, list[Any]]] = []
-    size = len(head)
+    size = empty = sealed.SEAL_BYTES + len(head)  # a file's bytes before its first section
     for section, entries in sections.items():
         if not entries:
             continue
@@ -45,7 +46,7 @@ def file_chunks(
                 cut = body.rfind(b"\n", start, start + room) + 1 if room > 0 else 0
             if cut <= start and parts:  # not one more line fits: the next file
                 yield _chunk(head, parts)
-                parts, size = [], len(head)
+                parts, size = [], empty
                 continue
             if cut <= start:
                 cut = body.index(b"\n", start) + 1
@@ -55,7 +56,7 @@ def file_chunks(
             start, first = cut, first + count
             if start < len(body):
                 yield _chunk(head, parts)
-                parts, size = [], len(head)
+                parts, size = [], empty
     yield _chunk(head, parts)
 
 
@@ -108,7 +109,7 @@ def _chunk(
     pieces: list[bytes | memoryview] = [head]
     for name, body, _ in parts:
         pieces += (f"{name}:\n".encode(), body)
-    text = b"".join(pieces)  # the file's one copy of the encoded entries
+    text = sealed.sealed(pieces)  # the file's one copy of the encoded entries, under its seal
     # no bounds walk: every number here was checked once, where the import read it (the
     # source's entries by ``base.check_entry``, entries kept from the base by its load)
     contents = CatalogFile(schema_version=1, **{name: tuple(written) for name, _, written in parts})
