@@ -6,7 +6,9 @@ as a lower bound, and workloads below the length are priced as before."""
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -231,3 +233,49 @@ def test_a_missing_source_is_a_located_error(fixture_root: Path, tmp_path: Path)
         f"{overlay}:10: offers[0].priced_input_below.source: missing required key 'source'"
         in result.stderr
     )
+
+
+BAND_OVERLAY = """\
+offers:
+  - model: mistral-large-3
+    provider: fireworks
+    input: 1.2
+    output: 1.2
+    priced_input_below:
+      tokens: 32000
+      source: a contract of ours
+      as_of: 2026-02-01
+    source: a contract of ours
+    as_of: 2026-02-01
+"""
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_replay_flags_a_converted_prompt_that_may_reach_the_length_within_the_band(
+    tmp_path: Path, engine: str
+) -> None:
+    """GPT-4o's recorded counts replayed on a Mistral (tekken) offer: a prompt whose converted
+    count is under 32,000 at the ratio's point value but may reach it within the ratio's band
+    counts as reaching it, as ``estimate`` counts it; the one just shorter does not."""
+    from tokenexport_cli.tokens.family_ratio import family_ratio
+
+    index = CatalogIndex(load_catalog())
+    ratio = family_ratio("o200k_base", "mistral-tekken", index.tokenizers)
+    assert index.models["gpt-4o"].tokenizer == "o200k_base" and ratio.band_percent
+    first = math.ceil(Fraction(32_000) / ratio.upper)  # the shortest that may reach 32,000
+    assert first * ratio.factor < 32_000  # at the point value it would not
+    overlay = tmp_path / "contract.yaml"
+    overlay.write_text(BAND_OVERLAY)
+    rows = [f"2026-03-02T13:0{n}:00Z,gpt-4o,{p},{OUTPUT}" for n, p in enumerate((first, first - 1))]
+    table = tmp_path / "calls.csv"
+    table.write_text("timestamp,model,prompt_tokens,completion_tokens\n" + "\n".join(rows) + "\n")
+    columns = ["--column", "model=model", "--column", "input=prompt_tokens"]
+    columns += ["--column", "output=completion_tokens", "--column", "timestamp=timestamp"]
+    args = ["replay", str(table), *columns, "--engine", engine, "--catalog", str(overlay)]
+    data = _json([*args, "-m", "mistral-large-3", "--provider", "fireworks"])
+    target = next(line for line in data["lines"] if line["role"] == "target")
+    assert target["lower_bound"] == {
+        "priced_input_below": 32000,
+        "requests": 1,
+        "sample_requests": 2,
+    }

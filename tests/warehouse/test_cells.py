@@ -19,6 +19,7 @@ from tokenexport_cli.catalog.locate import list_versions
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.pricing.traffic import band_slots, in_band
 from tokenexport_cli.schema import TimeBand
+from tokenexport_cli.tokens.family_ratio import FamilyRatio
 from tokenexport_cli.warehouse.cells import Limits, plan_for, week_slot
 
 MILLION = Decimal(1_000_000)
@@ -71,14 +72,39 @@ def test_week_slot_starts_on_monday_midnight_utc() -> None:
 def test_limits_in_source_tokens_agree_with_the_limit_in_target_tokens(
     limit: int, factor: Fraction, count: int
 ) -> None:
-    source = Limits((limit,), limit, limit).in_source(factor)
+    source = Limits((limit,), limit, limit).in_source(FamilyRatio(factor, None))
     assert (source.tier(count) == 1) == (count * factor > limit)
     assert source.cacheable(count) == (count * factor >= limit)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=2_000_000),
+    st.fractions(min_value=Fraction(1, 3), max_value=3),
+    st.decimals(min_value=0, max_value=40, places=1),
+    st.integers(min_value=0, max_value=3_000_000),
+)
+def test_an_unpublished_price_starts_where_a_count_may_reach_it_within_the_band(
+    limit: int, factor: Fraction, band: Decimal, count: int
+) -> None:
+    """A converted count may really be its band larger: it counts as reaching the length from
+    which prices are not published as soon as it may (as ``estimate`` flags it); tiers and
+    caching stay at the point value."""
+    ratio = FamilyRatio(factor, band)
+    widest = factor * (1 + Fraction(band) / 100)
+    source = Limits((limit,), None, None, limit, limit).in_source(ratio)
+    assert source.unpriced(count) == (count * widest >= limit)
+    assert source.unpriced_answer(count) == (count * widest >= limit)
+    assert (source.tier(count) == 1) == (count * factor > limit)
+    plan = plan_for([(Limits((), None, None, limit, limit), [ratio])])
+    # the cells split exactly there, so a cell is wholly priced or wholly a lower bound
+    assert source.priced_up_to in plan.bounds or source.priced_up_to < 0
+    assert source.answer_priced_up_to in plan.answer_bounds or source.answer_priced_up_to < 0
+
+
 def test_plan_buckets_split_at_every_boundary_and_long_calls_keep_their_counts() -> None:
     limits = Limits((200_000,), 1_048_576, 2048)
-    plan = plan_for([(limits, [Fraction(1), Fraction(5, 4)])])
+    plan = plan_for([(limits, [FamilyRatio(Fraction(1), None), FamilyRatio(Fraction(5, 4), None)])])
     # 2,048 / 1.25 = 1,638.4: 1,639 source tokens are the shortest cacheable prompt
     assert plan.bounds == (1638, 2047, 160_000, 200_000)
     assert plan.exact_above == math.floor(Fraction(1_048_576) / Fraction(5, 4))

@@ -4,7 +4,6 @@ other models and paths, for the recorded period and as a monthly projection."""
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from tokenexport_cli.api.choices import open_catalog
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
     from tokenexport_cli.pricing.unpublished import LowerBound
     from tokenexport_cli.schema import Model, Offer
+    from tokenexport_cli.tokens.family_ratio import FamilyRatio
     from tokenexport_cli.warehouse.cells import Cells
     from tokenexport_cli.warehouse.summary import Summary
 
@@ -235,9 +235,9 @@ def replay(request: ReplayRequest) -> ReplayResult:
         pricer.table = traffic.table if isinstance(traffic, LogTraffic) else None
         targets_families = {index.models[offer.model].tokenizer for offer in planned}
         pricer.measured = measure_log(summary.text_sample, sources, targets_families, index)
-        by_family: dict[str, list[Fraction]] = {}
+        by_family: dict[str, list[FamilyRatio]] = {}
         for (_, family), measured in pricer.measured.items():
-            by_family.setdefault(family, []).append(measured.factor)
+            by_family.setdefault(family, []).append(measured.ratio)
         pricer.plan = offers_plan(index, planned, families, by_family)
         cells = traffic.cells(pricer.plan)
         try:

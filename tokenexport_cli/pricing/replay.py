@@ -169,7 +169,7 @@ def price_records(
     """The cost of every record of ``table`` on ``offer``; ``ratios[source]`` converts a source
     model's counts to this model's tokenizer (None: the source is unresolved, left out)."""
     limits = Limits.of(offer, model)
-    plan = plan_for([(limits, [r.factor for r in ratios if r is not None])])
+    plan = plan_for([(limits, [r for r in ratios if r is not None])])
     return price_cells(
         table_cells(table, plan), offer, model, provider, ratios, fx, currency, long_inputs
     )
@@ -214,9 +214,7 @@ def price_cells(
     limits = Limits.of(offer, model)
     slots = band_slots(tuple(offer.time_bands)) if offer.time_bands else None
     by_source = {
-        source: limits.in_source(ratio.factor)
-        for source, ratio in enumerate(ratios)
-        if ratio is not None
+        source: limits.in_source(ratio) for source, ratio in enumerate(ratios) if ratio is not None
     }
     sums = _Sums()
     stats: defaultdict[str, int] = defaultdict(int)

@@ -37,6 +37,14 @@ class FamilyRatio:
     def exact(self) -> bool:
         return self.factor == 1 and not self.band_percent
 
+    @property
+    def upper(self) -> Fraction:
+        """The most target tokens a source token may be within the band: where a converted
+        count may reach a length (an unpublished price's) first."""
+        if not self.band_percent:
+            return self.factor
+        return self.factor * (1 + Fraction(self.band_percent) / 100)
+
 
 SAME = FamilyRatio(Fraction(1), None)
 

@@ -5,8 +5,10 @@ it exactly. A cell is (source model and provider, prompt bucket, answer bucket, 
 the UTC week, batch or not). The prompt buckets split at every boundary where some chosen
 offer's price changes, converted to the source's own tokens: each long-context tier threshold
 (``floor(above / factor)``), each minimum cacheable prompt (``ceil(min / factor) - 1``) and each
-``priced_input_below`` (the same), for every tokenizer-family factor in play; the answer (output
-and reasoning) buckets split at each ``priced_output_below`` (the same). Calls whose whole
+``priced_input_below`` (the same at the top of the ratio's band, ``FamilyRatio.upper``: a count
+that may reach the length within the band counts as reaching it, as ``estimate`` flags it), for
+every tokenizer-family ratio in play; the answer (output and reasoning) buckets split at each
+``priced_output_below`` (the same). Calls whose whole
 length (prompt and answer) exceeds the smallest context window in play are priced by a nonlinear
 rule (``--long-inputs``), so they keep their exact counts in the cell key: such a cell holds
 identical calls only, and is priced call by call. The SQL of ``warehouse.sql`` computes the same
@@ -23,6 +25,7 @@ from fractions import Fraction
 
 from tokenexport_cli.logs.record import COUNT_FIELDS, NO_TIME, UsageTable
 from tokenexport_cli.schema import Model, Offer
+from tokenexport_cli.tokens.family_ratio import FamilyRatio
 
 SLOT_SECONDS = 15 * 60
 SLOTS_PER_WEEK = 7 * 24 * 4
@@ -57,16 +60,18 @@ class Limits:
             limits.get("output"),
         )
 
-    def in_source(self, factor: Fraction) -> SourceLimits:
-        """The same limits in tokens of a source whose count times ``factor`` is the offer's:
-        for a whole count n, n * factor > limit exactly when n > floor(limit / factor), and
-        n * factor >= minimum exactly when n > ceil(minimum / factor) - 1."""
+    def in_source(self, ratio: FamilyRatio) -> SourceLimits:
+        """The same limits in tokens of a source whose count times ``ratio.factor`` is the
+        offer's: for a whole count n, n * factor > limit exactly when n > floor(limit / factor),
+        and n * factor >= minimum exactly when n > ceil(minimum / factor) - 1. Unpublished
+        prices start where the count may reach them within the band (``ratio.upper``)."""
+        factor, upper = ratio.factor, ratio.upper
         return SourceLimits(
             tuple(math.floor(Fraction(above) / factor) for above in self.tiers),
             None if self.window is None else math.floor(Fraction(self.window) / factor),
             None if self.cache_min is None else math.ceil(Fraction(self.cache_min) / factor) - 1,
-            _below(self.unpriced_from, factor),
-            _below(self.unpriced_answer_from, factor),
+            _below(self.unpriced_from, upper),
+            _below(self.unpriced_answer_from, upper),
         )
 
 
@@ -110,15 +115,15 @@ class CellPlan:
         return bisect_left(self.bounds, prompt)
 
 
-def plan_for(limits: Iterable[tuple[Limits, Iterable[Fraction]]]) -> CellPlan:
-    """The cells every given offer (its limits, and the factors of the sources it prices) can
+def plan_for(limits: Iterable[tuple[Limits, Iterable[FamilyRatio]]]) -> CellPlan:
+    """The cells every given offer (its limits, and the ratios of the sources it prices) can
     be priced from exactly."""
     bounds: set[int] = set()
     answers: set[int] = set()
     windows: set[int] = set()
-    for offer_limits, factors in limits:
-        for factor in set(factors):
-            source = offer_limits.in_source(factor)
+    for offer_limits, ratios in limits:
+        for ratio in set(ratios):
+            source = offer_limits.in_source(ratio)
             bounds.update(bound for bound in source.tiers if bound >= 0)
             for bound in (source.uncached_up_to, source.priced_up_to):
                 if bound is not None and bound >= 0:

@@ -4,11 +4,10 @@ tokenizer family that may be priced on them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 
 from tokenexport_cli.catalog.index import CatalogIndex
 from tokenexport_cli.schema import Offer
-from tokenexport_cli.tokens.family_ratio import family_ratio
+from tokenexport_cli.tokens.family_ratio import FamilyRatio, family_ratio
 from tokenexport_cli.warehouse.cells import CellPlan, Limits, plan_for
 
 
@@ -16,7 +15,7 @@ def offers_plan(
     index: CatalogIndex,
     offers: Sequence[Offer],
     families: Iterable[str],
-    measured: Mapping[str, Iterable[Fraction]] | None = None,
+    measured: Mapping[str, Iterable[FamilyRatio]] | None = None,
 ) -> CellPlan:
     """Cells every offer can be priced from, for sources of the given tokenizer families
     (and, per target family, the ratios measured on the log's own text)."""
@@ -24,9 +23,9 @@ def offers_plan(
     entries = []
     for offer in offers:
         model = index.models[offer.model]
-        factors = [family_ratio(f, model.tokenizer, index.tokenizers).factor for f in sources]
-        factors += (measured or {}).get(model.tokenizer, ())
-        entries.append((Limits.of(offer, model), factors))
+        ratios = [family_ratio(f, model.tokenizer, index.tokenizers) for f in sources]
+        ratios += (measured or {}).get(model.tokenizer, ())
+        entries.append((Limits.of(offer, model), ratios))
     return plan_for(entries)
 
 
