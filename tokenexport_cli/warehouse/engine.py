@@ -118,7 +118,7 @@ class DuckTable:
                 skipped += calls
                 continue
             *counted, whole, low, high, cost, costed = values
-            total = SourceTotals(model, provider, requests=calls)
+            total = SourceTotals(*_shown(model, provider), requests=calls)
             for name, value in zip(SUMMED, counted, strict=True):
                 total.counts[COUNT_FIELDS.index(name)] = int(value)
             total.recorded_cost = Decimal(cost or 0)
@@ -251,7 +251,7 @@ def cells_from_rows(
         )
         cells.append(
             Cell(
-                source=index[(model, provider)],
+                source=index[_shown(model, provider)],
                 slot=int(slot),
                 batch=bool(batch),
                 exact=bool(exact),
@@ -269,6 +269,14 @@ def cells_from_rows(
             )
         )
     return Cells(tuple(sources), tuple(cells))
+
+
+def _shown(model: str, provider: str | None) -> tuple[str, str | None]:
+    """A source's ids as tokx shows them: a table's cells reach a terminal, so no escape
+    sequences (``safetext``, as ``UsageTable`` does on the Python path)."""
+    from tokenexport_cli.safetext import one_line
+
+    return one_line(model), None if provider is None else one_line(provider)
 
 
 def _term_text(term: Any) -> str:
