@@ -139,6 +139,26 @@ def test_an_unreadable_log_is_a_data_error_naming_it(
 
 
 @needs_fifo
+def test_a_fifo_or_device_link_in_a_log_folder_is_skipped_with_a_counted_warning(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    shutil.copy(LOGS / "openai_chat.jsonl", folder / "a.jsonl")
+    os.mkfifo(folder / "b.jsonl")
+    (folder / "c.jsonl").symlink_to(os.devnull)
+    result = runner.invoke(app, ["replay", str(folder), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "tokx: warning: 2 special files (FIFO, device or socket) in the log folders skipped, "
+        f"first: {folder / 'b.jsonl'}\n"
+    )
+    assert json.loads(result.stdout)["requests"] == len(
+        (LOGS / "openai_chat.jsonl").read_text().splitlines()
+    )
+
+
+@needs_fifo
 @pytest.mark.parametrize("kind", ["logs", "path", "usage_csv", "system_prompt_file"])
 def test_a_fifo_named_in_a_workload_is_refused_naming_the_key(tmp_path: Path, kind: str) -> None:
     os.mkfifo(tmp_path / "pipe")

@@ -329,8 +329,9 @@ def read_log_groups(
     warnings: list[InputWarning] = []
     seen = SameFiles()
     lines = skipped = 0
+    special: list[Path] = []
     for paths, columns in groups:
-        for path in expand_paths(list(paths)):
+        for path in expand_paths(list(paths), special=special):
             repeat = seen.repeat(path)
             if repeat is not None:
                 warnings.append(repeat)
@@ -350,6 +351,10 @@ def read_log_groups(
             if counter is not None:
                 warnings += counter.take_warnings(str(path))
             skipped += _report_bad_lines(reader, warnings)
+    if special:  # a FIFO or a link to /dev/urandom in a logs folder: never opened
+        from tokenexport_cli.textfiles import special_files_warning
+
+        warnings.append(special_files_warning(special, "log folders"))
     if not len(table):
         every = [str(path) for paths, _ in groups for path in paths]
         raise DataError("no API call with recorded usage found in " + ", ".join(every))
