@@ -364,6 +364,18 @@ def test_escape_sequences_in_a_logged_request_model_never_reach_a_warning(tmp_pa
     assert not any(char in result.output for char in "\x1b\x07\x9b")
 
 
+def test_an_import_onto_a_folder_names_the_target_not_a_temporary_file(tmp_path: Path) -> None:
+    source = Path(__file__).parent.parent / "sync" / "fixtures" / "openrouter.json"
+    folder = tmp_path / "mine.yaml"
+    folder.mkdir()
+    result = runner.invoke(
+        app, ["catalog", "import", "openrouter", str(source), "--to", str(folder)]
+    )
+    assert result.exit_code == 2, result.output
+    assert _error(result) == f"tokx: error: cannot write '{folder}': {os.strerror(errno.EISDIR)}"
+    assert [path.name for path in tmp_path.iterdir()] == ["mine.yaml"]
+
+
 # --- caches: a miss, never a hang ------------------------------------------------------------
 
 
