@@ -262,6 +262,36 @@ def test_escape_sequences_in_an_aggregate_model_never_reach_the_terminal(tmp_pat
     assert not any(char in result.output for char in "\x1b\x07\x9b")
 
 
+@pytest.mark.parametrize(
+    ("cells", "problem"),
+    [
+        ("10,1,9999-12-31T23:59:59-05:00", "when: "),
+        ("10,1,0001-01-01T00:00:00+05:00", "when: "),
+        ("10000000000000,1,2026-08-03T09:00:00Z", "prompt: token count "),
+    ],
+)
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_usage_table_row_out_of_range_is_skipped_on_both_engines(
+    tmp_path: Path, cells: str, problem: str, engine: str
+) -> None:
+    columns = ["--column", "model=engine", "--column", "input=prompt"]
+    columns += ["--column", "output=completion", "--column", "timestamp=when"]
+    header, good = "engine,prompt,completion,when", "gpt-4o,100,10,2026-08-03T09:00:00Z"
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text(f"{header}\n{good}\ngpt-4o,{cells}\n")
+    result = runner.invoke(app, ["replay", str(mixed), "--engine", engine, *columns])
+    assert result.exit_code == 0, result.output
+    where = f"line 3: {problem}" if engine == "python" else f"{mixed}:3: {problem}"
+    assert where in result.stderr and "out of range" in result.stderr
+    assert "skipped 1 " in result.stderr
+    alone = tmp_path / "alone.csv"
+    alone.write_text(f"{header}\ngpt-4o,{cells}\n")
+    result = runner.invoke(app, ["replay", str(alone), "--engine", engine, *columns])
+    assert result.exit_code == 3, result.output
+    assert _error(result).startswith(f"tokx: error: {alone}:2: {problem}")
+    assert "out of range" in _error(result)
+
+
 # --- Claude Code session logs ---------------------------------------------------------------
 
 

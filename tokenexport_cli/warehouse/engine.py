@@ -14,8 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tokenexport_cli.dates import MAX_UNIX_SECONDS
 from tokenexport_cli.errors import DataError, located
 from tokenexport_cli.logs.record import COUNT_FIELDS, NO_TIME, SourceTotals, UsageTable
+from tokenexport_cli.logs.vendors import MAX_TOKEN_COUNT
 from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.warehouse.cells import Cell, CellPlan, Cells
 from tokenexport_cli.warehouse.summary import Summary
@@ -176,17 +178,23 @@ class DuckTable:
             problem = f"{' / '.join(mapping.model)}: empty model"
         elif stamp_given and stamp is None:
             problem = f"{mapping.timestamp}: not a timestamp"
+        elif stamp is not None and not 0 <= stamp <= MAX_UNIX_SECONDS:
+            problem = f"{mapping.timestamp}: out of range in UTC (1970 to 9999)"
         elif cost_given and (cost is None or cost < 0):
             problem = f"{mapping.cost}: not a cost"
         else:
             role, value = next(
                 (role, value)
                 for role, value in zip(SUMMED, counts, strict=True)
-                if value is None or value < 0
+                if value is None or not 0 <= value <= MAX_TOKEN_COUNT
             )
             header = _term_text(getattr(mapping, role))
             problem = f"{header}: " + (
-                "not a token count" if value is None else f"negative token count ({value})"
+                "not a token count"
+                if value is None
+                else f"negative token count ({value})"
+                if value < 0
+                else f"token count out of range (more than {MAX_TOKEN_COUNT:,})"
             )
         suffix = self.files[0].suffix.lower()
         return (number + 1 if suffix in CSV else number), problem
