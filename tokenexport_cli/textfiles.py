@@ -39,12 +39,12 @@ class InputWarning:
 
 def special_files_warning(special: Sequence[Path], where: str) -> InputWarning:
     """The one warning about FIFOs, devices and sockets found in folders and skipped."""
-    noun = "special file" if len(special) == 1 else "special files"
+    noun = "such file" if len(special) == 1 else "such files"
     return InputWarning(
         str(special[0]),
         "special_file",
-        f"{len(special)} {noun} (FIFO, device or socket) in the {where} skipped, "
-        f"first: {special[0]}",
+        f"{special[0]}: a FIFO, device or socket in the {where}, skipped "
+        f"({len(special)} {noun} in all)",
         len(special),
     )
 

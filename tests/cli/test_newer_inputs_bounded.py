@@ -149,13 +149,22 @@ def test_a_fifo_or_device_link_in_a_log_folder_is_skipped_with_a_counted_warning
     (folder / "c.jsonl").symlink_to(os.devnull)
     result = runner.invoke(app, ["replay", str(folder), "-f", "json"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
-        "tokx: warning: 2 special files (FIFO, device or socket) in the log folders skipped, "
-        f"first: {folder / 'b.jsonl'}\n"
+    warning = (
+        f"tokx: warning: {folder / 'b.jsonl'}: a FIFO, device or socket in the log folders, "
+        "skipped (2 such files in all)\n"
     )
+    assert result.stderr == warning
     assert json.loads(result.stdout)["requests"] == len(
         (LOGS / "openai_chat.jsonl").read_text().splitlines()
     )
+    workload = tmp_path / "w.yaml"
+    workload.write_text(
+        "name: w\nrequests_per_day: 10\ninputs:\n  - logs: logs\n"
+        "output_tokens:\n  from_logs: true\n"
+    )
+    result = runner.invoke(app, ["estimate", str(workload), "-m", "gpt-4o", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert warning in result.stderr
 
 
 @needs_fifo

@@ -55,7 +55,9 @@ def resolve(kind: str, value: str, base: Path) -> ResolvedInput:
         files = expand_path(path)
         if not files:
             raise ResolveError(f"'{value}' holds no files")
-        return ResolvedInput("text" if kind == "path" else "logs", value, tuple(files))
+        if kind == "logs":  # the log reader walks the folder itself (and counts FIFOs in it)
+            return ResolvedInput("logs", value, (path,))
+        return ResolvedInput("text", value, tuple(files))
     return ResolvedInput("chat_jsonl" if kind == "chat_jsonl" else "usage_csv", value, (path,))
 
 
