@@ -51,7 +51,9 @@ CSV_VALUES = [
     "1e400", "1e999999999", "-1", "1" + "0" * 30, "9" * 5000, "nan", "inf", "", "2026-02-30",
     "2026-01-01T00:00:00+99:00", "9999-12-31 23:59:59-05:00", "0001-01-01 00:00:00+05:00",
     "\x1b[31mred", "\x9b2J", "a\x00b", "=HYPERLINK(1)", '"', "x" * 200_000,
+    "[" * 60_000 + "]" * 60_000, '{"input": 1e999999999}', '{"usage_object": {"prompt_tokens": -1}}',
 ]  # fmt: skip
+CSV_SEEDS = ["openrouter_activity.csv", "langfuse_observations.csv", "litellm_spendlogs.csv"]
 JSON_VALUES = [
     "1e400", "1e-999999999", '"1e400"', '"1e-999999999"', "-1", "0", "null", "true", "[]",
     "{}", '"2026-02-30"', '"2026-01-01T00:00:00+99:00"', "NaN", "Infinity", '"NaN"',
@@ -262,10 +264,12 @@ def csv_mutant(draw: st.DrawFn, seed: str) -> str:
 def test_provider_csv_export_mutants(
     tree: Path, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The OpenRouter activity export (a provider CSV: counts, costs, times per row)."""
+    """Provider CSV exports (OpenRouter activity; Langfuse observations and LiteLLM spend logs,
+    whose cells hold JSON): counts, costs, times per row."""
     monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
-    mutant = tree / "activity-mutant.csv"
-    mutant.write_text(data.draw(csv_mutant((LOGS / "openrouter_activity.csv").read_text())))
+    seed = data.draw(st.sampled_from(CSV_SEEDS))
+    mutant = tree / seed
+    mutant.write_text(data.draw(csv_mutant((LOGS / seed).read_text())))
     _check(["replay", str(mutant), "-f", "json"])
 
 

@@ -6,7 +6,9 @@ memory growing with the file, or an escape sequence on the terminal."""
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import os
 import shutil
@@ -109,6 +111,28 @@ def test_a_csv_cell_past_the_csv_field_limit_is_a_data_error_naming_its_line(
     result = runner.invoke(app, ["replay", str(path)])
     assert result.exit_code == 3, result.output
     assert _error(result).startswith(f"tokx: error: {path}:3: not valid CSV: ")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "column", "name"),
+    [
+        ("langfuse_observations.csv", "usage_details", "usageDetails"),
+        ("langfuse_observations.csv", "cost_details", "costDetails"),
+        ("litellm_spendlogs.csv", "metadata", "metadata"),
+    ],
+)
+def test_a_json_cell_nested_past_the_decoder_is_a_counted_skip(
+    tmp_path: Path, fixture: str, column: str, name: str
+) -> None:
+    rows = list(csv.reader(io.StringIO((LOGS / fixture).read_text())))
+    rows[1][rows[0].index(column)] = "[" * 60_000 + "]" * 60_000  # under csv's field limit
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path = tmp_path / fixture
+    path.write_text(buffer.getvalue())
+    result = runner.invoke(app, ["replay", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert f"(first: line 2: {name}: JSON nested too deeply)" in result.stderr
 
 
 # --- every log reader opens through inputfile ---------------------------------------------
