@@ -192,6 +192,20 @@ def test_a_fifo_or_device_link_in_a_log_folder_is_skipped_with_a_counted_warning
 
 
 @needs_fifo
+def test_a_fifo_in_a_folder_given_to_tokens_is_skipped_with_a_counted_warning(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.txt").write_text("hello world")
+    os.mkfifo(tmp_path / "b.txt")
+    result = runner.invoke(app, ["tokens", str(tmp_path), "--no-cache", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"tokx: warning: {tmp_path / 'b.txt'}: a FIFO, device or socket in the input folders, "
+        "skipped (1 such file in all)\n"
+    )
+
+
+@needs_fifo
 @pytest.mark.parametrize("kind", ["logs", "path", "usage_csv", "system_prompt_file"])
 def test_a_fifo_named_in_a_workload_is_refused_naming_the_key(tmp_path: Path, kind: str) -> None:
     os.mkfifo(tmp_path / "pipe")
