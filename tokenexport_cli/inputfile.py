@@ -180,7 +180,7 @@ def bounded_lines(handle: TextIO, path: Path) -> Iterator[str]:
 
 class CsvRows:
     """The rows of a CSV/TSV file read through ``bounded_lines``; malformed CSV (a field over
-    the ``csv`` module's size limit, a NUL byte) is a DataError naming ``path:line``."""
+    the ``csv`` module's size limit) is a DataError naming ``path:line``."""
 
     def __init__(self, handle: TextIO, path: Path, dialect: str = "excel") -> None:
         self.path = path
