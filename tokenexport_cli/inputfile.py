@@ -1,5 +1,6 @@
 """The one way tokx opens a user's file for reading: regular files only, size checked from the
-file's metadata before reading and again while reading, every OS failure an error naming it."""
+file's metadata before reading and again while reading (or, for files read line by line, each
+line read with a bound), every OS failure an error naming it."""
 
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[Any, ...]], bool]:
     from tokenexport_cli.inputfile import open_regular
 
     # checked here, as every input is: DuckDB would wait forever on a FIFO, read a device
-    # without end, and take a folder or a name with * as a glob
+    # without end, and take a folder or a missing name (with * in it) as a glob
     handle, _ = open_regular(path, what="saved aggregate", missing=UsageError)
     handle.close()
     suffix = path.suffix.lower()
