@@ -1,5 +1,5 @@
 """Fuzz: mutants of the bundled example files (catalog overlay, workload, config, baseline) and of
-a recorded log (replay) must
+recorded logs (an OpenAI log, a Claude Code session log, a provider CSV export: replay) must
 end each command in-process with success or a one-line TokxError (exit 2/3; 1 is a budget
 verdict of ``check``), never an internal error (70), a traceback or a hang.
 
@@ -10,6 +10,8 @@ wrong types), deletes or duplicates a line. ``TOKX_FUZZ_EXAMPLES`` sets mutants 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -29,6 +31,8 @@ from tokenexport_cli.cli import app
 
 REPO = Path(__file__).parent.parent
 FIXTURE_VERSION = REPO / "tests" / "fixtures" / "catalogs" / "2026-01-01"
+LOGS = REPO / "tests" / "fixtures" / "logs"
+CLAUDE_SESSION = LOGS / "claude-projects" / "-home-dev-shop" / "0b7e-session.jsonl"
 EXAMPLES = int(os.environ.get("TOKX_FUZZ_EXAMPLES", "500"))
 #: Only to tell a hang from a slow case: a mutant normally ends in well under a second.
 HANG_SECONDS = 60
@@ -43,6 +47,13 @@ YAML_VALUES = [
     "12:30:00", '"\\e[31mred\\e[0m"', '"\\x9b2J"', '"a\\0b"', "!!binary aGVsbG8=",
     "[1e400, .nan]", "{input: 1e400}",
 ]  # fmt: skip
+CSV_VALUES = [
+    "1e400", "1e999999999", "-1", "1" + "0" * 30, "9" * 5000, "nan", "inf", "", "2026-02-30",
+    "2026-01-01T00:00:00+99:00", "9999-12-31 23:59:59-05:00", "0001-01-01 00:00:00+05:00",
+    "\x1b[31mred", "\x9b2J", "a\x00b", "=HYPERLINK(1)", '"', "x" * 200_000,
+    "[" * 60_000 + "]" * 60_000, '{"input": 1e999999999}', '{"usage_object": {"prompt_tokens": -1}}',
+]  # fmt: skip
+CSV_SEEDS = ["openrouter_activity.csv", "langfuse_observations.csv", "litellm_spendlogs.csv"]
 JSON_VALUES = [
     "1e400", "1e-999999999", '"1e400"', '"1e-999999999"', "-1", "0", "null", "true", "[]",
     "{}", '"2026-02-30"', '"2026-01-01T00:00:00+99:00"', "NaN", "Infinity", '"NaN"',
@@ -214,9 +225,57 @@ def test_recorded_log_mutants(
     _check(["replay", str(mutant), "-m", "gpt-4o", "--provider", "openai", "-f", "json"])
 
 
-def _log_seed() -> str:
+@FUZZ
+@given(data=st.data())
+def test_claude_code_session_mutants(
+    tree: Path, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Claude Code session log (usage, model, timestamp, ids of each line) mutated like a
+    baseline, read as the format detection finds it."""
+    monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
+    mutant = tree / "session-mutant.jsonl"
+    mutant.write_text(data.draw(json_mutant(_log_seed(CLAUDE_SESSION))))
+    _check(["replay", str(mutant), "-m", "claude-sonnet-4-5", "-f", "json"])
+
+
+@st.composite
+def csv_mutant(draw: st.DrawFn, seed: str) -> str:
+    """``seed`` (a CSV table) with 1-3 cells replaced by hostile values, or a row deleted or
+    copied."""
+    rows = list(csv.reader(io.StringIO(seed)))
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        index = draw(st.integers(min_value=0, max_value=len(rows) - 1))
+        action = draw(st.sampled_from(["cell", "cell", "cell", "number", "delete", "copy"]))
+        if action in ("cell", "number") and rows[index]:
+            column = draw(st.integers(min_value=0, max_value=len(rows[index]) - 1))
+            value = draw(st.sampled_from(CSV_VALUES) if action == "cell" else _numbers())
+            rows[index][column] = value
+        elif action == "delete" and len(rows) > 1:
+            del rows[index]
+        elif action == "copy":
+            rows.insert(index, list(rows[index]))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+@FUZZ
+@given(data=st.data())
+def test_provider_csv_export_mutants(
+    tree: Path, data: st.DataObject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Provider CSV exports (OpenRouter activity; Langfuse observations and LiteLLM spend logs,
+    whose cells hold JSON): counts, costs, times per row."""
+    monkeypatch.setenv("TOKX_CATALOG_VERSION", "2026-08-21")
+    seed = data.draw(st.sampled_from(CSV_SEEDS))
+    mutant = tree / seed
+    mutant.write_text(data.draw(csv_mutant((LOGS / seed).read_text())))
+    _check(["replay", str(mutant), "-f", "json"])
+
+
+def _log_seed(path: Path | None = None) -> str:
     """The fixture log with ``": "`` separators, which ``json_mutant`` finds values by."""
-    lines = (REPO / "tests" / "fixtures" / "logs" / "openai_chat.jsonl").read_text().splitlines()
+    lines = (path or LOGS / "openai_chat.jsonl").read_text().splitlines()
     return "".join(json.dumps(json.loads(line)) + "\n" for line in lines if line.strip())
 
 

@@ -23,6 +23,7 @@ WarningKind = Literal[
     "skipped_lines",
     "counted_locally",
     "duplicate_file",
+    "special_file",
 ]
 
 
@@ -34,6 +35,18 @@ class InputWarning:
     kind: WarningKind
     message: str
     count: int = 0
+
+
+def special_files_warning(special: Sequence[Path], where: str) -> InputWarning:
+    """The one warning about FIFOs, devices and sockets found in folders and skipped."""
+    noun = "such file" if len(special) == 1 else "such files"
+    return InputWarning(
+        str(special[0]),
+        "special_file",
+        f"{special[0]}: a FIFO, device or socket in the {where}, skipped "
+        f"({len(special)} {noun} in all)",
+        len(special),
+    )
 
 
 def looks_binary(head: bytes) -> bool:
@@ -65,19 +78,23 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def walk_directory(directory: Path) -> list[Path]:
-    """Regular files under ``directory``, sorted, leaving out hidden files and directories."""
+def walk_directory(directory: Path, special: list[Path] | None = None) -> list[Path]:
+    """Regular files under ``directory``, sorted, leaving out hidden files and directories;
+    FIFOs, devices and sockets (or links to them) are never read, and go to ``special``."""
     found: list[Path] = []
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(name for name in dirs if not _hidden(name))
         found.extend(Path(root) / name for name in sorted(names) if not _hidden(name))
-    return [path for path in found if path.is_file()]
+    files = [path for path in found if path.is_file()]
+    if special is not None and len(files) < len(found):
+        special.extend(path for path in found if not path.is_file() and os.path.exists(path))
+    return files
 
 
-def expand_path(path: Path) -> list[Path]:
+def expand_path(path: Path, special: list[Path] | None = None) -> list[Path]:
     """One file, or every file of a directory; empty if the path does not exist."""
     if path.is_dir():
-        return walk_directory(path)
+        return walk_directory(path, special)
     return [path] if path.is_file() else []
 
 
@@ -95,15 +112,17 @@ def expand_glob(pattern: str, base: Path) -> list[Path]:
     return files
 
 
-def expand_paths(paths: Sequence[Path | str], base: Path | None = None) -> list[Path]:
+def expand_paths(
+    paths: Sequence[Path | str], base: Path | None = None, special: list[Path] | None = None
+) -> list[Path]:
     """Files named, found under folders or matched by globs, in the order given; a path that
-    matches nothing is an error naming it."""
+    matches nothing is an error naming it. Special files found in folders go to ``special``."""
     found: list[Path] = []
     here = base or Path(".")
     for raw in paths:
         path = Path(raw) if base is None or Path(raw).is_absolute() else base / raw
         if path.is_dir() or path.is_file():
-            found.extend(expand_path(path))
+            found.extend(expand_path(path, special))
         elif os.path.exists(path):  # a FIFO, device or socket: never read (inputfile)
             from tokenexport_cli.inputfile import special_kind
 

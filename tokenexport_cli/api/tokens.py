@@ -13,6 +13,7 @@ from tokenexport_cli.errors import DataError, UsageError
 
 if TYPE_CHECKING:
     from tokenexport_cli.catalog import CatalogIndex
+    from tokenexport_cli.textfiles import InputWarning
     from tokenexport_cli.tokens.counting import CountReport
     from tokenexport_cli.tokens.workload_counts import FamilyCounts
     from tokenexport_cli.workload.calibrate import CalibrationResult
@@ -41,6 +42,7 @@ class TokensRequest:
 class TokensResult:
     report: CountReport
     catalog_version: str
+    skipped: tuple[InputWarning, ...] = ()  # FIFOs and devices found in folders, never read
 
 
 def family_specs(
@@ -75,7 +77,8 @@ def count_tokens(request: TokensRequest) -> TokensResult:
     else:
         if not request.paths:
             raise UsageError("give files, folders or globs to count, or pipe text on stdin")
-        files = expand_paths(list(request.paths))
+        special: list[Path] = []
+        files = expand_paths(list(request.paths), special=special)
         total = sum(path.stat().st_size for path in files)
         context, callback = (
             request.progress(total) if request.progress else (contextlib.nullcontext(), None)
@@ -91,7 +94,12 @@ def count_tokens(request: TokensRequest) -> TokensResult:
                 cache.close()
     if all(item.skipped or item.size_bytes == 0 for item in report.inputs):
         raise DataError("nothing to count: every input is empty or binary")
-    return TokensResult(report, index.catalog.version)
+    skipped: tuple[InputWarning, ...] = ()
+    if request.stdin is None and special:
+        from tokenexport_cli.textfiles import special_files_warning
+
+        skipped = (special_files_warning(special, "input folders"),)
+    return TokensResult(report, index.catalog.version, skipped)
 
 
 @dataclass(frozen=True)

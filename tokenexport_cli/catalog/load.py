@@ -126,6 +126,10 @@ def compile_files(
     return build_catalog(merged, manifest, overlay_names), contents
 
 
+#: A compiled catalog is a few MB; a larger cache file is not one tokx wrote (read as a miss).
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+
+
 def _cache_path(digest: str) -> Path:
     return user_cache_dir() / "catalogs" / f"{digest}.msgpack"
 
@@ -133,10 +137,14 @@ def _cache_path(digest: str) -> Path:
 def _read_cache(digest: str) -> Catalog | None:
     if os.environ.get("TOKX_NO_CACHE"):
         return None
+    from tokenexport_cli.inputfile import read_cache
+
+    blob = read_cache(_cache_path(digest), max_bytes=MAX_CACHE_BYTES)
+    if blob is None:
+        return None
     try:
-        blob = _cache_path(digest).read_bytes()
         return msgspec.msgpack.decode(blob, type=Catalog)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError):
         return None
 
 

@@ -308,7 +308,10 @@ def call(core: Callable[[R], T], request: R) -> T:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"tokx: warning: {message}\n")
+    """One line on stderr, cleaned as ``contract.error`` cleans errors."""
+    from tokenexport_cli.safetext import one_line
+
+    sys.stderr.write(f"tokx: warning: {one_line(message)}\n")
 
 
 def warn_inputs(warnings: Iterable[InputWarning], skip_kinds: tuple[str, ...] = ()) -> None:

@@ -45,8 +45,11 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(click, "NoArgsIsHelpError", _NeverRa
 
 
 def error(message: str) -> None:
-    """One line on stderr, no markup, no traceback."""
-    sys.stderr.write(f"tokx: error: {message}\n")
+    """One line on stderr, no markup, no traceback, and no escape sequence or control character
+    a file name or an id from a user's file may carry (``safetext.one_line``)."""
+    from tokenexport_cli.safetext import one_line
+
+    sys.stderr.write(f"tokx: error: {one_line(message)}\n")
 
 
 def _with_flag(exc: TokxError) -> str:

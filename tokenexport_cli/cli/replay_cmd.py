@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,7 @@ from tokenexport_cli.cli.common import (
     parse_fx,
     parse_pairs,
     split_values,
+    warn,
 )
 from tokenexport_cli.cli.contract import handle_errors
 from tokenexport_cli.cli.options import Currency, FxOption, Models, Paths, Providers
@@ -208,5 +208,5 @@ def replay_command(
         return
     result = call(replay, request)
     for warning in result.warnings:
-        sys.stderr.write(f"tokx: warning: {warning.message}\n")
+        warn(warning.message)
     emit(replay_view(result), output_format, output, quiet)

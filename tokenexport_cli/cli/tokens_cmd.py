@@ -185,7 +185,7 @@ def tokens_command(
     )
     found = call(count_tokens, request)
     report = found.report
-    warn_inputs(report.warnings, skip_kinds=("empty",))
+    warn_inputs((*found.skipped, *report.warnings), skip_kinds=("empty",))
     if plain:
         if len(report.totals) != 1:
             raise UsageError("--plain prints one number: give exactly one tokenizer family")

@@ -19,8 +19,17 @@ from typing import Any
 
 import msgspec
 
+from tokenexport_cli.dates import MAX_UNIX_SECONDS
 from tokenexport_cli.logs.record import NO_TIME, UsageRecord, UsageTable
-from tokenexport_cli.logs.vendors import LineError, count, field, openai_responses_counts, timestamp
+from tokenexport_cli.logs.vendors import (
+    MAX_TOKEN_COUNT,
+    LineError,
+    count,
+    field,
+    money,
+    openai_responses_counts,
+    timestamp,
+)
 
 
 class _CacheCreation(msgspec.Struct):
@@ -83,13 +92,21 @@ def claude_code_line(line: bytes, table: UsageTable) -> bool:
     )
     if min(counts) < 0:
         raise LineError("message.usage: negative or inconsistent token counts")
+    if max(counts) > MAX_TOKEN_COUNT:  # as vendors.count: larger ones overflow the usage table
+        raise LineError(f"message.usage: token count out of range (more than {MAX_TOKEN_COUNT:,})")
     stamp = parsed.timestamp
     if stamp is None:
         seconds = NO_TIME
     else:
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=dt.UTC)
-        seconds = int(stamp.timestamp())
+        try:  # 9999-12-31T23:59:59-05:00 is past year 9999 in UTC
+            seconds = int(stamp.timestamp())
+        except (ValueError, OverflowError):
+            seconds = -1
+        if not 0 <= seconds <= MAX_UNIX_SECONDS:
+            raise LineError(f"timestamp: {stamp.isoformat()} is out of range (1970 to 9999)")
+    cost = None if parsed.costUSD is None else money(str(parsed.costUSD), "costUSD")
     call_id = None
     if message.id or parsed.requestId:
         call_id = f"claude-code:{message.id}:{parsed.requestId}"
@@ -99,7 +116,7 @@ def claude_code_line(line: bytes, table: UsageTable) -> bool:
         seconds,
         counts,
         usage.service_tier == "batch",
-        parsed.costUSD,
+        cost,
         call_id,
     )
     return True

@@ -4,7 +4,6 @@ when the rest of the file is valid, a counted skip with a warning."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from tokenexport_cli.errors import DataError, UsageError, located
+from tokenexport_cli.inputfile import CsvRows, open_regular, open_text, read_head
 from tokenexport_cli.logs.agents import CodexSession, claude_code_line
 from tokenexport_cli.logs.exports import (
     ROW_READERS,
@@ -155,7 +155,8 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Non-blank lines, as they are (JSON decoding ignores the surrounding whitespace; not
     stripping saves copying every line of a gigabyte log). A line longer than
     ``MAX_LINE_BYTES`` is a broken file, not a call: an error naming it."""
-    with path.open("rb", buffering=1 << 20) as handle:
+    handle, _ = open_regular(path, what="log file", buffering=1 << 20)
+    with handle:
         number = 0
         while raw := handle.readline(MAX_LINE_BYTES + 1):
             number += 1
@@ -240,12 +241,11 @@ def _read_table(reader: _FileReader, forced: str | None, columns: Mapping[str, s
 
         headers, cells = parquet_rows(reader.path)
         return _read_rows(reader, forced, columns, headers, cells)
-    with reader.path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    with open_text(reader.path, what="log file") as handle:
         dialect = "excel-tab" if reader.path.suffix.lower() == ".tsv" else "excel"
-        rows = csv.DictReader(handle, dialect=dialect)
-        headers = [name.strip() for name in rows.fieldnames or ()]
-        rows.fieldnames = headers
-        return _read_rows(reader, forced, columns, headers, rows)
+        rows = CsvRows(handle, reader.path, dialect)
+        headers = [name.strip() for name in next(rows, [])]
+        return _read_rows(reader, forced, columns, headers, rows.dicts(headers))
 
 
 def _read_rows(
@@ -329,14 +329,14 @@ def read_log_groups(
     warnings: list[InputWarning] = []
     seen = SameFiles()
     lines = skipped = 0
+    special: list[Path] = []
     for paths, columns in groups:
-        for path in expand_paths(list(paths)):
+        for path in expand_paths(list(paths), special=special):
             repeat = seen.repeat(path)
             if repeat is not None:
                 warnings.append(repeat)
                 continue
-            with path.open("rb") as handle:
-                head = handle.read(8192)
+            head = read_head(path, 8192, what="log file")
             if not head.strip():
                 warnings.append(InputWarning(str(path), "empty", f"{path}: empty log file"))
                 continue
@@ -351,6 +351,10 @@ def read_log_groups(
             if counter is not None:
                 warnings += counter.take_warnings(str(path))
             skipped += _report_bad_lines(reader, warnings)
+    if special:  # a FIFO or a link to /dev/urandom in a logs folder: never opened
+        from tokenexport_cli.textfiles import special_files_warning
+
+        warnings.append(special_files_warning(special, "log folders"))
     if not len(table):
         every = [str(path) for paths, _ in groups for path in paths]
         raise DataError("no API call with recorded usage found in " + ", ".join(every))

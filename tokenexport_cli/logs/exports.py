@@ -4,13 +4,12 @@ lists what tokx reads and what the file has."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from tokenexport_cli.logs.langfuse import is_observation_table, observation_row
 from tokenexport_cli.logs.record import UsageRecord
-from tokenexport_cli.logs.vendors import LineError, count, field, money, timestamp
+from tokenexport_cli.logs.vendors import LineError, count, field, json_cell, money, timestamp
 
 # OpenRouter activity export (https://openrouter.ai/docs/guides/activity-export; column names
 # as read by CodexClawd/codexclawd skills/openrouter-analyzer/scripts/analyze.py):
@@ -147,10 +146,7 @@ def openrouter_row(row: Mapping[str, str]) -> UsageRecord:
 def _usage_object(text: str | None) -> Mapping[str, Any]:
     if not text:
         return {}
-    try:
-        metadata = json.loads(text)
-    except ValueError:
-        raise LineError("metadata: not JSON") from None
+    metadata = json_cell(text, "metadata")
     usage = field(metadata, "usage_object")
     return usage if isinstance(usage, Mapping) else {}
 

@@ -25,13 +25,12 @@ an error naming it, never a silent zero.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from tokenexport_cli.logs.record import Counts, UsageRecord
-from tokenexport_cli.logs.vendors import LineError, count, money, timestamp
+from tokenexport_cli.logs.vendors import LineError, count, json_cell, money, timestamp
 
 #: keys that mark an object (or a table's headers) as a Langfuse observation
 ID_KEYS = ("traceId", "trace_id")
@@ -66,10 +65,7 @@ def _mapping(value: Any, name: str) -> Mapping[str, Any]:
     if value is None or value == "":
         return {}
     if isinstance(value, str):  # a CSV cell
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise LineError(f"{name}: not JSON") from None
+        value = json_cell(value, name)
     if not isinstance(value, Mapping):
         raise LineError(f"{name}: expected a mapping of usage types to counts")
     return value

@@ -13,10 +13,17 @@ from tokenexport_cli.textfiles import InputWarning
 
 
 def _sha256(path: Path) -> str:
+    from tokenexport_cli.errors import DataError
+    from tokenexport_cli.inputfile import open_regular
+
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
+    handle, _ = open_regular(path, what="log file")
+    with handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return digest.hexdigest()
 
 

@@ -3,13 +3,13 @@ rather than sample text or chat requests: the quick form's ``--input`` asks this
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from tokenexport_cli.errors import DataError
+from tokenexport_cli.inputfile import csv_header, open_regular
 from tokenexport_cli.logs.detect import (
     MAX_LINE_BYTES,
     TABLE_SUFFIXES,
@@ -21,7 +21,8 @@ from tokenexport_cli.textfiles import expand_paths
 
 
 def _first_object(path: Path) -> Any:
-    with path.open("rb") as handle:
+    handle, _ = open_regular(path, what="log file")
+    with handle:
         while raw := handle.readline(MAX_LINE_BYTES + 1):
             if not raw.isspace():
                 try:
@@ -51,9 +52,7 @@ def is_usage_log(path: Path) -> bool:
                 return False
             continue
         if suffix in TABLE_SUFFIXES:
-            with file.open(encoding="utf-8", errors="replace", newline="") as handle:
-                headers = next(csv.reader(handle), [])
-            if detect_table([name.strip() for name in headers]) is None:
+            if detect_table(csv_header(file, what="log file")) is None:
                 return False
             continue
         if suffix == ".json":

@@ -6,6 +6,7 @@ model's non-overlapping counts."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,17 @@ def count(value: Any, name: str) -> int:
     if tokens > MAX_TOKEN_COUNT:  # bounds' token_count: larger ones overflow the usage table
         raise LineError(f"{name}: token count out of range (more than {MAX_TOKEN_COUNT:,})")
     return tokens
+
+
+def json_cell(text: str, name: str) -> Any:
+    """A table cell holding JSON (Langfuse ``usage_details``, LiteLLM ``metadata``); a cell
+    that is not JSON, or nests past the decoder's recursion limit, is a LineError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise LineError(f"{name}: JSON nested too deeply") from None
+    except ValueError:
+        raise LineError(f"{name}: not JSON") from None
 
 
 def _short(value: Any) -> str:

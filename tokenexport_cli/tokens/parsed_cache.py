@@ -17,6 +17,8 @@ from typing import Any
 from tokenexport_cli.tokens.sources import TokenizerSource
 
 _MAGIC = b"TOKXRNK1"
+#: The largest parsed form is tens of MB; a larger file is not one tokx wrote.
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 
 
 def cache_dir() -> Path:
@@ -40,8 +42,13 @@ def _stamp(path: Path) -> bytes:
 
 def load(source: TokenizerSource, data_dir: Path, kind: str, expected: type) -> Any | None:
     """The cached parsed form, or None when missing, stale, corrupted or not of ``expected`` type."""
+    from tokenexport_cli.inputfile import read_cache
+
+    # a FIFO or a link to a device where the cache was is a miss, never a hang
+    blob = read_cache(cache_path(source, kind), max_bytes=MAX_CACHE_BYTES)
+    if blob is None:
+        return None
     try:
-        blob = cache_path(source, kind).read_bytes()
         stamp = _stamp(data_dir / source.data_file)
     except OSError:
         return None

@@ -9,8 +9,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tokenexport_cli.bounds import check
+from tokenexport_cli.dates import MAX_UNIX_SECONDS
 from tokenexport_cli.errors import DataError, located
 from tokenexport_cli.logs.record import NO_TIME, SourceTotals
+from tokenexport_cli.safetext import one_line
 from tokenexport_cli.warehouse.cells import SLOTS_PER_WEEK, Cell, CellPlan, Cells
 from tokenexport_cli.warehouse.summary import Summary
 
@@ -58,19 +61,33 @@ class _Row:
             raise self.fail(column, "missing")
         if isinstance(value, bool):
             raise self.fail(column, f"expected a whole number, got {value!r}")
-        if isinstance(value, int):
-            number = value
+        try:
+            exact = value if isinstance(value, int) else Decimal(str(value).strip())
+        except InvalidOperation:
+            raise self.fail(column, f"expected a whole number, got {_short(value)}") from None
+        if not isinstance(exact, int) and (
+            not exact.is_finite() or exact != exact.to_integral_value()
+        ):
+            raise self.fail(column, f"expected a whole number, got {_short(value)}")
+        # every range is checked before int(): int(Decimal("1e999999999")) takes minutes
+        if column == "slot":
+            if not -1 <= exact < SLOTS_PER_WEEK:
+                raise self.fail(
+                    column,
+                    f"expected -1 (no time) or 0 to {SLOTS_PER_WEEK - 1}, got {_short(exact)}",
+                )
+            return int(exact)
+        if exact < 0:
+            raise self.fail(column, f"negative ({_short(exact)})")
+        if column in ("first_seen", "last_seen"):
+            problem = None
+            if exact > MAX_UNIX_SECONDS:
+                problem = f"Unix time out of range (1970 to 9999, got {_short(exact)})"
         else:
-            try:
-                exact = Decimal(str(value).strip())
-            except InvalidOperation:
-                raise self.fail(column, f"expected a whole number, got {value!r}") from None
-            if not exact.is_finite() or exact != exact.to_integral_value():
-                raise self.fail(column, f"expected a whole number, got {value!r}")
-            number = int(exact)
-        if number < 0 and column not in ("slot",):
-            raise self.fail(column, f"negative ({number})")
-        return number
+            problem = check(exact, "token_count")
+        if problem:
+            raise self.fail(column, problem)
+        return int(exact)
 
     def flag(self, column: str) -> bool:
         value = self.values.get(column)
@@ -90,18 +107,33 @@ class _Row:
         except InvalidOperation:
             raise self.fail(column, f"not a cost: {value!r}") from None
         if not amount.is_finite() or amount < 0:
-            raise self.fail(column, f"not a cost: {value!r}")
+            raise self.fail(column, f"not a cost: {_short(value)}")
+        problem = check(amount, "money")
+        if problem:
+            raise self.fail(column, problem)
         return amount
 
     def text(self, column: str) -> str | None:
         value = self.values.get(column)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else one_line(str(value)).strip()  # ids reach a terminal
         return text or None
+
+
+def _short(value: Any) -> str:
+    text = str(value) if isinstance(value, int | Decimal) else repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[Any, ...]], bool]:
     import duckdb
 
+    from tokenexport_cli.errors import UsageError
+    from tokenexport_cli.inputfile import open_regular
+
+    # checked here, as every input is: DuckDB would wait forever on a FIFO, read a device
+    # without end, and take a folder or a missing name (with * in it) as a glob
+    handle, _ = open_regular(path, what="saved aggregate", missing=UsageError)
+    handle.close()
     suffix = path.suffix.lower()
     quoted = "'" + str(path).replace("'", "''") + "'"
     if suffix in (".parquet", ".pq"):

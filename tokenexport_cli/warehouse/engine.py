@@ -14,8 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tokenexport_cli.dates import MAX_UNIX_SECONDS
 from tokenexport_cli.errors import DataError, located
 from tokenexport_cli.logs.record import COUNT_FIELDS, NO_TIME, SourceTotals, UsageTable
+from tokenexport_cli.logs.vendors import MAX_TOKEN_COUNT
 from tokenexport_cli.textfiles import InputWarning
 from tokenexport_cli.warehouse.cells import Cell, CellPlan, Cells
 from tokenexport_cli.warehouse.summary import Summary
@@ -118,7 +120,7 @@ class DuckTable:
                 skipped += calls
                 continue
             *counted, whole, low, high, cost, costed = values
-            total = SourceTotals(model, provider, requests=calls)
+            total = SourceTotals(*_shown(model, provider), requests=calls)
             for name, value in zip(SUMMED, counted, strict=True):
                 total.counts[COUNT_FIELDS.index(name)] = int(value)
             total.recorded_cost = Decimal(cost or 0)
@@ -176,17 +178,23 @@ class DuckTable:
             problem = f"{' / '.join(mapping.model)}: empty model"
         elif stamp_given and stamp is None:
             problem = f"{mapping.timestamp}: not a timestamp"
+        elif stamp is not None and not 0 <= stamp <= MAX_UNIX_SECONDS:
+            problem = f"{mapping.timestamp}: out of range in UTC (1970 to 9999)"
         elif cost_given and (cost is None or cost < 0):
             problem = f"{mapping.cost}: not a cost"
         else:
             role, value = next(
                 (role, value)
                 for role, value in zip(SUMMED, counts, strict=True)
-                if value is None or value < 0
+                if value is None or not 0 <= value <= MAX_TOKEN_COUNT
             )
             header = _term_text(getattr(mapping, role))
             problem = f"{header}: " + (
-                "not a token count" if value is None else f"negative token count ({value})"
+                "not a token count"
+                if value is None
+                else f"negative token count ({value})"
+                if value < 0
+                else f"token count out of range (more than {MAX_TOKEN_COUNT:,})"
             )
         suffix = self.files[0].suffix.lower()
         return (number + 1 if suffix in CSV else number), problem
@@ -251,7 +259,7 @@ def cells_from_rows(
         )
         cells.append(
             Cell(
-                source=index[(model, provider)],
+                source=index[_shown(model, provider)],
                 slot=int(slot),
                 batch=bool(batch),
                 exact=bool(exact),
@@ -269,6 +277,14 @@ def cells_from_rows(
             )
         )
     return Cells(tuple(sources), tuple(cells))
+
+
+def _shown(model: str, provider: str | None) -> tuple[str, str | None]:
+    """A source's ids as tokx shows them: a table's cells reach a terminal, so no escape
+    sequences (``safetext``, as ``UsageTable`` does on the Python path)."""
+    from tokenexport_cli.safetext import one_line
+
+    return one_line(model), None if provider is None else one_line(provider)
 
 
 def _term_text(term: Any) -> str:

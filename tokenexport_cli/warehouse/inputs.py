@@ -5,7 +5,6 @@ tables) on the Python path, whose readers also de-duplicate calls logged twice."
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,14 +41,14 @@ TABLE_LOG_FORMATS = frozenset({"openrouter-csv", "litellm-csv"})
 
 def _headers(path: Path) -> list[str] | None:
     """A table file's column names, or None when it is not a flat table."""
+    from tokenexport_cli.inputfile import bounded_lines, csv_header, open_text
+
     suffix = path.suffix.lower()
     if suffix in CSV:
-        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-            dialect = "excel-tab" if suffix == ".tsv" else "excel"
-            return [name.strip() for name in next(csv.reader(handle, dialect=dialect), [])]
+        return csv_header(path, dialect="excel-tab" if suffix == ".tsv" else "excel")
     if suffix in JSONL:
-        with path.open("rb") as handle:
-            for raw in handle:
+        with open_text(path, what="log file") as handle:
+            for raw in bounded_lines(handle, path):
                 if raw.strip():
                     try:
                         first: Any = msgspec.json.decode(raw)

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 import sqlglot
 from sqlglot import exp
 
+from tokenexport_cli.dates import MAX_UNIX_SECONDS
+from tokenexport_cli.logs.vendors import MAX_TOKEN_COUNT
 from tokenexport_cli.warehouse.cells import EPOCH_SLOT, SLOT_SECONDS, SLOTS_PER_WEEK, CellPlan
 from tokenexport_cli.warehouse.mapping import TableMapping, Term
 
@@ -219,7 +221,20 @@ def bad_condition() -> exp.Expr:
     for name in COUNTS:
         checks.append(exp.Is(this=_col(name), expression=null.copy()))
         checks.append(exp.LT(this=_col(name), expression=_num(0)))
+        # the readers' bound (logs.vendors.MAX_TOKEN_COUNT): larger sums overflow the table
+        checks.append(exp.GT(this=_col(name), expression=_num(MAX_TOKEN_COUNT)))
     checks.append(exp.and_(_col("stamp_given"), exp.Is(this=_col("stamp"), expression=null.copy())))
+    # a time outside 1970-9999 in UTC (dates.MAX_UNIX_SECONDS), as the readers refuse it; a
+    # NULL stamp must not make the whole condition NULL
+    checks.append(
+        exp.and_(
+            exp.not_(exp.Is(this=_col("stamp"), expression=null.copy())),
+            exp.or_(
+                exp.LT(this=_col("stamp"), expression=_num(0)),
+                exp.GT(this=_col("stamp"), expression=_num(MAX_UNIX_SECONDS)),
+            ),
+        )
+    )
     checks.append(
         exp.and_(
             _col("cost_given"),

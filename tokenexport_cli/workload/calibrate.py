@@ -143,7 +143,7 @@ def calibrate_log(
             f"{path}: a usage CSV has no request text to count locally; calibration needs a "
             "chat JSONL log with messages, model and usage.prompt_tokens"
         )
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else that exists is judged by the reader
         raise DataError(f"{path}: file not found")
     warnings: list[WorkloadWarning] = []
     result = fit(

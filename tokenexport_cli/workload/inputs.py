@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from tokenexport_cli.errors import DataError
+from tokenexport_cli.inputfile import special_kind
 from tokenexport_cli.workload.chat import read_chat_jsonl
 from tokenexport_cli.workload.files import expand_glob, expand_path, read_text_request
 from tokenexport_cli.workload.request import Request, WorkloadWarning
@@ -43,21 +44,20 @@ def resolve(kind: str, value: str, base: Path) -> ResolvedInput:
             raise ResolveError(f"'{value}' matched no files (in {base})")
         return ResolvedInput("text", value, tuple(files))
     path = base / value
-    if kind == "path":
-        if not path.exists():
-            raise ResolveError(f"'{value}' not found (in {base})")
+    if not path.exists():
+        raise ResolveError(f"'{value}' not found (in {base})")
+    special = special_kind(path)  # a FIFO or a device is never read (inputfile)
+    folders = kind in ("path", "logs")
+    if special is not None and not (folders and path.is_dir()):
+        expected = "a file or folder" if folders else "a file"
+        raise ResolveError(f"'{value}' is {special}, expected {expected}")
+    if folders:
         files = expand_path(path)
         if not files:
             raise ResolveError(f"'{value}' holds no files")
+        if kind == "logs":  # the log reader walks the folder itself (and counts FIFOs in it)
+            return ResolvedInput("logs", value, (path,))
         return ResolvedInput("text", value, tuple(files))
-    if kind == "logs":
-        if not path.exists():
-            raise ResolveError(f"'{value}' not found (in {base})")
-        return ResolvedInput("logs", value, tuple(expand_path(path)))
-    if not path.is_file():
-        raise ResolveError(
-            f"'{value}' not found (in {base})" if not path.exists() else f"'{value}' is not a file"
-        )
     return ResolvedInput("chat_jsonl" if kind == "chat_jsonl" else "usage_csv", value, (path,))
 
 

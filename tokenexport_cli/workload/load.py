@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 from tokenexport_cli.errors import DataError, InvalidValue, UsageError
+from tokenexport_cli.inputfile import special_kind
 from tokenexport_cli.schema import CacheTtl
 from tokenexport_cli.validation import Invalid, SourceFile
 from tokenexport_cli.workload.inputs import (
@@ -84,9 +85,11 @@ def _system_prompt(spec: WorkloadSpec, source: SourceFile, base: Path) -> str | 
     if spec.system_prompt_file is None:
         return spec.system_prompt
     path = base / spec.system_prompt_file
-    if not path.is_file():
+    special = special_kind(path)
+    if not path.exists() or special is not None:
+        problem = "not found" if special is None else f"is {special}, expected a file"
         raise Invalid(
-            [source.problem("system_prompt_file", f"'{spec.system_prompt_file}' not found")]
+            [source.problem("system_prompt_file", f"'{spec.system_prompt_file}' {problem}")]
         )
     return read_text(path, max_bytes=MAX_SYSTEM_PROMPT_BYTES)
 

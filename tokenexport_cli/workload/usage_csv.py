@@ -3,8 +3,6 @@ matched case-insensitively against the common spellings in ``COLUMN_NAMES``."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -12,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from tokenexport_cli.dates import DateProblem
-from tokenexport_cli.errors import DataError, located
-from tokenexport_cli.inputfile import open_regular
+from tokenexport_cli.errors import DataError
+from tokenexport_cli.inputfile import CsvRows, open_text
 from tokenexport_cli.workload.chat import parse_timestamp
 from tokenexport_cli.workload.request import RecordedUsage, Request, WorkloadWarning
 
@@ -88,10 +86,8 @@ def _count(cell: str, where: str, column: str, required: bool) -> int | None:
 def read_usage_csv(path: Path, warnings: list[WorkloadWarning]) -> Iterator[Request]:
     """Stream one Request (usage only) per data row; missing columns are a DataError that lists
     the columns the file has."""
-    binary, _ = open_regular(path, what="usage CSV file")
-    handle = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
-    with handle:
-        reader = csv.reader(handle)
+    with open_text(path, what="usage CSV file", encoding="utf-8-sig") as handle:
+        reader = CsvRows(handle, path)
         header = next(reader, None)
         if header is None:
             raise DataError(f"{path}: empty CSV file, expected a header row")
@@ -103,10 +99,7 @@ def read_usage_csv(path: Path, warnings: list[WorkloadWarning]) -> Iterator[Requ
             )
             has = ", ".join(repr(name) for name in header) or "none"
             raise DataError(f"{path}: missing column {wanted}; the file has columns {has}")
-        try:
-            yield from _rows(path, reader, header, columns)
-        except csv.Error as exc:
-            raise DataError(located(path, reader.line_num, None, f"invalid CSV: {exc}")) from None
+        yield from _rows(path, reader, header, columns)
 
 
 def _rows(path: Path, reader: Any, header: list[str], columns: dict[str, int]) -> Iterator[Request]:

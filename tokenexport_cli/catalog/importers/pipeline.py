@@ -87,5 +87,6 @@ def _run_import(
             write_version(plan, BaseFiles(base, files, contents), path)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise UsageError(f"cannot write '{exc.filename or path}': {reason}") from None
+        # the target, not the temporary file the failure may name
+        raise UsageError(f"cannot write '{path}': {reason}") from None
     return ImportResult(plan, kind, path)
