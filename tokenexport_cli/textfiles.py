@@ -92,20 +92,25 @@ def walk_directory(directory: Path, special: list[Path] | None = None) -> list[P
 
 
 def expand_path(path: Path, special: list[Path] | None = None) -> list[Path]:
-    """One file, or every file of a directory; empty if the path does not exist."""
+    """One file, or every file of a directory; empty if the path does not exist. A FIFO,
+    device or socket (given, or in the directory) is never read, and goes to ``special``."""
     if path.is_dir():
         return walk_directory(path, special)
-    return [path] if path.is_file() else []
+    if path.is_file():
+        return [path]
+    if special is not None and os.path.exists(path):
+        special.append(path)
+    return []
 
 
-def expand_glob(pattern: str, base: Path) -> list[Path]:
+def expand_glob(pattern: str, base: Path, special: list[Path] | None = None) -> list[Path]:
     """Files matching ``pattern`` (``**`` recurses), relative to ``base`` unless absolute;
-    a matched directory contributes all its files."""
+    a matched directory contributes all its files. Special files matched go to ``special``."""
     matches = sorted(globbing.glob(pattern, root_dir=base, recursive=True))
     files: list[Path] = []
     seen: set[Path] = set()
     for match in matches:
-        for path in expand_path(base / match):
+        for path in expand_path(base / match, special):
             if path not in seen:
                 seen.add(path)
                 files.append(path)
@@ -128,7 +133,7 @@ def expand_paths(
 
             raise UsageError(f"{raw}: is {special_kind(path)}, expected a file")
         elif globbing.has_magic(str(raw)):
-            files = expand_glob(str(raw), here)
+            files = expand_glob(str(raw), here, special)
             if not files:
                 raise UsageError(f"{raw}: no files match this pattern")
             found.extend(files)

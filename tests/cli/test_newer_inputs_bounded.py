@@ -206,6 +206,35 @@ def test_a_fifo_in_a_folder_given_to_tokens_is_skipped_with_a_counted_warning(
 
 
 @needs_fifo
+@pytest.mark.parametrize("source", ["path: samples", "glob: 'samples/*.txt'", "--input"])
+def test_a_fifo_among_text_samples_is_skipped_with_a_counted_warning(
+    tmp_path: Path, source: str
+) -> None:
+    """A workload's folder or glob of text samples, or ``--input`` on a folder: a FIFO or a
+    device link there is never opened, and one warning counts them."""
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    (samples / "a.txt").write_text("hello world")
+    os.mkfifo(samples / "b.txt")
+    (samples / "c.txt").symlink_to(os.devnull)
+    if source == "--input":
+        args = ["estimate", "--input", str(samples), "--requests-per-day", "10"]
+        args += ["--output-tokens", "100"]
+    else:
+        workload = tmp_path / "w.yaml"
+        workload.write_text(
+            f"name: w\nrequests_per_day: 10\ninputs:\n  - {source}\noutput_tokens:\n  fixed: 100\n"
+        )
+        args = ["estimate", str(workload)]
+    result = runner.invoke(app, [*args, "-m", "gpt-4o", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"tokx: warning: {samples / 'b.txt'}: a FIFO, device or socket in the workload's "
+        "inputs, skipped (2 such files in all)\n"
+    ) in result.stderr
+
+
+@needs_fifo
 @pytest.mark.parametrize("kind", ["logs", "path", "usage_csv", "system_prompt_file"])
 def test_a_fifo_named_in_a_workload_is_refused_naming_the_key(tmp_path: Path, kind: str) -> None:
     os.mkfifo(tmp_path / "pipe")

@@ -9,6 +9,7 @@ from typing import Literal
 
 from tokenexport_cli.errors import DataError
 from tokenexport_cli.inputfile import special_kind
+from tokenexport_cli.textfiles import special_files_warning
 from tokenexport_cli.workload.chat import read_chat_jsonl
 from tokenexport_cli.workload.files import expand_glob, expand_path, read_text_request
 from tokenexport_cli.workload.request import Request, WorkloadWarning
@@ -26,6 +27,7 @@ class ResolvedInput:
     label: str
     files: tuple[Path, ...]
     columns: tuple[tuple[str, str], ...] = ()  # logs tables: role -> header
+    special: tuple[Path, ...] = ()  # FIFOs, devices, sockets found and skipped (a warning)
 
     @property
     def records_usage(self) -> bool:
@@ -38,11 +40,12 @@ class ResolveError(Exception):
 
 def resolve(kind: str, value: str, base: Path) -> ResolvedInput:
     """Resolve one source (``path``, ``glob``, ``chat_jsonl`` or ``usage_csv``) against ``base``."""
+    skipped: list[Path] = []  # special files found, never read
     if kind == "glob":
-        files = expand_glob(value, base)
+        files = expand_glob(value, base, skipped)
         if not files:
             raise ResolveError(f"'{value}' matched no files (in {base})")
-        return ResolvedInput("text", value, tuple(files))
+        return ResolvedInput("text", value, tuple(files), special=tuple(skipped))
     path = base / value
     if not path.exists():
         raise ResolveError(f"'{value}' not found (in {base})")
@@ -52,12 +55,12 @@ def resolve(kind: str, value: str, base: Path) -> ResolvedInput:
         expected = "a file or folder" if folders else "a file"
         raise ResolveError(f"'{value}' is {special}, expected {expected}")
     if folders:
-        files = expand_path(path)
+        files = expand_path(path, skipped)
         if not files:
             raise ResolveError(f"'{value}' holds no files")
         if kind == "logs":  # the log reader walks the folder itself (and counts FIFOs in it)
             return ResolvedInput("logs", value, (path,))
-        return ResolvedInput("text", value, tuple(files))
+        return ResolvedInput("text", value, tuple(files), special=tuple(skipped))
     return ResolvedInput("chat_jsonl" if kind == "chat_jsonl" else "usage_csv", value, (path,))
 
 
@@ -107,6 +110,8 @@ class RequestStream:
 
     def __iter__(self) -> Iterator[Request]:
         for item in self.inputs:
+            if item.special:  # never opened: a FIFO would block, a device never end
+                self.warnings.append(special_files_warning(item.special, "workload's inputs"))
             for path in item.files:
                 before = self.count
                 for request in _requests_of(item, path, self.warnings):
