@@ -47,3 +47,22 @@ def catalog_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURES / "catalogs" / "2026-01-01", target)
     monkeypatch.setenv("TOKX_CATALOG_ROOT", str(root))
     return target
+
+
+@pytest.fixture
+def deny_read(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``deny_read(path)``: opening ``path`` fails with EACCES. Root ignores file modes, so
+    the refusal is simulated at ``os.open``, which every tokx reader goes through."""
+    import errno
+    import os
+
+    real_open = os.open
+    denied_paths: set[str] = set()
+
+    def opener(name, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(name) in denied_paths:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(name))
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", opener)
+    return lambda path: denied_paths.add(str(path))

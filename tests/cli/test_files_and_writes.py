@@ -95,19 +95,10 @@ def test_a_directory_or_socket_given_as_a_file_is_a_usage_error(tmp_path: Path) 
         assert _error(result) == f"tokx: error: {path}: is a socket, expected a YAML file"
 
 
-def test_an_unreadable_file_is_an_error_naming_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unreadable_file_is_an_error_naming_it(tmp_path: Path, deny_read) -> None:
     path = tmp_path / "secret.yaml"
     shutil.copy(WORKLOAD, path)
-    real_open = os.open
-
-    def denied(name, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(name) == str(path):  # root ignores file modes, so the refusal is simulated
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(name))
-        return real_open(name, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", denied)
+    deny_read(path)
     result = runner.invoke(app, ["workload", "show", str(path)])
     assert result.exit_code == 3, result.output
     assert _error(result) == f"tokx: error: {path}: cannot read: {os.strerror(errno.EACCES)}"

@@ -142,20 +142,13 @@ def test_a_json_cell_nested_past_the_decoder_is_a_counted_skip(
     "fixture", ["openai_chat.jsonl", "openrouter_activity.csv", "otel_spans.json"]
 )
 def test_an_unreadable_log_is_a_data_error_naming_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str
+    tmp_path: Path, deny_read, fixture: str
 ) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
     path = folder / fixture
     shutil.copy(LOGS / fixture, path)
-    real_open = os.open
-
-    def denied(name, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if str(name) == str(path):  # root ignores file modes, so the refusal is simulated
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(name))
-        return real_open(name, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", denied)
+    deny_read(path)
     for given in (path, folder):
         result = runner.invoke(app, ["replay", str(given)])
         assert result.exit_code == 3, result.output
